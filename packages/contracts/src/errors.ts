@@ -1,0 +1,68 @@
+/**
+ * Error codes every ack, `exception` event and REST error body uses. A client may switch on
+ * them exhaustively; the message is for humans and may change.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status a REST endpoint answers for each code. */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What every client event's ack callback receives. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+export const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
+export const fail = (code: ErrorCode, message: string): Ack<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+/** Payload of the server's `exception` event, sent when a failing event had no ack callback. */
+export interface ExceptionEvent {
+  event: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * A failure the domain reports with its code. Thrown by services and adapters, translated once
+ * at the edge (socket ack, `exception` event, HTTP error body).
+ */
+export class ChatError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChatError';
+  }
+}
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

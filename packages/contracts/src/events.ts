@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import type { Ack, ExceptionEvent } from './errors.js';
+import {
+  MAX_CLIENT_MSG_ID_LENGTH,
+  MAX_PAGE_LIMIT,
+  MAX_PARTICIPANTS,
+  MAX_QUERY_CODE_POINTS,
+  MAX_ROOM_NAME_CODE_POINTS,
+  MAX_SEARCH_LIMIT,
+  MAX_CONTENT_CODE_POINTS,
+  codePointLength,
+} from './limits.js';
+import type { Message, Room, SearchHit, User } from './models.js';
+
+const id = z.string().trim().min(1).max(64);
+const userId = z.string().trim().min(1).max(128);
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const limit = (max: number) => z.number().int().min(1).max(max);
+const boundedText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => codePointLength(s) <= max, `${label} is longer than ${max} characters`);
+
+export const RegisterSchema = z.object({ userId: userId.optional() });
+export const GetUsersSchema = z.object({
+  query: z.string().trim().max(64).optional(),
+  limit: limit(MAX_PAGE_LIMIT).optional(),
+});
+export const CreateRoomSchema = z.object({
+  name: boundedText(MAX_ROOM_NAME_CODE_POINTS, 'name').optional(),
+  participants: z.array(userId).max(MAX_PARTICIPANTS),
+  hostId: userId.optional(),
+});
+export const JoinRoomSchema = z.object({ roomId: id, userId: userId.optional() });
+export const InviteSchema = z.object({
+  roomId: id,
+  userIds: z.array(userId).min(1).max(MAX_PARTICIPANTS),
+});
+export const RoomRefSchema = z.object({ roomId: id });
+export const SendMessageSchema = z.object({
+  roomId: id,
+  content: boundedText(MAX_CONTENT_CODE_POINTS, 'content').refine(
+    (s) => s.length > 0,
+    'content is empty',
+  ),
+  clientMsgId: z.string().min(1).max(MAX_CLIENT_MSG_ID_LENGTH).optional(),
+});
+export const TypingSchema = z.object({ roomId: id, isTyping: z.boolean().optional() });
+export const GetMessagesSchema = z
+  .object({
+    roomId: id,
+    before: seq.optional(),
+    after: seq.optional(),
+    limit: limit(MAX_PAGE_LIMIT).optional(),
+  })
+  .refine((p) => p.before === undefined || p.after === undefined, {
+    message: 'before and after cannot be combined',
+  });
+export const SearchSchema = z.object({
+  query: boundedText(MAX_QUERY_CODE_POINTS, 'query').refine((s) => s.length > 0, 'query is empty'),
+  roomId: id.optional(),
+  limit: limit(MAX_SEARCH_LIMIT).optional(),
+  cursor: z.string().max(512).optional(),
+  sort: z.enum(['newest', 'relevance']).optional(),
+});
+export const MarkReadSchema = z.object({ roomId: id, seq });
+
+export type RegisterPayload = z.infer<typeof RegisterSchema>;
+export type GetUsersPayload = z.infer<typeof GetUsersSchema>;
+export type CreateRoomPayload = z.infer<typeof CreateRoomSchema>;
+export type JoinRoomPayload = z.infer<typeof JoinRoomSchema>;
+export type InvitePayload = z.infer<typeof InviteSchema>;
+export type RoomRefPayload = z.infer<typeof RoomRefSchema>;
+export type SendMessagePayload = z.infer<typeof SendMessageSchema>;
+export type TypingPayload = z.infer<typeof TypingSchema>;
+export type GetMessagesPayload = z.infer<typeof GetMessagesSchema>;
+export type SearchPayload = z.infer<typeof SearchSchema>;
+export type MarkReadPayload = z.infer<typeof MarkReadSchema>;
+
+/** Every client event: its payload schema. The gateway parses each payload with it first. */
+export const CLIENT_EVENT_SCHEMAS = {
+  register: RegisterSchema,
+  get_users: GetUsersSchema,
+  create_room: CreateRoomSchema,
+  join_room: JoinRoomSchema,
+  invite: InviteSchema,
+  leave_room: RoomRefSchema,
+  delete_room: RoomRefSchema,
+  send_message: SendMessageSchema,
+  typing: TypingSchema,
+  get_messages: GetMessagesSchema,
+  search: SearchSchema,
+  mark_read: MarkReadSchema,
+} as const;
+
+export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
+export const CLIENT_EVENT_NAMES = Object.keys(CLIENT_EVENT_SCHEMAS) as ClientEventName[];
+
+export interface MessagePage {
+  messages: Message[];
+  hasMore: boolean;
+}
+export interface SendMessageAck {
+  id: string;
+  seq: number;
+  createdAt: string;
+}
+export interface SearchResult {
+  hits: SearchHit[];
+  nextCursor: string | null;
+}
+/** `join_room` for oneself opens the room; for another user it invites them and acks `{ room }`. */
+export type JoinRoomAck = ({ room: Room } & MessagePage) | { room: Room };
+
+/** What each client event's ack carries on success. */
+export interface ClientAckData {
+  register: { user: User; rooms: Room[] };
+  get_users: { users: User[] };
+  create_room: { room: Room };
+  join_room: JoinRoomAck;
+  invite: { room: Room };
+  leave_room: Record<string, never>;
+  delete_room: Record<string, never>;
+  send_message: SendMessageAck;
+  typing: Record<string, never>;
+  get_messages: MessagePage;
+  search: SearchResult;
+  mark_read: Record<string, never>;
+}
+
+/** Input type of each client event's payload (before the schema's trimming and defaults). */
+export type ClientPayloads = { [E in ClientEventName]: z.input<(typeof CLIENT_EVENT_SCHEMAS)[E]> };
+
+/** Socket.IO client → server event map. */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (
+    payload: ClientPayloads[E],
+    ack?: (res: Ack<ClientAckData[E]>) => void,
+  ) => void;
+};
+
+export interface RoomInviteEvent {
+  roomId: string;
+  room: Room;
+  by: string;
+}
+export interface JoinedRoomEvent {
+  roomId: string;
+  room: Room;
+}
+export interface ReceiveMessagesEvent extends MessagePage {
+  roomId: string;
+}
+export interface TypingEvent {
+  roomId: string;
+  userId: string;
+  isTyping: boolean;
+}
+export interface SystemEvent {
+  roomId: string;
+  content: string;
+  message: Message;
+}
+export interface RoomDeletedEvent {
+  roomId: string;
+}
+export interface PresenceEvent {
+  userId: string;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+export interface ReadEvent {
+  roomId: string;
+  userId: string;
+  seq: number;
+}
+
+/** Socket.IO server → client event map. */
+export interface ServerToClientEvents {
+  room_created: (room: Room) => void;
+  room_invite: (event: RoomInviteEvent) => void;
+  joined_room: (event: JoinedRoomEvent) => void;
+  receive_messages: (event: ReceiveMessagesEvent) => void;
+  receive_message: (message: Message) => void;
+  typing: (event: TypingEvent) => void;
+  system: (event: SystemEvent) => void;
+  room_updated: (room: Room) => void;
+  room_deleted: (event: RoomDeletedEvent) => void;
+  presence: (event: PresenceEvent) => void;
+  read: (event: ReadEvent) => void;
+  exception: (event: ExceptionEvent) => void;
+}

@@ -1,0 +1,51 @@
+/** Socket.IO path and namespace of the chat endpoint, as in the reference design. */
+export const SOCKET_PATH = '/chat/ws';
+export const CHAT_NAMESPACE = '/chat';
+
+/** Longest message content, in code points, after trimming. */
+export const MAX_CONTENT_CODE_POINTS = 4000;
+/** Longest room name, in code points, after trimming. */
+export const MAX_ROOM_NAME_CODE_POINTS = 100;
+/** Longest user name, in code points, after NFC normalisation and trimming. */
+export const MAX_NAME_CODE_POINTS = 32;
+/** Page size bounds for `get_messages` and the REST history endpoint. */
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 100;
+/** Default and largest page of search hits. */
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_LIMIT = 100;
+/** Longest search query, in code points. */
+export const MAX_QUERY_CODE_POINTS = 200;
+/** Most participants or invitees in one request. */
+export const MAX_PARTICIPANTS = 100;
+/** Longest `clientMsgId`. */
+export const MAX_CLIENT_MSG_ID_LENGTH = 64;
+/** The server relays `typing` at most this often per user and room. */
+export const TYPING_THROTTLE_MS = 2000;
+/** Clients drop a typing indicator this long after its last `typing` event. */
+export const TYPING_EXPIRY_MS = 5000;
+/** How long a `clientMsgId` retry is guaranteed to return the first ack. */
+export const CLIENT_MSG_ID_TTL_MS = 24 * 60 * 60 * 1000;
+
+export const codePointLength = (value: string): number => {
+  let n = 0;
+  // Iterating a string yields code points, not UTF-16 units.
+  for (const _ of value) n++;
+  return n;
+};
+
+const NAME_PATTERN = /^[\p{L}\p{M}\p{N}_.-]+$/u;
+
+/**
+ * Normalises a display name the way the server does: NFC, trimmed. Returns `undefined` when
+ * the result is not a valid name (letters of any script, digits, `_ - .`; 1–32 code points).
+ */
+export const normaliseName = (raw: string): string | undefined => {
+  const name = raw.normalize('NFC').trim();
+  const length = codePointLength(name);
+  if (length < 1 || length > MAX_NAME_CODE_POINTS || !NAME_PATTERN.test(name)) return undefined;
+  return name;
+};
+
+/** The user id for a display name: the normalised name, lower-cased. */
+export const userIdForName = (name: string): string => name.toLowerCase();

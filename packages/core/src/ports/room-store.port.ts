@@ -1,0 +1,35 @@
+/** A room's stored state. Members are listed in the order they joined. */
+export interface RoomRecord {
+  roomId: string;
+  name: string;
+  ownerId: string;
+  createdAt: string;
+  members: string[];
+}
+
+/**
+ * The room store: rooms, memberships and read pointers; the store of record for who may see
+ * what. Every room operation checks membership here.
+ *
+ * Guarantees:
+ * - `members` keeps join order (the earliest joiner inherits ownership when the owner leaves).
+ * - `addMembers` is idempotent and returns only the users that were not members before.
+ * - `markRead` only moves a pointer forward and returns whether it moved.
+ * - After `deleteRoom` the room, its memberships and pointers are gone.
+ */
+export abstract class RoomStore {
+  abstract create(room: RoomRecord): Promise<void>;
+  abstract get(roomId: string): Promise<RoomRecord | undefined>;
+  abstract roomsOf(userId: string): Promise<RoomRecord[]>;
+  abstract isMember(roomId: string, userId: string): Promise<boolean>;
+  abstract addMembers(roomId: string, userIds: readonly string[]): Promise<string[]>;
+  /** Removes a member; returns the room as it is afterwards, or undefined if it was not a member. */
+  abstract removeMember(roomId: string, userId: string): Promise<RoomRecord | undefined>;
+  abstract setOwner(roomId: string, ownerId: string): Promise<void>;
+  abstract delete(roomId: string): Promise<void>;
+  abstract markRead(roomId: string, userId: string, seq: number): Promise<boolean>;
+  /** The user's read pointer per room (0 when never read). */
+  abstract readPointers(userId: string, roomIds: readonly string[]): Promise<Map<string, number>>;
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,35 @@
+import type { Message, SearchHit } from '@chat/contracts';
+
+export interface SearchQuery {
+  /** Free text; every term must match. Korean terms match inside longer words. */
+  query: string;
+  /** Only messages of these rooms are searched (the caller's rooms, already filtered). */
+  roomIds: readonly string[];
+  limit: number;
+  cursor?: string;
+  sort: 'newest' | 'relevance';
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Opaque; pass back as `cursor` for the next page. Null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * The search index over user messages.
+ *
+ * Guarantees:
+ * - `indexBatch` is idempotent by message id.
+ * - `search` only ever returns messages of `roomIds`; every term must match (case-insensitive
+ *   for Latin script; Hangul/CJK terms of one or more characters match inside longer words);
+ *   highlights are HTML-escaped fragments with the matches wrapped in `<mark>…</mark>`.
+ * - After `deleteRoom` no message of the room is returned.
+ */
+export abstract class SearchIndex {
+  abstract indexBatch(messages: readonly Message[]): Promise<void>;
+  abstract search(query: SearchQuery): Promise<SearchPage>;
+  abstract deleteRoom(roomId: string): Promise<void>;
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+}
