@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageStore } from '../ports/message-store.port.js';
+import type { PageRange } from '../ports/page.js';
+import { makeMessage, uniqueId, type ConformanceFactory } from './harness.js';
+
+/** The MessageStore guarantees: idempotent batch writes, PageRange paging, room deletion. */
+export function describeMessageStoreConformance(
+  name: string,
+  factory: ConformanceFactory<MessageStore>,
+): void {
+  describe(name, () => {
+    let sut!: MessageStore;
+    let cleanup!: () => Promise<void>;
+    beforeAll(async () => ({ sut, cleanup } = await factory()));
+    afterAll(() => cleanup());
+
+    const roomOf = (n: number) => {
+      const roomId = uniqueId('room');
+      return { roomId, messages: Array.from({ length: n }, (_, i) => makeMessage(roomId, i + 1)) };
+    };
+    const seqs = async (roomId: string, range: PageRange) =>
+      (await sut.page(roomId, range)).map((m) => m.seq);
+
+    it('returns stored messages ascending by seq with every field intact', async () => {
+      const roomId = uniqueId('room');
+      const messages = [
+        makeMessage(roomId, 2, { clientMsgId: 'client-2', content: '안녕하세요 <b>' }),
+        makeMessage(roomId, 1),
+        makeMessage(roomId, 3, { kind: 'system', userId: 'bob', content: 'bob joined' }),
+      ];
+      await sut.putBatch(messages);
+      expect(await sut.page(roomId, { limit: 10 })).toEqual([
+        messages[1],
+        messages[0],
+        messages[2],
+      ]);
+    });
+
+    it('keeps one copy of a message written twice', async () => {
+      const { roomId, messages } = roomOf(4);
+      await sut.putBatch(messages.slice(0, 3));
+      await sut.putBatch(messages.slice(0, 3));
+      await sut.putBatch(messages.slice(1));
+      expect(await sut.page(roomId, { limit: 100 })).toEqual(messages);
+    });
+
+    it('pages newest, before and after a seq, always ascending', async () => {
+      const { roomId, messages } = roomOf(10);
+      await sut.putBatch(messages);
+      expect(await seqs(roomId, { limit: 3 })).toEqual([8, 9, 10]);
+      expect(await seqs(roomId, { before: 4, limit: 2 })).toEqual([2, 3]);
+      expect(await seqs(roomId, { before: 3, limit: 10 })).toEqual([1, 2]);
+      expect(await seqs(roomId, { before: 1, limit: 10 })).toEqual([]);
+      expect(await seqs(roomId, { after: 2, limit: 3 })).toEqual([3, 4, 5]);
+      expect(await seqs(roomId, { after: 7, limit: 10 })).toEqual([8, 9, 10]);
+      expect(await seqs(roomId, { after: 10, limit: 10 })).toEqual([]);
+      expect(await seqs(roomId, { after: 0, limit: 100 })).toHaveLength(10);
+    });
+
+    it('pages a room with no messages as empty', async () => {
+      expect(await sut.page(uniqueId('room'), { limit: 10 })).toEqual([]);
+    });
+
+    it('writes a batch spanning rooms and keeps the rooms apart', async () => {
+      const [a, b] = [roomOf(2), roomOf(3)];
+      await sut.putBatch([...a.messages, ...b.messages]);
+      expect(await sut.page(a.roomId, { limit: 10 })).toEqual(a.messages);
+      expect(await sut.page(b.roomId, { limit: 10 })).toEqual(b.messages);
+    });
+
+    it('deletes one room and leaves the others untouched', async () => {
+      const [gone, kept] = [roomOf(3), roomOf(3)];
+      await sut.putBatch([...gone.messages, ...kept.messages]);
+      await sut.deleteRoom(gone.roomId);
+      expect(await sut.page(gone.roomId, { limit: 10 })).toEqual([]);
+      expect(await sut.page(gone.roomId, { after: 0, limit: 10 })).toEqual([]);
+      expect(await sut.page(kept.roomId, { limit: 10 })).toEqual(kept.messages);
+    });
+
+    it('answers ping', async () => {
+      await expect(sut.ping()).resolves.toBeUndefined();
+    });
+  });
+}

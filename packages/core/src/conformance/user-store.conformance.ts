@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserStore } from '../ports/user-store.port.js';
+import { uniqueId, type ConformanceFactory } from './harness.js';
+
+const HOUR = 3_600_000;
+const at = (offsetMs: number): string => new Date(Date.now() + offsetMs).toISOString();
+
+/** The UserStore guarantees: atomic name claims that expire, touch, lookup and prefix listing. */
+export function describeUserStoreConformance(
+  name: string,
+  factory: ConformanceFactory<UserStore>,
+): void {
+  describe(name, () => {
+    let sut!: UserStore;
+    let cleanup!: () => Promise<void>;
+    beforeAll(async () => ({ sut, cleanup } = await factory()));
+    afterAll(() => cleanup());
+
+    /** A fresh lower-case id and its display name in another case. */
+    const person = () => {
+      const id = uniqueId('user');
+      return { id, name: id.toUpperCase() };
+    };
+
+    it('claims a new name and records the user', async () => {
+      const user = person();
+      const expiresAt = at(HOUR);
+      expect(await sut.claim(user, at(0), expiresAt)).toBe(true);
+      const [record, ...rest] = await sut.get([user.id]);
+      expect(rest).toEqual([]);
+      expect(record).toMatchObject({ id: user.id, name: user.name });
+      expect(record && Date.parse(record.claimExpiresAt ?? '')).toBe(Date.parse(expiresAt));
+    });
+
+    it('lets exactly one of many concurrent claims of a name win', async () => {
+      const user = person();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => sut.claim(user, at(0), at(HOUR))),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('refuses a held name until its claim expires, then frees it', async () => {
+      const user = person();
+      expect(await sut.claim(user, at(-3 * HOUR), at(-HOUR))).toBe(true);
+      expect(await sut.claim(user, at(-2 * HOUR), at(HOUR))).toBe(false);
+      expect(await sut.claim(user, at(0), at(HOUR))).toBe(true);
+      expect(await sut.claim(user, at(1000), at(2 * HOUR))).toBe(false);
+    });
+
+    it('touches a new or existing user without failing', async () => {
+      const user = person();
+      await sut.touch(user, at(0));
+      await sut.touch(user, at(1000));
+      expect(await sut.get([user.id])).toEqual([
+        expect.objectContaining({ id: user.id, name: user.name }),
+      ]);
+      const claimed = person();
+      await sut.claim(claimed, at(0), at(HOUR));
+      await expect(sut.touch(claimed, at(0))).resolves.toBeUndefined();
+    });
+
+    it('gets the known users among the ids', async () => {
+      const [a, b] = [person(), person()];
+      await sut.touch(a, at(0));
+      await sut.claim(b, at(0), at(HOUR));
+      const found = await sut.get([b.id, uniqueId('user'), a.id]);
+      expect(found.map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
+      expect(await sut.get([])).toEqual([]);
+    });
+
+    it('lists users by case-insensitive id or name prefix, ordered by id', async () => {
+      const prefix = uniqueId('p').replaceAll('-', '');
+      const ids = ['c', 'a', 'b'].map((s) => `${prefix}${s}`);
+      for (const id of ids) await sut.claim({ id, name: id.toUpperCase() }, at(0), at(HOUR));
+      const sub = uniqueId('sub');
+      await sut.touch({ id: sub, name: `Zed${prefix}` }, at(0));
+      const listed = await sut.list(prefix.toUpperCase(), 10);
+      expect(listed.map((u) => u.id)).toEqual([...ids].sort());
+      expect((await sut.list(prefix, 2)).map((u) => u.id)).toEqual([...ids].sort().slice(0, 2));
+      expect((await sut.list(`zED${prefix}`, 10)).map((u) => u.id)).toEqual([sub]);
+      expect(await sut.list(`${prefix}x`, 10)).toEqual([]);
+    });
+
+    it('lists users by a Hangul name prefix', async () => {
+      const id = `김${uniqueId('철수')}`;
+      await sut.claim({ id, name: id }, at(0), at(HOUR));
+      expect((await sut.list(id.slice(0, 4), 100)).map((u) => u.id)).toContain(id);
+    });
+  });
+}

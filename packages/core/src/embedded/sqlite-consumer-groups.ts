@@ -1,0 +1,174 @@
+import type { GroupStats, LogEntry } from '../ports/event-log.port.js';
+import { jsonList, type SqliteDatabase } from './sqlite.js';
+
+interface EntryRow {
+  entry_id: number;
+  raw: string;
+}
+interface PendingRow extends EntryRow {
+  deliveries: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS log_groups (name TEXT PRIMARY KEY, last_delivered INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS log_pending (
+  group_name TEXT NOT NULL,
+  entry_id INTEGER NOT NULL,
+  consumer TEXT NOT NULL,
+  deliveries INTEGER NOT NULL,
+  delivered_at INTEGER NOT NULL,
+  PRIMARY KEY (group_name, entry_id)
+);
+CREATE INDEX IF NOT EXISTS log_pending_entry ON log_pending (entry_id);
+CREATE TABLE IF NOT EXISTS log_dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  group_name TEXT NOT NULL,
+  entry_id INTEGER NOT NULL,
+  raw TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_dead_letters_group ON log_dead_letters (group_name);
+`;
+
+/**
+ * The consumer-group half of `SqliteEventLog` over its `log_entries` table: a group's position
+ * is the last entry id delivered to it; delivered entries stay in `log_pending` until acked.
+ * Synchronous; every write is one `BEGIN IMMEDIATE` transaction, so two processes never
+ * deliver the same entry to one group twice (except by `claim`).
+ */
+export class SqliteConsumerGroups {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => number,
+  ) {
+    db.exec(SCHEMA);
+  }
+
+  ensure(group: string): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO log_groups (name, last_delivered) VALUES (?, 0)')
+      .run(group);
+  }
+
+  /** Up to `count` entries after the group's position, recorded as pending for `consumer`. */
+  deliver(group: string, consumer: string, count: number): LogEntry[] {
+    // A plain read first, so idle pollers never take the write lock.
+    if (this.position(group, { newOnly: true }) === undefined) return [];
+    return this.db
+      .transaction(() => {
+        const position = this.position(group, { newOnly: false }) ?? 0;
+        const rows = this.db
+          .prepare<[number, number], EntryRow>(
+            'SELECT entry_id, raw FROM log_entries WHERE entry_id > ? ORDER BY entry_id LIMIT ?',
+          )
+          .all(position, count);
+        const last = rows.at(-1);
+        if (!last) return [];
+        const pend = this.db.prepare(
+          `INSERT OR REPLACE INTO log_pending
+           (group_name, entry_id, consumer, deliveries, delivered_at) VALUES (?, ?, ?, 1, ?)`,
+        );
+        const now = this.now();
+        for (const row of rows) pend.run(group, row.entry_id, consumer, now);
+        this.db
+          .prepare('UPDATE log_groups SET last_delivered = ? WHERE name = ?')
+          .run(last.entry_id, group);
+        return rows.map((r) => toEntry(r, 1));
+      })
+      .immediate();
+  }
+
+  /** Pending entries idle at least `minIdleMs`, moved to `consumer` with one more delivery. */
+  claim(group: string, consumer: string, minIdleMs: number, count: number): LogEntry[] {
+    return this.db
+      .transaction(() => {
+        const now = this.now();
+        const rows = this.db
+          .prepare<[string, number, number], PendingRow>(
+            `SELECT p.entry_id, e.raw, p.deliveries FROM log_pending p
+             JOIN log_entries e ON e.entry_id = p.entry_id
+             WHERE p.group_name = ? AND p.delivered_at <= ? ORDER BY p.entry_id LIMIT ?`,
+          )
+          .all(group, now - minIdleMs, count);
+        const update = this.db.prepare(
+          `UPDATE log_pending SET consumer = ?, deliveries = deliveries + 1, delivered_at = ?
+           WHERE group_name = ? AND entry_id = ?`,
+        );
+        for (const row of rows) update.run(consumer, now, group, row.entry_id);
+        return rows.map((r) => toEntry(r, r.deliveries + 1));
+      })
+      .immediate();
+  }
+
+  ack(group: string, entryIds: readonly string[]): void {
+    this.db
+      .prepare(
+        `DELETE FROM log_pending WHERE group_name = ?
+         AND entry_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`,
+      )
+      .run(group, jsonList(entryIds));
+  }
+
+  deadLetter(group: string, entry: LogEntry, reason: string): void {
+    this.db
+      .transaction(() => {
+        const entryId = Number(entry.entryId);
+        this.db
+          .prepare(
+            `INSERT INTO log_dead_letters (group_name, entry_id, raw, reason, at)
+             VALUES (?, ?, ?, ?, ?)`,
+          )
+          .run(group, entryId, entry.raw, reason, this.now());
+        this.ack(group, [entry.entryId]);
+      })
+      .immediate();
+  }
+
+  stats(group: string): GroupStats {
+    return this.db.transaction(() => {
+      const count = (sql: string): number =>
+        this.db.prepare<[string], { n: number }>(sql).get(group)?.n ?? 0;
+      return {
+        lag: count(`SELECT COUNT(*) AS n FROM log_entries WHERE entry_id >
+          COALESCE((SELECT last_delivered FROM log_groups WHERE name = ?), 0)`),
+        pending: count('SELECT COUNT(*) AS n FROM log_pending WHERE group_name = ?'),
+        deadLetters: count('SELECT COUNT(*) AS n FROM log_dead_letters WHERE group_name = ?'),
+      };
+    })();
+  }
+
+  /**
+   * The highest entry id every group has acknowledged along with everything before it: per
+   * group, just below its oldest pending entry, else its position; the minimum over groups.
+   * 0 when there is no group, so nothing is ever trimmed from under a group created later.
+   */
+  ackedFloor(): number {
+    const row = this.db
+      .prepare<[], { floor: number | null }>(
+        `SELECT MIN(COALESCE(
+           (SELECT MIN(p.entry_id) - 1 FROM log_pending p WHERE p.group_name = g.name),
+           g.last_delivered)) AS floor
+         FROM log_groups g`,
+      )
+      .get();
+    return Math.max(0, row?.floor ?? 0);
+  }
+
+  /** The group's position; with `newOnly`, undefined also when no entry lies beyond it. */
+  private position(group: string, { newOnly }: { newOnly: boolean }): number | undefined {
+    const row = this.db
+      .prepare<[string], { last_delivered: number; has_new: number }>(
+        `SELECT last_delivered,
+           EXISTS (SELECT 1 FROM log_entries WHERE entry_id > g.last_delivered) AS has_new
+         FROM log_groups g WHERE g.name = ?`,
+      )
+      .get(group);
+    if (!row) throw new Error(`consumer group ${group} does not exist`);
+    return newOnly && row.has_new === 0 ? undefined : row.last_delivered;
+  }
+}
+
+function toEntry(row: EntryRow, deliveries: number): LogEntry {
+  return { entryId: String(row.entry_id), raw: row.raw, deliveries };
+}

@@ -1,0 +1,295 @@
+import { EventEmitter } from 'node:events';
+import {
+  CLIENT_MSG_ID_TTL_MS,
+  ENVELOPE_VERSION,
+  decodeEnvelope,
+  type LogEnvelope,
+  type Message,
+} from '@chat/contracts';
+import {
+  EventLog,
+  type AppendResult,
+  type GroupStats,
+  type LogEntry,
+  type MessageDraft,
+} from '../ports/event-log.port.js';
+import type { PageRange } from '../ports/page.js';
+import { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
+import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+
+export interface SqliteEventLogOptions {
+  /** Clock in ms, for pending idle times and dedupe expiry. Defaults to `Date.now`. */
+  now?: () => number;
+  /** How often a blocked `read` looks for appends made by other processes (ms). Default 25. */
+  pollMs?: number;
+  /** How long a `clientMsgId` is remembered at least (ms). Default 24 h. */
+  dedupeTtlMs?: number;
+}
+
+interface WindowParams {
+  roomId: string;
+  limit: number;
+  before: number | undefined;
+  after: number | undefined;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS log_entries (
+  entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  room_id TEXT,
+  seq INTEGER,
+  raw TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_entries_room_seq ON log_entries (room_id, seq);
+CREATE TABLE IF NOT EXISTS log_room_seqs (room_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS log_dedupe (
+  room_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  client_msg_id TEXT NOT NULL,
+  message TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id, client_msg_id)
+);
+CREATE INDEX IF NOT EXISTS log_dedupe_created ON log_dedupe (created_at);
+CREATE TABLE IF NOT EXISTS log_forgotten_rooms (
+  room_id TEXT PRIMARY KEY,
+  up_to_entry INTEGER NOT NULL
+);
+`;
+
+/** Wakes blocked readers of any instance in this process when an entry is appended. */
+const appended = new EventEmitter();
+appended.setMaxListeners(0);
+
+/**
+ * The embedded event log: a SQLite table shared by every process that opens the file.
+ *
+ * Every write is one `BEGIN IMMEDIATE` transaction, so dedupe + next seq + insert are atomic
+ * across processes; entry ids come from AUTOINCREMENT and are never reused, so a group's
+ * position (the last entry id delivered to it) stays meaningful after a trim. All state
+ * (seqs, groups, pending, dead letters) lives in the database, none only in memory.
+ */
+export class SqliteEventLog extends EventLog {
+  private readonly now: () => number;
+  private readonly pollMs: number;
+  private readonly dedupeTtlMs: number;
+  private readonly closing = new AbortController();
+  private readonly groups: SqliteConsumerGroups;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: SqliteEventLogOptions = {},
+  ) {
+    super();
+    this.now = options.now ?? Date.now;
+    this.pollMs = options.pollMs ?? 25;
+    this.dedupeTtlMs = options.dedupeTtlMs ?? CLIENT_MSG_ID_TTL_MS;
+    db.exec(SCHEMA);
+    this.groups = new SqliteConsumerGroups(db, this.now);
+  }
+
+  appendMessage(draft: MessageDraft): Promise<AppendResult> {
+    return settle(() => {
+      const result = this.db.transaction(() => this.appendMessageTx(draft)).immediate();
+      if (!result.duplicate) this.notifyAppend();
+      return result;
+    });
+  }
+
+  append(envelope: LogEnvelope): Promise<string> {
+    return settle(() => {
+      switch (envelope.type) {
+        case 'message.created':
+          throw new Error('message.created entries are appended with appendMessage');
+        case 'room.deleted': {
+          const info = this.db
+            .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, NULL, ?)')
+            .run(envelope.payload.roomId, JSON.stringify(envelope));
+          this.notifyAppend();
+          return String(info.lastInsertRowid);
+        }
+      }
+    });
+  }
+
+  lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>> {
+    return settle(() => {
+      const rows = this.db
+        .prepare<[string], { room_id: string; last_seq: number }>(
+          'SELECT room_id, last_seq FROM log_room_seqs WHERE room_id IN (SELECT value FROM json_each(?))',
+        )
+        .all(jsonList(roomIds));
+      const found = new Map(rows.map((r) => [r.room_id, r.last_seq]));
+      return new Map(roomIds.map((id) => [id, found.get(id) ?? 0]));
+    });
+  }
+
+  window(roomId: string, range: PageRange): Promise<Message[]> {
+    return settle(() => {
+      const visible = `room_id = @roomId AND seq IS NOT NULL AND entry_id > COALESCE(
+        (SELECT up_to_entry FROM log_forgotten_rooms WHERE room_id = @roomId), 0)`;
+      const sql =
+        range.after !== undefined
+          ? `SELECT raw FROM log_entries WHERE ${visible} AND seq > @after ORDER BY seq LIMIT @limit`
+          : `SELECT * FROM (SELECT seq, raw FROM log_entries WHERE ${visible}
+             ${range.before !== undefined ? 'AND seq < @before' : ''}
+             ORDER BY seq DESC LIMIT @limit) ORDER BY seq`;
+      const rows = this.db
+        .prepare<[WindowParams], { raw: string }>(sql)
+        .all({ roomId, limit: range.limit, before: range.before, after: range.after });
+      return rows.flatMap(({ raw }) => {
+        const decoded = decodeEnvelope(raw);
+        return decoded.ok && decoded.envelope.type === 'message.created'
+          ? [decoded.envelope.payload]
+          : [];
+      });
+    });
+  }
+
+  forgetRoom(roomId: string): Promise<void> {
+    return settle(() => {
+      this.db
+        .prepare(
+          `INSERT INTO log_forgotten_rooms (room_id, up_to_entry)
+           VALUES (?, COALESCE((SELECT MAX(entry_id) FROM log_entries), 0))
+           ON CONFLICT (room_id) DO UPDATE SET up_to_entry = excluded.up_to_entry`,
+        )
+        .run(roomId);
+    });
+  }
+
+  ensureGroup(group: string): Promise<void> {
+    return settle(() => this.groups.ensure(group));
+  }
+
+  /** Delivers new entries; when there are none, waits for an append (this process) or polls. */
+  async read(group: string, consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
+    // Real time, not the injectable clock: a frozen test clock must not block forever.
+    const deadline = Date.now() + blockMs;
+    for (;;) {
+      const entries = await settle(() => this.groups.deliver(group, consumer, count));
+      const remaining = deadline - Date.now();
+      if (entries.length > 0 || remaining <= 0 || this.closing.signal.aborted) return entries;
+      await this.waitForAppend(Math.min(this.pollMs, remaining));
+    }
+  }
+
+  claim(group: string, consumer: string, minIdleMs: number, count: number): Promise<LogEntry[]> {
+    return settle(() => this.groups.claim(group, consumer, minIdleMs, count));
+  }
+
+  ack(group: string, entryIds: readonly string[]): Promise<void> {
+    return settle(() => this.groups.ack(group, entryIds));
+  }
+
+  deadLetter(group: string, entry: LogEntry, reason: string): Promise<void> {
+    return settle(() => this.groups.deadLetter(group, entry, reason));
+  }
+
+  stats(group: string): Promise<GroupStats> {
+    return settle(() => this.groups.stats(group));
+  }
+
+  /**
+   * Deletes every entry at or below the position all groups have acknowledged and pending
+   * nowhere (no group: nothing); also drops expired dedupe keys and spent forgotten-room marks.
+   */
+  trim(): Promise<number> {
+    return settle(() =>
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare('DELETE FROM log_dedupe WHERE created_at < ?')
+            .run(this.now() - this.dedupeTtlMs);
+          const { changes } = this.db
+            .prepare(
+              `DELETE FROM log_entries WHERE entry_id <= ?
+               AND entry_id NOT IN (SELECT entry_id FROM log_pending)`,
+            )
+            .run(this.groups.ackedFloor());
+          this.db
+            .prepare(
+              `DELETE FROM log_forgotten_rooms WHERE NOT EXISTS (SELECT 1 FROM log_entries e
+               WHERE e.room_id = log_forgotten_rooms.room_id AND e.entry_id <= up_to_entry)`,
+            )
+            .run();
+          return changes;
+        })
+        .immediate(),
+    );
+  }
+
+  ping(): Promise<void> {
+    return settle(() => {
+      this.db.prepare('SELECT 1').get();
+    });
+  }
+
+  /** Wakes blocked readers (they return what they have). The shared database stays open. */
+  close(): Promise<void> {
+    this.closing.abort();
+    return Promise.resolve();
+  }
+
+  private appendMessageTx(draft: MessageDraft): AppendResult {
+    if (draft.clientMsgId !== undefined) {
+      const first = this.db
+        .prepare<[string, string, string], { message: string }>(
+          'SELECT message FROM log_dedupe WHERE room_id = ? AND user_id = ? AND client_msg_id = ?',
+        )
+        .get(draft.roomId, draft.userId, draft.clientMsgId);
+      if (first) return { message: JSON.parse(first.message) as Message, duplicate: true };
+    }
+    const seq = this.db
+      .prepare<[string], { last_seq: number }>(
+        `INSERT INTO log_room_seqs (room_id, last_seq) VALUES (?, 1)
+         ON CONFLICT (room_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+      )
+      .get(draft.roomId)?.last_seq;
+    if (seq === undefined) throw new Error('seq counter returned no row');
+    const { id, roomId, userId, content, createdAt, kind, clientMsgId } = draft;
+    const message: Message = {
+      ...{ id, roomId, seq, userId, content, createdAt, kind },
+      ...(clientMsgId !== undefined && { clientMsgId }),
+    };
+    const envelope: LogEnvelope = {
+      v: ENVELOPE_VERSION,
+      id: message.id,
+      type: 'message.created',
+      occurredAt: message.createdAt,
+      payload: message,
+    };
+    this.db
+      .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, ?, ?)')
+      .run(message.roomId, seq, JSON.stringify(envelope));
+    if (clientMsgId !== undefined) {
+      this.db
+        .prepare(
+          `INSERT INTO log_dedupe (room_id, user_id, client_msg_id, message, created_at)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(message.roomId, message.userId, clientMsgId, JSON.stringify(message), this.now());
+    }
+    return { message, duplicate: false };
+  }
+
+  private notifyAppend(): void {
+    appended.emit(this.db.name);
+  }
+
+  /** Resolves on an append in this process, after `ms`, or on close, whichever comes first. */
+  private waitForAppend(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const signal = this.closing.signal;
+      const done = (): void => {
+        clearTimeout(timer);
+        appended.off(this.db.name, done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      appended.on(this.db.name, done);
+      signal.addEventListener('abort', done);
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+
+/** A better-sqlite3 connection, as every embedded adapter takes it. */
+export type SqliteDatabase = Database.Database;
+
+/** How long a statement waits for another process's write lock before failing (ms). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating if missing) the embedded database every SQLite adapter shares.
+ *
+ * - WAL journal, so readers never block the writer and several processes can share the file;
+ * - `synchronous=FULL`: a committed transaction is fsynced before the call returns, so an
+ *   append acknowledged to a client survives a process or host crash;
+ * - `busy_timeout`: a writer waits up to {@link SQLITE_BUSY_TIMEOUT_MS} for another process;
+ * - foreign keys enforced.
+ *
+ * Each adapter creates its own tables in its constructor. The caller owns the connection:
+ * adapters never close it, so close it after closing every adapter built on it.
+ */
+export function openDatabase(path: string): SqliteDatabase {
+  const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
+ * Runs synchronous database work as a promise: a thrown error becomes a rejection instead of
+ * escaping synchronously from a method whose callers expect a promise.
+ */
+export function settle<T>(work: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(work()));
+}
+
+/** Binds a list as one parameter, for `IN (SELECT value FROM json_each(?))`. */
+export function jsonList(values: readonly (string | number)[]): string {
+  return JSON.stringify(values);
+}
