@@ -1,0 +1,6 @@
+export * from './ports/index.js';
+export * from './services/index.js';
+export * from './sink/index.js';
+export * from './embedded/index.js';
+export * from './search/highlight.js';
+export * from './search/tokenize.js';

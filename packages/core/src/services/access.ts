@@ -1,0 +1,19 @@
+import { ChatError } from '@chat/contracts';
+import type { RoomRecord, RoomStore } from '../ports/index.js';
+
+/**
+ * The room, when `userId` is a member. A room that does not exist is `NOT_FOUND`; one the
+ * caller does not belong to is `FORBIDDEN` — every room operation goes through here.
+ */
+export const requireMember = async (
+  rooms: RoomStore,
+  roomId: string,
+  userId: string,
+): Promise<RoomRecord> => {
+  const room = await rooms.get(roomId);
+  if (!room) throw new ChatError('NOT_FOUND', `room ${roomId} does not exist`);
+  if (!room.members.includes(userId)) {
+    throw new ChatError('FORBIDDEN', `you are not a member of room ${roomId}`);
+  }
+  return room;
+};

@@ -1,0 +1,87 @@
+import {
+  DEFAULT_PAGE_LIMIT,
+  type GetMessagesPayload,
+  type MarkReadPayload,
+  type Message,
+  type SendMessageAck,
+  type SendMessagePayload,
+} from '@chat/contracts';
+import { randomUUID } from 'node:crypto';
+import type { EventLog, Notifier, RoomStore } from '../ports/index.js';
+import { requireMember } from './access.js';
+import { systemClock, type Clock } from './clock.js';
+import type { HistoryPage, HistoryReader } from './history.js';
+
+/** Reports failures of work done after an ack (e.g. moving the sender's read pointer). */
+export type BackgroundErrorHandler = (error: unknown, context: string) => void;
+
+/** Sending, paging and reading messages; system messages for room events. */
+export class MessageService {
+  constructor(
+    private readonly log: EventLog,
+    private readonly rooms: RoomStore,
+    private readonly history: HistoryReader,
+    private readonly notifier: Notifier,
+    private readonly onBackgroundError: BackgroundErrorHandler,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /**
+   * Appends a user message and fans it out. Resolves once the message is durable in the log;
+   * a retry with the same `clientMsgId` resolves with the first ack and delivers nothing.
+   */
+  async send(userId: string, payload: SendMessagePayload): Promise<SendMessageAck> {
+    await requireMember(this.rooms, payload.roomId, userId);
+    const { message, duplicate } = await this.log.appendMessage({
+      id: randomUUID(),
+      roomId: payload.roomId,
+      userId,
+      content: payload.content,
+      kind: 'user',
+      createdAt: this.clock().toISOString(),
+      ...(payload.clientMsgId === undefined ? {} : { clientMsgId: payload.clientMsgId }),
+    });
+    if (!duplicate) {
+      this.notifier.toRoom(message.roomId, 'receive_message', message);
+      // The sender has read their own message; not worth delaying the ack for.
+      this.rooms
+        .markRead(message.roomId, userId, message.seq)
+        .catch((error: unknown) => this.onBackgroundError(error, 'mark sender read'));
+    }
+    return { id: message.id, seq: message.seq, createdAt: message.createdAt };
+  }
+
+  /** Appends a system message (joined, invited, left) and delivers it as `system`. */
+  async announce(roomId: string, actorId: string, content: string): Promise<Message> {
+    const { message } = await this.log.appendMessage({
+      id: randomUUID(),
+      roomId,
+      userId: actorId,
+      content,
+      kind: 'system',
+      createdAt: this.clock().toISOString(),
+    });
+    this.notifier.toRoom(roomId, 'system', { roomId, content, message });
+    return message;
+  }
+
+  async page(userId: string, payload: GetMessagesPayload): Promise<HistoryPage> {
+    await requireMember(this.rooms, payload.roomId, userId);
+    return this.history.page(payload.roomId, {
+      ...(payload.before === undefined ? {} : { before: payload.before }),
+      ...(payload.after === undefined ? {} : { after: payload.after }),
+      limit: payload.limit ?? DEFAULT_PAGE_LIMIT,
+    });
+  }
+
+  /** Moves the caller's read pointer forward (clamped to the last seq); `read` only on a move. */
+  async markRead(userId: string, payload: MarkReadPayload): Promise<void> {
+    await requireMember(this.rooms, payload.roomId, userId);
+    const lastSeq = (await this.log.lastSeqs([payload.roomId])).get(payload.roomId) ?? 0;
+    const seq = Math.min(payload.seq, lastSeq);
+    if (seq <= 0) return;
+    if (await this.rooms.markRead(payload.roomId, userId, seq)) {
+      this.notifier.toRoom(payload.roomId, 'read', { roomId: payload.roomId, userId, seq });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { User } from '@chat/contracts';
+import type { Notifier, PresenceStore, RoomStore, UserStore } from '../ports/index.js';
+import { systemClock, type Clock } from './clock.js';
+
+/** Online state: announced to everyone who shares a room with the user, and the directory. */
+export class PresenceService {
+  constructor(
+    private readonly presence: PresenceStore,
+    private readonly rooms: RoomStore,
+    private readonly users: UserStore,
+    private readonly notifier: Notifier,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async connected(userId: string, connectionId: string): Promise<void> {
+    if (await this.presence.connect(userId, connectionId)) {
+      await this.announce(userId, true, null);
+    }
+  }
+
+  async disconnected(userId: string, connectionId: string): Promise<void> {
+    const at = this.clock().toISOString();
+    if (await this.presence.disconnect(userId, connectionId, at)) {
+      await this.announce(userId, false, at);
+    }
+  }
+
+  /** Users whose id or name starts with `query`; online first, then by id. */
+  async directory(query: string, limit: number): Promise<User[]> {
+    const records = await this.users.list(query, limit);
+    const states = await this.presence.states(records.map((r) => r.id));
+    const users = records.map((r): User => {
+      const state = states.get(r.id);
+      return {
+        id: r.id,
+        name: r.name,
+        online: state?.online ?? false,
+        ...(state?.lastSeenAt === undefined ? {} : { lastSeenAt: state.lastSeenAt }),
+      };
+    });
+    return users.sort((a, b) => Number(b.online) - Number(a.online) || a.id.localeCompare(b.id));
+  }
+
+  private async announce(userId: string, online: boolean, lastSeenAt: string | null) {
+    const rooms = await this.rooms.roomsOf(userId);
+    const peers = new Set(rooms.flatMap((room) => room.members));
+    peers.delete(userId);
+    for (const peer of peers)
+      this.notifier.toUser(peer, 'presence', { userId, online, lastSeenAt });
+  }
+}

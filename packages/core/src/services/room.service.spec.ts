@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { embeddedFixture, type EmbeddedFixture } from '../testing/embedded-fixture.js';
+import { RoomService } from './room.service.js';
+
+describe(RoomService.name, () => {
+  let f: EmbeddedFixture;
+  let sut: RoomService;
+
+  beforeEach(async () => {
+    f = embeddedFixture();
+    sut = f.roomService;
+    await f.signIn('alice', 'bob', 'carol');
+  });
+
+  afterEach(() => f.destroy());
+
+  it('names a room after its members when no name is given', async () => {
+    const room = await sut.create('alice', { participants: ['bob', 'bob', 'alice'] });
+    expect(room.participants).toEqual(['alice', 'bob']);
+    expect(room.name).toBe('alice, bob');
+  });
+
+  it('refuses unknown participants with NOT_FOUND and creates nothing', async () => {
+    await expect(sut.create('alice', { participants: ['bob', 'zed'] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await f.rooms.roomsOf('alice')).toEqual([]);
+  });
+
+  it('passes ownership to the earliest joiner when the owner leaves', async () => {
+    const room = await sut.create('alice', { participants: ['bob'] });
+    await sut.invite('bob', room.roomId, ['carol']);
+    await sut.leave('alice', room.roomId);
+    const after = await sut.get('bob', room.roomId);
+    expect(after).toMatchObject({ ownerId: 'bob', participants: ['bob', 'carol'] });
+    await expect(sut.get('alice', room.roomId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const system = f.notifier.of('system').map((d) => d.payload);
+    expect(system).toContainEqual(expect.objectContaining({ content: 'alice left' }));
+  });
+
+  it('deletes the room when its last member leaves', async () => {
+    const room = await sut.create('alice', { participants: [] });
+    await f.messageService.send('alice', { roomId: room.roomId, content: 'alone' });
+    await sut.leave('alice', room.roomId);
+    expect(await f.rooms.get(room.roomId)).toBeUndefined();
+    expect(f.notifier.of('room_deleted')).toHaveLength(1);
+    expect(await f.log.window(room.roomId, { limit: 10 })).toEqual([]);
+  });
+
+  it('counts unread user messages from the read pointer, ignoring system messages', async () => {
+    const room = await sut.create('alice', { participants: ['bob'] });
+    await f.messageService.send('alice', { roomId: room.roomId, content: 'one' });
+    await f.messageService.send('alice', { roomId: room.roomId, content: 'two' });
+    await sut.invite('alice', room.roomId, ['carol']);
+    expect((await sut.get('bob', room.roomId)).unread).toBe(2);
+    expect((await sut.get('carol', room.roomId)).unread).toBe(2);
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 1 });
+    expect((await sut.get('bob', room.roomId)).unread).toBe(1);
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 99 });
+    expect((await sut.get('bob', room.roomId)).unread).toBe(0);
+  });
+
+  it('moves read pointers forward only and emits read only when one moves', async () => {
+    const room = await sut.create('alice', { participants: ['bob'] });
+    for (const content of ['a', 'b', 'c'])
+      await f.messageService.send('alice', { roomId: room.roomId, content });
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 2 });
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 1 });
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 2 });
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 50 });
+    expect(f.notifier.of('read').map((d) => d.payload)).toEqual([
+      { roomId: room.roomId, userId: 'bob', seq: 2 },
+      { roomId: room.roomId, userId: 'bob', seq: 3 },
+    ]);
+  });
+});

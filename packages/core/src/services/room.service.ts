@@ -1,0 +1,145 @@
+import {
+  ChatError,
+  MAX_ROOM_NAME_CODE_POINTS,
+  type CreateRoomPayload,
+  type Room,
+} from '@chat/contracts';
+import { randomUUID } from 'node:crypto';
+import type { EventLog, Notifier, RoomRecord, RoomStore, UserStore } from '../ports/index.js';
+import { requireMember } from './access.js';
+import { systemClock, type Clock } from './clock.js';
+import type { MessageService } from './message.service.js';
+import type { RoomViews } from './room-view.js';
+
+/** Creating, inviting to, leaving and deleting rooms, and listing a user's rooms. */
+export class RoomService {
+  constructor(
+    private readonly rooms: RoomStore,
+    private readonly users: UserStore,
+    private readonly log: EventLog,
+    private readonly views: RoomViews,
+    private readonly messages: MessageService,
+    private readonly notifier: Notifier,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async list(userId: string): Promise<Room[]> {
+    return this.views.forUser(userId, await this.rooms.roomsOf(userId));
+  }
+
+  /** The room as `userId` sees it, when they are a member. */
+  async get(userId: string, roomId: string): Promise<Room> {
+    const record = await requireMember(this.rooms, roomId, userId);
+    const [room] = await this.views.forUser(userId, [record]);
+    if (!room) throw new ChatError('INTERNAL', `room ${roomId} has no view`);
+    return room;
+  }
+
+  async create(ownerId: string, payload: CreateRoomPayload): Promise<Room> {
+    const participants = unique(payload.participants).filter((id) => id !== ownerId);
+    const names = await this.requireKnown([ownerId, ...participants]);
+    const record: RoomRecord = {
+      roomId: randomUUID(),
+      name: payload.name || defaultName(names),
+      ownerId,
+      createdAt: this.clock().toISOString(),
+      members: [ownerId, ...participants],
+    };
+    await this.rooms.create(record);
+    await this.notifier.subscribe(record.members, record.roomId);
+    const room = await this.views.fresh(record);
+    this.notifier.toUser(ownerId, 'room_created', room);
+    for (const userId of participants) {
+      this.notifier.toUser(userId, 'room_invite', { roomId: room.roomId, room, by: ownerId });
+    }
+    return room;
+  }
+
+  /** Adds members (the caller must be one); each new member gets `room_invite`. */
+  async invite(callerId: string, roomId: string, userIds: readonly string[]): Promise<Room> {
+    await requireMember(this.rooms, roomId, callerId);
+    const invitees = unique(userIds);
+    await this.requireKnown(invitees);
+    const added = await this.rooms.addMembers(roomId, invitees);
+    if (added.length > 0) {
+      await this.notifier.subscribe(added, roomId);
+      await this.messages.announce(roomId, callerId, `${callerId} invited ${added.join(', ')}`);
+    }
+    const record = await requireMember(this.rooms, roomId, callerId);
+    const room = await this.views.fresh(record);
+    if (added.length > 0) {
+      for (const userId of added) {
+        this.notifier.toUser(userId, 'room_invite', { roomId, room, by: callerId });
+      }
+      this.notifier.toRoom(roomId, 'room_updated', room);
+    }
+    return this.get(callerId, roomId);
+  }
+
+  /**
+   * Removes the caller. The earliest remaining member inherits ownership; the last member
+   * leaving deletes the room.
+   */
+  async leave(userId: string, roomId: string): Promise<void> {
+    const before = await requireMember(this.rooms, roomId, userId);
+    if (before.members.length === 1) return this.remove(before);
+    const after = await this.rooms.removeMember(roomId, userId);
+    if (!after) throw new ChatError('FORBIDDEN', `you are not a member of room ${roomId}`);
+    const [heir] = after.members;
+    if (after.ownerId === userId && heir !== undefined) {
+      await this.rooms.setOwner(roomId, heir);
+      after.ownerId = heir;
+    }
+    await this.notifier.unsubscribe([userId], roomId);
+    await this.messages.announce(roomId, userId, `${userId} left`);
+    const room = await this.views.fresh(after);
+    this.notifier.toRoom(roomId, 'room_updated', room);
+    this.notifier.toUser(userId, 'room_updated', room);
+  }
+
+  /** Owner only: removes the room; its messages leave the store and the index via the log. */
+  async delete(userId: string, roomId: string): Promise<void> {
+    const record = await requireMember(this.rooms, roomId, userId);
+    if (record.ownerId !== userId) {
+      throw new ChatError('FORBIDDEN', 'only the owner can delete the room');
+    }
+    await this.remove(record);
+  }
+
+  private async remove(record: RoomRecord): Promise<void> {
+    const { roomId } = record;
+    await this.rooms.delete(roomId);
+    await this.log.append({
+      v: 1,
+      id: randomUUID(),
+      type: 'room.deleted',
+      occurredAt: this.clock().toISOString(),
+      payload: { roomId },
+    });
+    await this.log.forgetRoom(roomId);
+    this.notifier.toRoom(roomId, 'room_deleted', { roomId });
+    await this.notifier.closeRoom(roomId);
+  }
+
+  /** The display names of `ids`, or `NOT_FOUND` naming the users who never signed in. */
+  private async requireKnown(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const found = await this.users.get(ids);
+    const names = new Map(found.map((u) => [u.id, u.name]));
+    const missing = ids.filter((id) => !names.has(id));
+    if (missing.length > 0) {
+      throw new ChatError('NOT_FOUND', `unknown users: ${missing.join(', ')}`);
+    }
+    return ids.map((id) => names.get(id) ?? id);
+  }
+}
+
+const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+const defaultName = (memberNames: readonly string[]): string => {
+  const name = memberNames.join(', ');
+  const chars = [...name];
+  return chars.length <= MAX_ROOM_NAME_CODE_POINTS
+    ? name
+    : `${chars.slice(0, MAX_ROOM_NAME_CODE_POINTS - 1).join('')}…`;
+};

@@ -1,0 +1,4 @@
+export * from './sink.js';
+export * from './store.sink.js';
+export * from './search.sink.js';
+export * from './sink-runner.js';
