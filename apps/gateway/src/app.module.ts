@@ -1,0 +1,120 @@
+import {
+  HistoryReader,
+  MessageService,
+  PresenceService,
+  RoomService,
+  RoomViews,
+  SearchService,
+  TypingService,
+  UserService,
+} from '@chat/core';
+import { Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TokenService } from './auth/token.service.js';
+import { ChatGateway } from './chat/chat.gateway.js';
+import { RateLimits } from './chat/rate-limits.js';
+import { SocketNotifier } from './chat/socket-notifier.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { ChatController } from './http/chat.controller.js';
+import { HealthController } from './http/health.controller.js';
+import { HttpErrorFilter } from './http/http-error.filter.js';
+import { SessionController } from './http/session.controller.js';
+import { INFRASTRUCTURE, type Infrastructure } from './infra/infrastructure.js';
+import { LOGGER, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { EmbeddedSinks } from './sinks/embedded-sinks.js';
+
+const SINKS = Symbol('SINKS');
+
+/** Starts the in-process sinks after boot; on shutdown drains them, then closes the adapters. */
+class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(SINKS) private readonly sinks: EmbeddedSinks | undefined,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sinks?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sinks?.stop();
+    await this.infra.close();
+    this.logger.info('stopped');
+  }
+}
+
+/** Wires ports → services → gateway; core's classes stay free of Nest. */
+function serviceProviders(): Provider[] {
+  const factory = <T>(
+    provide: abstract new (...args: never[]) => T,
+    build: (infra: Infrastructure, notifier: SocketNotifier) => T,
+  ): Provider => ({
+    provide,
+    useFactory: build,
+    inject: [INFRASTRUCTURE, SocketNotifier],
+  });
+  return [
+    factory(HistoryReader, (i) => new HistoryReader(i.log, i.messages)),
+    {
+      provide: RoomViews,
+      useFactory: (i: Infrastructure, h: HistoryReader) => new RoomViews(i.log, i.rooms, h),
+      inject: [INFRASTRUCTURE, HistoryReader],
+    },
+    factory(UserService, (i) => new UserService(i.users)),
+    factory(TypingService, (i, n) => new TypingService(i.rooms, i.presence, n)),
+    factory(PresenceService, (i, n) => new PresenceService(i.presence, i.rooms, i.users, n)),
+    factory(SearchService, (i) => new SearchService(i.rooms, i.search)),
+    {
+      provide: MessageService,
+      useFactory: (i: Infrastructure, n: SocketNotifier, h: HistoryReader, logger: Logger) =>
+        new MessageService(i.log, i.rooms, h, n, (err, context) =>
+          logger.error({ err, context }, 'background work failed'),
+        ),
+      inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader, LOGGER],
+    },
+    {
+      provide: RoomService,
+      useFactory: (i: Infrastructure, n: SocketNotifier, v: RoomViews, m: MessageService) =>
+        new RoomService(i.rooms, i.users, i.log, v, m, n),
+      inject: [INFRASTRUCTURE, SocketNotifier, RoomViews, MessageService],
+    },
+  ];
+}
+
+@Module({})
+export class AppModule {
+  static register(
+    config: AppConfig,
+    infra: Infrastructure,
+    logger: Logger,
+    metrics: Metrics,
+  ): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, SessionController, ChatController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: INFRASTRUCTURE, useValue: infra },
+        { provide: LOGGER, useValue: logger },
+        { provide: Metrics, useValue: metrics },
+        { provide: SocketNotifier, useValue: new SocketNotifier() },
+        { provide: TokenService, useValue: new TokenService(config.auth, config.dataDir) },
+        { provide: RateLimits, useValue: new RateLimits(config.rateLimits) },
+        {
+          provide: SINKS,
+          useValue:
+            infra.mode === 'embedded'
+              ? new EmbeddedSinks(infra, metrics.sinkObserver(logger))
+              : undefined,
+        },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        ...serviceProviders(),
+        Lifecycle,
+        ChatGateway,
+      ],
+    };
+  }
+}

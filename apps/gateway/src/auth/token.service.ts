@@ -1,0 +1,112 @@
+import { ChatError } from '@chat/contracts';
+import type { Identity } from '@chat/core';
+import {
+  createRemoteJWKSet,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../config/config.js';
+
+const GUEST_ISSUER = 'chat-guest';
+const SECRET_FILE = 'auth-secret';
+
+/**
+ * Issues guest tokens and verifies every token the gateway sees. Guest tokens are HS256 with a
+ * secret from `AUTH_SECRET` or generated once into the data folder. In JWT mode tokens come
+ * from the operator's identity provider: HS256 with `JWT_SECRET`, or RS256/ES256 via JWKS; the
+ * accepted algorithms are fixed, so `alg: none` and HS/RS confusion are rejected.
+ */
+export class TokenService {
+  private readonly guestKey: Uint8Array;
+  private readonly jwtKey: Uint8Array | JWTVerifyGetKey | undefined;
+
+  constructor(
+    private readonly config: AppConfig['auth'],
+    dataDir: string,
+  ) {
+    this.guestKey = new TextEncoder().encode(config.secret ?? loadOrCreateSecret(dataDir));
+    if (config.mode === 'jwt') {
+      this.jwtKey = config.jwksUrl
+        ? createRemoteJWKSet(new URL(config.jwksUrl))
+        : new TextEncoder().encode(config.jwtSecret);
+    }
+  }
+
+  async issueGuest(identity: Identity, expiresAt: Date): Promise<string> {
+    return new SignJWT({ name: identity.name })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(identity.id)
+      .setIssuer(GUEST_ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.guestKey);
+  }
+
+  /** The identity a token proves, or `UNAUTHORIZED`. */
+  async verify(token: unknown): Promise<Identity> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
+      throw new ChatError('UNAUTHORIZED', 'a token is required');
+    }
+    try {
+      return toIdentity(await this.verifyPayload(token));
+    } catch (error) {
+      if (error instanceof ChatError) throw error;
+      throw new ChatError('UNAUTHORIZED', 'the token is invalid or expired');
+    }
+  }
+
+  private async verifyPayload(token: string): Promise<JWTPayload> {
+    if (this.config.mode === 'guest') {
+      const { payload } = await jwtVerify(token, this.guestKey, {
+        algorithms: ['HS256'],
+        issuer: GUEST_ISSUER,
+        requiredClaims: ['exp', 'sub'],
+      });
+      return payload;
+    }
+    const options = {
+      requiredClaims: ['exp', 'sub'],
+      ...(this.config.issuer ? { issuer: this.config.issuer } : {}),
+      ...(this.config.audience ? { audience: this.config.audience } : {}),
+    };
+    const key = this.jwtKey;
+    if (key instanceof Uint8Array) {
+      return (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
+    }
+    if (!key) throw new ChatError('UNAUTHORIZED', 'no verification key configured');
+    return (await jwtVerify(token, key, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
+  }
+}
+
+const toIdentity = (payload: JWTPayload): Identity => {
+  const id = payload.sub;
+  if (!id) throw new ChatError('UNAUTHORIZED', 'the token has no subject');
+  const name = [payload['name'], payload['preferred_username']].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+  return { id, name: name ?? id };
+};
+
+function loadOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, SECRET_FILE);
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  // `wx` fails if another process created it first; then read theirs.
+  try {
+    writeFileSync(file, secret, { flag: 'wx', mode: 0o600 });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return readFileSync(file, 'utf8').trim();
+  }
+}

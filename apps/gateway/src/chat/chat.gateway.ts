@@ -1,0 +1,248 @@
+import {
+  CHAT_NAMESPACE,
+  ChatError,
+  CLIENT_EVENT_SCHEMAS,
+  DEFAULT_PAGE_LIMIT,
+  type Ack,
+  type ClientAckData,
+  type ClientEventName,
+} from '@chat/contracts';
+import {
+  MessageService,
+  PresenceService,
+  RoomService,
+  SearchService,
+  TypingService,
+  UserService,
+} from '@chat/core';
+import { Inject } from '@nestjs/common';
+import {
+  Ack as AckParam,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { z } from 'zod';
+import { TokenService } from '../auth/token.service.js';
+import { LOGGER, type Logger } from '../observability/logger.js';
+import { toErrorBody } from './errors.js';
+import { RateLimits, type LimitedAction } from './rate-limits.js';
+import {
+  roomChannel,
+  SocketNotifier,
+  userChannel,
+  type ChatNamespace,
+  type ChatSocket,
+} from './socket-notifier.js';
+
+type AckFn = (res: Ack<unknown>) => void;
+type Payload<E extends ClientEventName> = z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>;
+
+/**
+ * The Socket.IO endpoint: authenticates connections, subscribes them to their rooms, and turns
+ * each client event into one service call — parse → authorise → call → ack.
+ */
+@WebSocketGateway({ namespace: CHAT_NAMESPACE })
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  constructor(
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(UserService) private readonly users: UserService,
+    @Inject(RoomService) private readonly rooms: RoomService,
+    @Inject(MessageService) private readonly messages: MessageService,
+    @Inject(TypingService) private readonly typingService: TypingService,
+    @Inject(PresenceService) private readonly presence: PresenceService,
+    @Inject(SearchService) private readonly searchService: SearchService,
+    @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(SocketNotifier) private readonly notifier: SocketNotifier,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  afterInit(namespace: ChatNamespace): void {
+    this.notifier.attach(namespace);
+    namespace.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (error: unknown) => {
+          const body = toErrorBody(error, this.logger, 'connect');
+          const err = Object.assign(new Error(body.message), { data: { code: body.code } });
+          next(err);
+        },
+      );
+    });
+  }
+
+  handleConnection(socket: ChatSocket): void {
+    const { user, roomIds } = socket.data;
+    // Synchronously, before any event of this socket is handled or any emit can miss it.
+    void socket.join([userChannel(user.id), ...roomIds.map(roomChannel)]);
+    this.afterConnect(socket).catch((error: unknown) =>
+      this.logger.error({ err: error, userId: user.id }, 'connection setup failed'),
+    );
+  }
+
+  handleDisconnect(socket: ChatSocket): void {
+    const { user } = socket.data;
+    if (!user) return;
+    this.presence
+      .disconnected(user.id, socket.id)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'presence update failed'));
+  }
+
+  @SubscribeMessage('register')
+  register(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'register', p, ack, async (user, payload) => {
+      if (payload.userId !== undefined && payload.userId !== user.id) {
+        throw new ChatError('FORBIDDEN', 'you can only register as yourself');
+      }
+      return { user: { ...user, online: true }, rooms: await this.rooms.list(user.id) };
+    });
+  }
+
+  @SubscribeMessage('get_users')
+  getUsers(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'get_users', p, ack, async (_user, payload) => ({
+      users: await this.presence.directory(
+        payload.query ?? '',
+        payload.limit ?? DEFAULT_PAGE_LIMIT,
+      ),
+    }));
+  }
+
+  @SubscribeMessage('create_room')
+  createRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'create_room', p, ack, async (user, payload) => {
+      if (payload.hostId !== undefined && payload.hostId !== user.id) {
+        throw new ChatError('FORBIDDEN', 'hostId must be your own id');
+      }
+      await this.limits.consume('room', user.id);
+      return { room: await this.rooms.create(user.id, payload) };
+    });
+  }
+
+  @SubscribeMessage('join_room')
+  joinRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'join_room', p, ack, async (user, { roomId, userId }) => {
+      if (userId !== undefined && userId !== user.id) {
+        return { room: await this.rooms.invite(user.id, roomId, [userId]) };
+      }
+      const page = await this.messages.page(user.id, { roomId, limit: DEFAULT_PAGE_LIMIT });
+      const room = await this.rooms.get(user.id, roomId);
+      void s.join(roomChannel(roomId));
+      s.emit('joined_room', { roomId, room });
+      s.emit('receive_messages', { roomId, ...page });
+      return { room, ...page };
+    });
+  }
+
+  @SubscribeMessage('invite')
+  invite(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'invite', p, ack, async (user, { roomId, userIds }) => ({
+      room: await this.rooms.invite(user.id, roomId, userIds),
+    }));
+  }
+
+  @SubscribeMessage('leave_room')
+  leaveRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'leave_room', p, ack, async (user, { roomId }) => {
+      await this.rooms.leave(user.id, roomId);
+      return {};
+    });
+  }
+
+  @SubscribeMessage('delete_room')
+  deleteRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'delete_room', p, ack, async (user, { roomId }) => {
+      await this.rooms.delete(user.id, roomId);
+      return {};
+    });
+  }
+
+  @SubscribeMessage('send_message')
+  sendMessage(
+    @ConnectedSocket() s: ChatSocket,
+    @MessageBody() p: unknown,
+    @AckParam() ack?: AckFn,
+  ) {
+    return this.handle(s, 'send_message', p, ack, (user, payload) =>
+      this.limited('message', user.id, () => this.messages.send(user.id, payload)),
+    );
+  }
+
+  @SubscribeMessage('typing')
+  typing(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'typing', p, ack, async (user, payload) => {
+      await this.typingService.typing(user.id, payload);
+      return {};
+    });
+  }
+
+  @SubscribeMessage('get_messages')
+  getMessages(
+    @ConnectedSocket() s: ChatSocket,
+    @MessageBody() p: unknown,
+    @AckParam() ack?: AckFn,
+  ) {
+    return this.handle(s, 'get_messages', p, ack, (user, payload) =>
+      this.messages.page(user.id, payload),
+    );
+  }
+
+  @SubscribeMessage('search')
+  search(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'search', p, ack, (user, payload) =>
+      this.limited('search', user.id, () => this.searchService.search(user.id, payload)),
+    );
+  }
+
+  @SubscribeMessage('mark_read')
+  markRead(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'mark_read', p, ack, async (user, payload) => {
+      await this.messages.markRead(user.id, payload);
+      return {};
+    });
+  }
+
+  private async authenticate(socket: ChatSocket): Promise<void> {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const user = await this.tokens.verify(auth?.token);
+    await this.users.seen(user);
+    const rooms = await this.rooms.list(user.id);
+    socket.data = { user, roomIds: rooms.map((r) => r.roomId) };
+  }
+
+  private async afterConnect(socket: ChatSocket): Promise<void> {
+    const { user } = socket.data;
+    // Rooms created between authentication and the join above.
+    const rooms = await this.rooms.list(user.id);
+    void socket.join(rooms.map((r) => roomChannel(r.roomId)));
+    await this.presence.connected(user.id, socket.id);
+  }
+
+  private async limited<T>(action: LimitedAction, userId: string, run: () => Promise<T>) {
+    await this.limits.consume(action, userId);
+    return run();
+  }
+
+  /** Parses the payload, runs the event, and answers through the ack or an `exception`. */
+  private async handle<E extends ClientEventName>(
+    socket: ChatSocket,
+    event: E,
+    raw: unknown,
+    ack: AckFn | undefined,
+    run: (user: ChatSocket['data']['user'], payload: Payload<E>) => Promise<ClientAckData[E]>,
+  ): Promise<void> {
+    try {
+      const payload = CLIENT_EVENT_SCHEMAS[event].parse(raw ?? {}) as Payload<E>;
+      const data = await run(socket.data.user, payload);
+      ack?.({ ok: true, data });
+    } catch (error) {
+      const body = toErrorBody(error, this.logger, event);
+      if (ack) ack({ ok: false, error: body });
+      else socket.emit('exception', { event, ...body });
+    }
+  }
+}

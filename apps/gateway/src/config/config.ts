@@ -1,0 +1,135 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+const rate = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
+  WEB_DIST: z.string().min(1).default(path.join(REPO_ROOT, 'apps/web/dist')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AUTH_MODE: z.enum(['guest', 'jwt']).default('guest'),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  GUEST_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  CORS_ORIGINS: list.optional(),
+  MAX_HTTP_BUFFER_SIZE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  RATE_LIMIT_MESSAGES_PER_SEC: rate(10),
+  RATE_LIMIT_MESSAGES_BURST: rate(50),
+  RATE_LIMIT_ROOMS_PER_MIN: rate(10),
+  RATE_LIMIT_SEARCHES_PER_SEC: rate(5),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+});
+
+/** Checks across variables, run on the raw values so they are reported with every other problem. */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env['AUTH_MODE'] === 'jwt' && !env['JWT_SECRET'] && !env['JWT_JWKS_URL']) {
+    problems.push(
+      'JWT_SECRET: AUTH_MODE=jwt needs JWT_SECRET (HS256) or JWT_JWKS_URL (RS256/ES256)',
+    );
+  }
+  return problems;
+}
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface RateLimitConfig {
+  messagesPerSec: number;
+  messagesBurst: number;
+  roomsPerMin: number;
+  searchesPerSec: number;
+}
+
+/** The whole configuration, parsed once at start; nothing reads `process.env` afterwards. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  webDist: string;
+  logLevel: Env['LOG_LEVEL'];
+  auth: {
+    mode: Env['AUTH_MODE'];
+    /** Guest-token signing secret; generated into the data folder when not set. */
+    secret?: string;
+    guestTokenTtlMs: number;
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  corsOrigins?: string[];
+  maxHttpBufferSize: number;
+  rateLimits: RateLimitConfig;
+  sqliteSynchronous: Env['SQLITE_SYNCHRONOUS'];
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a `ConfigError` listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = EnvSchema.safeParse(defined);
+  const problems = [
+    ...(parsed.error?.issues ?? []).map(
+      (issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`,
+    ),
+    ...crossFieldProblems(defined),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    webDist: path.resolve(e.WEB_DIST),
+    logLevel: e.LOG_LEVEL,
+    auth: {
+      mode: e.AUTH_MODE,
+      secret: e.AUTH_SECRET,
+      guestTokenTtlMs: e.GUEST_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
+      jwtSecret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    maxHttpBufferSize: e.MAX_HTTP_BUFFER_SIZE,
+    rateLimits: {
+      messagesPerSec: e.RATE_LIMIT_MESSAGES_PER_SEC,
+      messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
+      roomsPerMin: e.RATE_LIMIT_ROOMS_PER_MIN,
+      searchesPerSec: e.RATE_LIMIT_SEARCHES_PER_SEC,
+    },
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

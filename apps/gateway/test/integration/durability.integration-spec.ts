@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ChatClient } from '../support/chat-client.js';
+import { freePort, runGateway, startGateway } from '../support/gateway-process.js';
+import { pollUntil } from '../support/poll-until.js';
+
+describe('the gateway process', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-durability-'));
+  const baseEnv = {
+    DATA_DIR: dataDir,
+    WEB_DIST: path.join(dataDir, 'none'),
+    RATE_LIMIT_MESSAGES_PER_SEC: '0',
+  };
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('loses no acked message when killed with SIGKILL mid-stream, and serves it all after restart', async () => {
+    const port = String(await freePort());
+    const first = await startGateway({ ...baseEnv, PORT: port });
+    const alice = await ChatClient.connect(first.url, 'alice');
+    const { room } = await alice.ok('create_room', { name: 'durable', participants: [] });
+    const acked: string[] = [];
+    const sending = (async () => {
+      for (let i = 0; ; i++) {
+        const res = await alice.request('send_message', {
+          roomId: room.roomId,
+          content: `durable ${i}`,
+        });
+        if (!res.ok) return;
+        acked.push(res.data.id);
+      }
+    })().catch(() => undefined);
+    await pollUntil(
+      () => acked.length,
+      (n) => n >= 200,
+      20_000,
+      '200 acks',
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await sending;
+    alice.close();
+
+    const second = await startGateway({ ...baseEnv, PORT: port });
+    try {
+      const again = await ChatClient.connect(second.url, 'alice', alice.token);
+      const { rooms } = await again.ok('register', {});
+      expect(rooms.map((r) => r.roomId)).toEqual([room.roomId]);
+      const stored: string[] = [];
+      let after = 0;
+      for (;;) {
+        const page = await again.ok('get_messages', { roomId: room.roomId, after, limit: 100 });
+        stored.push(...page.messages.map((m) => m.id));
+        after = page.messages.at(-1)?.seq ?? after;
+        if (!page.hasMore) break;
+      }
+      expect(new Set(stored).size).toBe(stored.length);
+      expect(acked.filter((id) => !stored.includes(id))).toEqual([]);
+      // The sinks catch up from the log: everything acked becomes searchable.
+      await pollUntil(
+        () => again.ok('search', { query: 'durable', limit: 100 }).then((r) => r.hits.length),
+        (n) => n === 100,
+        10_000,
+        'search to catch up',
+      );
+      again.close();
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('lists every configuration problem at once and exits with code 2', async () => {
+    const gateway = runGateway({
+      ...baseEnv,
+      PORT: 'not-a-port',
+      AUTH_MODE: 'jwt',
+      RATE_LIMIT_ROOMS_PER_MIN: '-1',
+    });
+    expect(await gateway.exited).toBe(2);
+    const output = gateway.output();
+    expect(output).toContain('PORT');
+    expect(output).toContain('JWT_SECRET');
+    expect(output).toContain('RATE_LIMIT_ROOMS_PER_MIN');
+  });
+
+  it('shuts down gracefully on SIGTERM with exit code 0', async () => {
+    const gateway = await startGateway({ ...baseEnv, PORT: String(await freePort()) });
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+  });
+});

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pollUntil } from './poll-until.js';
+
+const GATEWAY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface GatewayProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+}
+
+/** Runs `src/main.ts` as its own process, as `pnpm start` does. */
+export function runGateway(env: Record<string, string>): GatewayProcess {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: GATEWAY_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  return { url: `http://127.0.0.1:${env['PORT'] ?? '3000'}`, child, output: () => output, exited };
+}
+
+/** Starts the gateway process and waits until `/ready` answers 200. */
+export async function startGateway(env: Record<string, string>): Promise<GatewayProcess> {
+  const gateway = runGateway({ HOST: '127.0.0.1', ...env });
+  await pollUntil(
+    async () => {
+      if (gateway.child.exitCode !== null) throw new Error(`gateway exited: ${gateway.output()}`);
+      return fetch(`${gateway.url}/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
+    },
+    (status) => status === 200,
+    20_000,
+    'the gateway to be ready',
+  );
+  return gateway;
+}
