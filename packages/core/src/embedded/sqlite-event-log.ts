@@ -15,6 +15,7 @@ import {
 } from '../ports/event-log.port.js';
 import type { PageRange } from '../ports/page.js';
 import { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
 
 export interface SqliteEventLogOptions {
@@ -75,6 +76,7 @@ export class SqliteEventLog extends EventLog {
   private readonly dedupeTtlMs: number;
   private readonly closing = new AbortController();
   private readonly groups: SqliteConsumerGroups;
+  private readonly appends: SqliteGroupCommit<MessageDraft, AppendResult>;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -86,14 +88,18 @@ export class SqliteEventLog extends EventLog {
     this.dedupeTtlMs = options.dedupeTtlMs ?? CLIENT_MSG_ID_TTL_MS;
     db.exec(SCHEMA);
     this.groups = new SqliteConsumerGroups(db, this.now);
+    this.appends = new SqliteGroupCommit(
+      db,
+      (draft) => this.appendMessageTx(draft),
+      (results) => {
+        if (results.some((r) => !r.duplicate)) this.notifyAppend();
+      },
+    );
   }
 
+  /** Group-committed: concurrent appends share one transaction and one fsync. */
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
-    return settle(() => {
-      const result = this.db.transaction(() => this.appendMessageTx(draft)).immediate();
-      if (!result.duplicate) this.notifyAppend();
-      return result;
-    });
+    return this.appends.submit(draft);
   }
 
   append(envelope: LogEnvelope): Promise<string> {
