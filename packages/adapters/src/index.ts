@@ -1,1 +1,17 @@
-export {};
+export * from './backoff.js';
+export { LuaScript, type RedisClient } from './redis/lua-script.js';
+export * from './redis/stream-log-layout.js';
+export * from './redis/redis-streams-event-log.js';
+export type { DeadLetter } from './redis/stream-consumer-groups.js';
+export * from './redis/redis-presence-store.js';
+export * from './dynamo/tables.js';
+export {
+  batchGetAll,
+  batchWriteAll,
+  type SendBatchGet,
+  type SendBatchWrite,
+} from './dynamo/dynamo-batch.js';
+export * from './dynamo/dynamo-message-store.js';
+export * from './dynamo/dynamo-room-store.js';
+export * from './dynamo/dynamo-user-store.js';
+export * from './elasticsearch/elasticsearch-search-index.js';

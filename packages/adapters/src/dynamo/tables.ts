@@ -1,0 +1,133 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+/**
+ * The DynamoDB table design, in one place for the code and for infra (`infra/dynamodb/` and
+ * `ensureTables`). Why each key is what it is: `docs/dynamodb-tables.md`.
+ */
+
+/** Messages per partition key: `roomId#floor(seq / 100)`. A page (≤ 100) spans ≤ 2 buckets. */
+export const MESSAGE_BUCKET_SIZE = 100;
+
+/** The constant partition key of the user directory indexes. */
+export const USER_DIRECTORY_PARTITION = 'user';
+
+export interface TableNames {
+  /** pk `roomId#bucket`, sk `seq`; plus one head item per room at pk `roomId#head`, sk 0. */
+  messages: string;
+  /** pk `roomId`: name, owner, createdAt, members in join order, version. */
+  rooms: string;
+  /** pk `userId`, sk `roomId`: the rooms a user belongs to (read by `roomsOf`). */
+  userRooms: string;
+  /** pk `roomId`, sk `userId`: read pointer `seq`. */
+  readPointers: string;
+  /** pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search. */
+  users: string;
+}
+
+export const tableNames = (prefix: string): TableNames => ({
+  messages: `${prefix}messages`,
+  rooms: `${prefix}rooms`,
+  userRooms: `${prefix}user-rooms`,
+  readPointers: `${prefix}read-pointers`,
+  users: `${prefix}users`,
+});
+
+export const messageBucketKey = (roomId: string, seq: number): string =>
+  `${roomId}#${Math.floor(seq / MESSAGE_BUCKET_SIZE)}`;
+
+export const messageHeadKey = (roomId: string): string => `${roomId}#head`;
+
+const keyed = (
+  TableName: string,
+  hash: string,
+  range?: { name: string; type: 'S' | 'N' },
+): CreateTableCommandInput => ({
+  TableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: hash, AttributeType: 'S' },
+    ...(range ? [{ AttributeName: range.name, AttributeType: range.type }] : []),
+  ],
+  KeySchema: [
+    { AttributeName: hash, KeyType: 'HASH' },
+    ...(range ? [{ AttributeName: range.name, KeyType: 'RANGE' as const }] : []),
+  ],
+});
+
+const directoryIndex = (IndexName: string, sortKey: string) => ({
+  IndexName,
+  KeySchema: [
+    { AttributeName: 'dir', KeyType: 'HASH' as const },
+    { AttributeName: sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+/** Every table as a `CreateTableCommandInput` (on-demand capacity). */
+export function tableDefinitions(prefix = 'chat-'): CreateTableCommandInput[] {
+  const names = tableNames(prefix);
+  const users = keyed(names.users, 'id');
+  return [
+    keyed(names.messages, 'pk', { name: 'seq', type: 'N' }),
+    keyed(names.rooms, 'roomId'),
+    keyed(names.userRooms, 'userId', { name: 'roomId', type: 'S' }),
+    keyed(names.readPointers, 'roomId', { name: 'userId', type: 'S' }),
+    {
+      ...users,
+      AttributeDefinitions: [
+        ...(users.AttributeDefinitions ?? []),
+        { AttributeName: 'dir', AttributeType: 'S' },
+        { AttributeName: 'idKey', AttributeType: 'S' },
+        { AttributeName: 'nameKey', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        directoryIndex('byId', 'idKey'),
+        directoryIndex('byName', 'nameKey'),
+      ],
+    },
+  ];
+}
+
+/**
+ * Creates every missing table and waits until each is ACTIVE. Idempotent: existing tables are
+ * left as they are, and a concurrent creator (another process) is tolerated.
+ */
+export async function ensureTables(
+  client: DynamoDBClient,
+  prefix = 'chat-',
+  maxWaitSeconds = 120,
+): Promise<void> {
+  for (const definition of tableDefinitions(prefix)) {
+    const TableName = definition.TableName;
+    if (TableName === undefined) throw new Error('table definition without a name');
+    if (!(await tableExists(client, TableName))) {
+      try {
+        await client.send(new CreateTableCommand(definition));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+    }
+    await waitUntilTableExists(
+      { client, maxWaitTime: maxWaitSeconds, minDelay: 1, maxDelay: 5 },
+      { TableName },
+    );
+  }
+}
+
+async function tableExists(client: DynamoDBClient, TableName: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}

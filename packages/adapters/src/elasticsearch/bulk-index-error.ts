@@ -1,0 +1,29 @@
+/** One message Elasticsearch refused to index. */
+export interface BulkFailure {
+  /** The message id (= document `_id`). */
+  id: string;
+  /** The item's HTTP status; 0 when retries ran out on a transient status. */
+  status: number;
+  reason: string;
+  /** False for a permanent rejection (4xx other than 429): retrying cannot help. */
+  retryable: boolean;
+}
+
+/**
+ * Thrown by `indexBatch` after the rest of the batch is indexed, naming the messages that
+ * were not. A sink dead-letters the permanent ones instead of retrying the batch forever.
+ */
+export class BulkIndexError extends Error {
+  constructor(readonly failures: readonly BulkFailure[]) {
+    super(
+      `Elasticsearch refused ${failures.length} message(s): ` +
+        failures.map((f) => `${f.id} (${f.status} ${f.reason})`).join('; '),
+    );
+    this.name = 'BulkIndexError';
+  }
+
+  /** True when every failure is permanent. */
+  get permanent(): boolean {
+    return this.failures.every((f) => !f.retryable);
+  }
+}

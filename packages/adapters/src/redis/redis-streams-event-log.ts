@@ -1,0 +1,210 @@
+import {
+  CLIENT_MSG_ID_TTL_MS,
+  ENVELOPE_VERSION,
+  MessageSchema,
+  type LogEnvelope,
+  type Message,
+} from '@chat/contracts';
+import {
+  EventLog,
+  type AppendResult,
+  type GroupStats,
+  type LogEntry,
+  type MessageDraft,
+  type PageRange,
+} from '@chat/core';
+import { asArray, asNumber, asString, type RedisClient } from './lua-script.js';
+import { StreamConsumerGroups, type DeadLetter } from './stream-consumer-groups.js';
+import { StreamLogLayout } from './stream-log-layout.js';
+import { APPEND_MESSAGE } from './stream-log-scripts.js';
+
+export interface RedisStreamsEventLogOptions {
+  /** Key prefix; also the hash-tag stem `{<prefix>:log:<n>}`. Default `chat`. */
+  prefix?: string;
+  /** Number of stream shards. Part of the data layout: never change it on live data. Default 16. */
+  shards?: number;
+  /** Newest messages kept per room in the hot window. Default 500. */
+  windowSize?: number;
+  /** A room's hot window expires this long after its last message. Default 7 days. */
+  windowTtlMs?: number;
+  /** How long a `clientMsgId` is remembered; at least 24 h. Default 25 h. */
+  dedupeTtlMs?: number;
+  /** On a Redis Cluster, how often a blocking `read` polls the shards. Default 100 ms. */
+  clusterPollMs?: number;
+}
+
+/**
+ * The event log on Redis Streams, for a standalone Redis or a Redis Cluster.
+ *
+ * Layout: see {@link StreamLogLayout} — one stream per shard, a room's seq counter, dedupe keys
+ * and hot window in its shard's slot. Guarantees beyond the port's:
+ * - `appendMessage` runs one Lua script (dedupe + INCR seq + XADD + hot window), so it is atomic
+ *   even with many gateways; durability on return follows the server's AOF `appendfsync`.
+ * - The hot window holds the newest `windowSize` messages of each room (a sorted set by seq).
+ * - `read` scans the shards in rotating order and never takes more than `count` entries. When
+ *   nothing is waiting it blocks on a dedicated connection (standalone: XREAD BLOCK from each
+ *   shard's last-delivered id, so no entry is consumed by the wait) or polls (cluster).
+ * - `trim` never removes an entry some group has not acknowledged (see `SAFE_TRIM`).
+ *
+ * The caller owns `client` and closes it; `close` releases only the connections this log made.
+ */
+export class RedisStreamsEventLog extends EventLog {
+  private readonly layout: StreamLogLayout;
+  private readonly windowSize: number;
+  private readonly windowTtlMs: number;
+  private readonly dedupeTtlMs: number;
+  private readonly groups: StreamConsumerGroups;
+
+  constructor(
+    private readonly client: RedisClient,
+    options: RedisStreamsEventLogOptions = {},
+  ) {
+    super();
+    this.layout = new StreamLogLayout(options.prefix ?? 'chat', options.shards ?? 16);
+    this.windowSize = options.windowSize ?? 500;
+    this.windowTtlMs = options.windowTtlMs ?? 7 * 24 * 3600_000;
+    this.dedupeTtlMs = Math.max(options.dedupeTtlMs ?? 25 * 3600_000, CLIENT_MSG_ID_TTL_MS);
+    this.groups = new StreamConsumerGroups(client, this.layout, options.clusterPollMs ?? 100);
+  }
+
+  async appendMessage(draft: MessageDraft): Promise<AppendResult> {
+    const shard = this.layout.shardOf(draft.roomId);
+    const { clientMsgId } = draft;
+    // The message JSON is assembled around its seq inside the script; keys in a fixed order.
+    const head = JSON.stringify({ id: draft.id, roomId: draft.roomId });
+    const tail = JSON.stringify({
+      userId: draft.userId,
+      content: draft.content,
+      createdAt: draft.createdAt,
+      ...(clientMsgId === undefined ? {} : { clientMsgId }),
+      kind: draft.kind,
+    });
+    const envelopeHead =
+      `{"v":${ENVELOPE_VERSION},"id":${JSON.stringify(draft.id)},"type":"message.created",` +
+      `"occurredAt":${JSON.stringify(draft.createdAt)},"payload":`;
+    const reply = asArray(
+      await APPEND_MESSAGE.run(
+        this.client,
+        [
+          this.layout.stream(shard),
+          this.layout.seq(draft.roomId),
+          this.layout.dedupe(draft.roomId, draft.userId, clientMsgId ?? ''),
+          this.layout.window(draft.roomId),
+        ],
+        [
+          clientMsgId === undefined ? '0' : '1',
+          this.dedupeTtlMs,
+          `${head.slice(0, -1)},"seq":`,
+          `,${tail.slice(1)}`,
+          envelopeHead,
+          '}',
+          this.windowSize,
+          this.windowTtlMs,
+        ],
+      ),
+      'append',
+    );
+    const message = MessageSchema.parse(JSON.parse(asString(reply[1], 'append')));
+    return { message, duplicate: asNumber(reply[0], 'append') === 1 };
+  }
+
+  async append(envelope: LogEnvelope): Promise<string> {
+    const shard = this.layout.shardOf(envelope.payload.roomId);
+    const id = await this.client.call('XADD', [
+      this.layout.stream(shard),
+      '*',
+      'e',
+      JSON.stringify(envelope),
+    ]);
+    return this.layout.entryId(shard, asString(id, 'XADD'));
+  }
+
+  async lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>> {
+    const unique = [...new Set(roomIds)];
+    const byShard = new Map<number, string[]>();
+    for (const roomId of unique) {
+      const shard = this.layout.shardOf(roomId);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), roomId]);
+    }
+    const result = new Map<string, number>();
+    // One MGET per shard: its keys share a hash tag, so it is valid on a cluster too.
+    await Promise.all(
+      [...byShard.values()].map(async (rooms) => {
+        const values = await this.client.mget(rooms.map((r) => this.layout.seq(r)));
+        rooms.forEach((roomId, i) => result.set(roomId, Number(values[i] ?? 0)));
+      }),
+    );
+    return result;
+  }
+
+  async window(roomId: string, range: PageRange): Promise<Message[]> {
+    const key = this.layout.window(roomId);
+    const limit = String(range.limit);
+    let reply: unknown;
+    if (range.after !== undefined) {
+      reply = await this.client.call('ZRANGE', [
+        key,
+        `(${range.after}`,
+        '+inf',
+        'BYSCORE',
+        'LIMIT',
+        '0',
+        limit,
+      ]);
+    } else {
+      const upper = range.before === undefined ? '+inf' : `(${range.before}`;
+      const args = [key, upper, '-inf', 'BYSCORE', 'REV', 'LIMIT', '0', limit];
+      reply = asArray(await this.client.call('ZRANGE', args), 'ZRANGE').reverse();
+    }
+    return asArray(reply, 'ZRANGE').map((m) =>
+      MessageSchema.parse(JSON.parse(asString(m, 'window'))),
+    );
+  }
+
+  async forgetRoom(roomId: string): Promise<void> {
+    await this.client.del(this.layout.window(roomId));
+  }
+
+  ensureGroup(group: string): Promise<void> {
+    return this.groups.ensureGroup(group);
+  }
+
+  read(group: string, consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
+    return this.groups.read(group, consumer, count, blockMs);
+  }
+
+  claim(group: string, consumer: string, minIdleMs: number, count: number): Promise<LogEntry[]> {
+    return this.groups.claim(group, consumer, minIdleMs, count);
+  }
+
+  ack(group: string, entryIds: readonly string[]): Promise<void> {
+    return this.groups.ack(group, entryIds);
+  }
+
+  deadLetter(group: string, entry: LogEntry, reason: string): Promise<void> {
+    return this.groups.deadLetter(group, entry, reason);
+  }
+
+  stats(group: string): Promise<GroupStats> {
+    return this.groups.stats(group);
+  }
+
+  /** Per shard, XTRIM MINID to the lowest id any group still needs (see `SAFE_TRIM`). */
+  trim(): Promise<number> {
+    return this.groups.trim();
+  }
+
+  /** Up to `count` dead-lettered entries, newest first within each shard (operators, tests). */
+  deadLetters(count: number): Promise<DeadLetter[]> {
+    return this.groups.deadLetters(count);
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  close(): Promise<void> {
+    this.groups.close();
+    return Promise.resolve();
+  }
+}

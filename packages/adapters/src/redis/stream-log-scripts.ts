@@ -1,0 +1,113 @@
+import { LuaScript } from './lua-script.js';
+
+/**
+ * Append a message: dedupe on clientMsgId, take the room's next seq, XADD the envelope and put
+ * the message in the room's hot window — all in one script, so it is atomic.
+ * KEYS: stream, seq, dedupe (unused when ARGV[1] = '0'), window.
+ * ARGV: hasDedupe, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix, envelopeSuffix,
+ *       windowSize, windowTtlMs.
+ * Returns {duplicate (0|1), message JSON, stream id or ''}.
+ */
+export const APPEND_MESSAGE = new LuaScript(`
+if ARGV[1] == '1' then
+  local first = redis.call('GET', KEYS[3])
+  if first then return {1, first, ''} end
+end
+local seq = redis.call('INCR', KEYS[2])
+local message = ARGV[3] .. seq .. ARGV[4]
+local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[5] .. message .. ARGV[6])
+if ARGV[1] == '1' then
+  redis.call('SET', KEYS[3], message, 'PX', ARGV[2])
+end
+redis.call('ZADD', KEYS[4], seq, message)
+redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
+redis.call('PEXPIRE', KEYS[4], ARGV[8])
+return {0, message, id}
+`);
+
+/** Lua helper: the value of field `name` of a stream entry, or the whole entry as JSON. */
+const FIELD_OF = `
+local function field(fields, name)
+  if not fields then return '' end
+  for i = 1, #fields, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return cjson.encode(fields)
+end
+`;
+
+/**
+ * Claim entries idle for at least minIdleMs with XAUTOCLAIM (looping over the pending list
+ * until COUNT entries or its end) and report each one's delivery count from XPENDING.
+ * KEYS: stream. ARGV: group, consumer, minIdleMs, count.
+ * Returns a flat list {streamId, raw, deliveries, …}.
+ */
+export const CLAIM = new LuaScript(`${FIELD_OF}
+local out = {}
+local want = tonumber(ARGV[4])
+local cursor = '0-0'
+repeat
+  local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], cursor, 'COUNT', want - #out / 3)
+  cursor = r[1]
+  for _, entry in ipairs(r[2]) do
+    local p = redis.call('XPENDING', KEYS[1], ARGV[1], entry[1], entry[1], 1)
+    local deliveries = 1
+    if p[1] then deliveries = p[1][4] end
+    table.insert(out, entry[1])
+    table.insert(out, field(entry[2], 'e'))
+    table.insert(out, deliveries)
+  end
+until cursor == '0-0' or #out / 3 >= want
+return out
+`);
+
+/**
+ * Dead-letter an entry: XACK it and, only if it was still pending, XADD it to the shard's
+ * dead-letter stream and count it for the group. Idempotent.
+ * KEYS: stream, dlq, dlq-count. ARGV: group, streamId, raw, reason, deliveries, at.
+ */
+export const DEAD_LETTER = new LuaScript(`
+local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+if acked == 1 then
+  redis.call('XADD', KEYS[2], '*', 'group', ARGV[1], 'entry', ARGV[2], 'raw', ARGV[3],
+    'reason', ARGV[4], 'deliveries', ARGV[5], 'at', ARGV[6])
+  redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+end
+return acked
+`);
+
+/**
+ * Safe trim: the lowest id any group still needs is the smallest of, per group, its oldest
+ * pending id or (nothing pending) the id right after its last-delivered id. XTRIM MINID to
+ * that id removes only entries every group has acknowledged. No group: nothing is trimmed,
+ * since a group created later starts at the beginning of the retained log.
+ * KEYS: stream. Returns the number of entries removed.
+ */
+export const SAFE_TRIM = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local function parse(id)
+  local dash = string.find(id, '-', 1, true)
+  return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+end
+local function less(a, b)
+  local ams, aseq = parse(a)
+  local bms, bseq = parse(b)
+  return ams < bms or (ams == bms and aseq < bseq)
+end
+local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+if #groups == 0 then return 0 end
+local lowest = nil
+for _, g in ipairs(groups) do
+  local info = {}
+  for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
+  local bound
+  if info['pending'] > 0 then
+    bound = redis.call('XPENDING', KEYS[1], info['name'])[2]
+  else
+    local ms, seq = parse(info['last-delivered-id'])
+    bound = string.format('%.0f-%.0f', ms, seq + 1)
+  end
+  if lowest == nil or less(bound, lowest) then lowest = bound end
+end
+return redis.call('XTRIM', KEYS[1], 'MINID', lowest)
+`);

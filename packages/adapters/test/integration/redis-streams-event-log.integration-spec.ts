@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { describeEventLogConformance, pollUntil, uniqueId } from '@chat/core/conformance';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStreamsEventLog } from '../../src/redis/redis-streams-event-log.js';
+import { StreamLogLayout } from '../../src/redis/stream-log-layout.js';
+import {
+  startRedisCluster,
+  startRedisServer,
+  type RedisClusterServer,
+  type RedisServer,
+} from '../support/redis-server.js';
+
+let server: RedisServer;
+let cluster: RedisClusterServer;
+beforeAll(async () => {
+  [server, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
+});
+afterAll(async () => {
+  await Promise.all([server.stop(), cluster.stop()]);
+});
+
+const prefix = () => `test-${randomUUID().slice(0, 8)}`;
+
+describeEventLogConformance(`${RedisStreamsEventLog.name} on redis-server`, async () => {
+  const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 4 });
+  await sut.ping();
+  return { sut, cleanup: () => sut.close() };
+});
+
+describeEventLogConformance(`${RedisStreamsEventLog.name} on a 3-node Redis Cluster`, async () => {
+  const sut = new RedisStreamsEventLog(cluster.client(), { prefix: prefix(), shards: 8 });
+  await sut.ping();
+  return { sut, cleanup: () => sut.close() };
+});
+
+const draft = (roomId: string, content: string, clientMsgId?: string) => ({
+  id: uniqueId('msg'),
+  roomId,
+  userId: 'alice',
+  content,
+  kind: 'user' as const,
+  createdAt: new Date().toISOString(),
+  ...(clientMsgId !== undefined && { clientMsgId }),
+});
+
+describe(`${RedisStreamsEventLog.name} specifics`, () => {
+  it('keeps only the newest windowSize messages in the hot window', async () => {
+    const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), windowSize: 3 });
+    const roomId = uniqueId('room');
+    for (let i = 1; i <= 5; i++) await sut.appendMessage(draft(roomId, `m${i}`));
+    expect((await sut.window(roomId, { limit: 10 })).map((m) => m.seq)).toEqual([3, 4, 5]);
+    expect((await sut.window(roomId, { after: 0, limit: 10 })).map((m) => m.seq)).toEqual([
+      3, 4, 5,
+    ]);
+    await sut.close();
+  });
+
+  it('remembers a clientMsgId for at least 24 hours', async () => {
+    const redis = server.client();
+    const p = prefix();
+    const sut = new RedisStreamsEventLog(redis, { prefix: p, dedupeTtlMs: 1000 });
+    const roomId = uniqueId('room');
+    await sut.appendMessage(draft(roomId, 'x', 'c-1'));
+    const key = new StreamLogLayout(p, 16).dedupe(roomId, 'alice', 'c-1');
+    expect(await redis.pttl(key)).toBeGreaterThan(24 * 3600_000 - 60_000);
+    await sut.close();
+  });
+
+  it('puts every key of a room in the slot of its shard stream', async () => {
+    const redis = cluster.client();
+    const layout = new StreamLogLayout('chat', 16);
+    const roomId = 'room-{with}-braces:and:colons';
+    const shard = layout.shardOf(roomId);
+    const slot = async (key: string) => Number(await redis.call('CLUSTER', ['KEYSLOT', key]));
+    const streamSlot = await slot(layout.stream(shard));
+    for (const key of [
+      layout.seq(roomId),
+      layout.window(roomId),
+      layout.dedupe(roomId, 'u', 'c'),
+      layout.deadLetters(shard),
+      layout.deadLetterCounts(shard),
+    ]) {
+      expect(await slot(key), key).toBe(streamSlot);
+    }
+  });
+
+  it('ends a blocked read with no entries when the log is closed', async () => {
+    const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 2 });
+    const group = uniqueId('group');
+    await sut.ensureGroup(group);
+    const started = Date.now();
+    const reading = sut.read(group, 'c1', 10, 30_000);
+    await pollUntil(
+      () => Promise.resolve(Date.now() - started),
+      (elapsed) => elapsed > 50,
+    );
+    await sut.close();
+    expect(await reading).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('trims nothing while no consumer group exists', async () => {
+    const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 2 });
+    await sut.appendMessage(draft(uniqueId('room'), 'kept'));
+    expect(await sut.trim()).toBe(0);
+    await sut.close();
+  });
+
+  it('keeps the dead-lettered entry with its reason in the dead-letter stream', async () => {
+    const sut = new RedisStreamsEventLog(cluster.client(), { prefix: prefix(), shards: 4 });
+    const group = uniqueId('group');
+    await sut.ensureGroup(group);
+    await sut.appendMessage(draft(uniqueId('room'), 'poison?'));
+    const [entry] = await sut.read(group, 'c1', 1, 0);
+    if (!entry) throw new Error('nothing read');
+    await sut.deadLetter(group, entry, 'failed validation');
+    await sut.deadLetter(group, entry, 'failed validation');
+    expect(await sut.deadLetters(10)).toEqual([
+      { group, entryId: entry.entryId, raw: entry.raw, reason: 'failed validation' },
+    ]);
+    expect((await sut.stats(group)).deadLetters).toBe(1);
+    await sut.close();
+  });
+});

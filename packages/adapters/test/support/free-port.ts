@@ -1,0 +1,52 @@
+import { createServer } from 'node:net';
+import { inspect } from 'node:util';
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picked it). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A free port whose Redis Cluster bus port (port + 10000) is free as well. */
+export async function freeClusterPort(taken: ReadonlySet<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 1024 + Math.floor(Math.random() * (55535 - 1024));
+    // Never near the machine's shared Redis (6379), whatever interface it listens on.
+    if (taken.has(port) || taken.has(port + 10000) || port === 6379 || port + 10000 === 6379)
+      continue;
+    if ((await isFree(port)) && (await isFree(port + 10000))) return port;
+  }
+  throw new Error('no free port pair for a Redis Cluster node');
+}
+
+const isFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** Polls `check` until it resolves true; fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${inspect(last)}`}`);
+}

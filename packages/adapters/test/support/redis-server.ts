@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster, Redis } from 'ioredis';
+import { freeClusterPort, freePort, waitFor } from './free-port.js';
+
+/** A `redis-server` this test started: never the machine's shared one on 6379. */
+export interface RedisServer {
+  port: number;
+  url: string;
+  /** A new client of this server; closed by `stop`. */
+  client(): Redis;
+  stop(): Promise<void>;
+}
+
+function startProcess(args: string[], cwd: string): ChildProcess {
+  const child = spawn('redis-server', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.setEncoding('utf8');
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const baseArgs = (port: number, dir: string) => [
+  '--port',
+  String(port),
+  '--bind',
+  '127.0.0.1',
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--dir',
+  dir,
+];
+
+/** Starts a standalone `redis-server` on a free port in a temporary directory. */
+export async function startRedisServer(): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'chat-redis-'));
+  const port = await freePort();
+  const child = startProcess(baseArgs(port, dir), dir);
+  const clients: Redis[] = [];
+  await waitFor(`redis-server on ${port}`, async () => {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    return (await redisCli(['-p', String(port), 'ping'])).trim() === 'PONG';
+  });
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    client() {
+      const client = new Redis({ port, host: '127.0.0.1' });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const client of clients) client.disconnect();
+      await stopProcess(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A three-master Redis Cluster this test started. */
+export interface RedisClusterServer {
+  ports: number[];
+  client(): Cluster;
+  stop(): Promise<void>;
+}
+
+/** Starts three `redis-server --cluster-enabled yes` nodes and joins them with `redis-cli`. */
+export async function startRedisCluster(): Promise<RedisClusterServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'chat-redis-cluster-'));
+  const ports: number[] = [];
+  for (let i = 0; i < 3; i++) ports.push(await freeClusterPort(new Set(ports)));
+  const children = ports.map((port) =>
+    startProcess(
+      [
+        ...baseArgs(port, dir),
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--cluster-node-timeout',
+        '5000',
+      ],
+      dir,
+    ),
+  );
+  const clients: Cluster[] = [];
+  const stop = async () => {
+    for (const client of clients) client.disconnect();
+    await Promise.all(children.map(stopProcess));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports) {
+      await waitFor(`cluster node ${port}`, async () => {
+        return (await redisCli(['-p', String(port), 'ping'])).trim() === 'PONG';
+      });
+    }
+    const nodes = ports.map((p) => `127.0.0.1:${p}`);
+    await redisCli(['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
+    for (const port of ports) {
+      await waitFor(`cluster_state:ok on ${port}`, async () => {
+        const info = await redisCli(['-p', String(port), 'cluster', 'info']);
+        return info.includes('cluster_state:ok');
+      });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    ports,
+    client() {
+      const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
+      clients.push(client);
+      return client;
+    },
+    stop,
+  };
+}
+
+/** Runs `redis-cli` and answers its output; rejects when it exits non-zero. */
+function redisCli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`redis-cli ${args.join(' ')} failed:\n${output}`)),
+    );
+  });
+}
