@@ -1,5 +1,6 @@
 import {
   HistoryReader,
+  LiveDelivery,
   MessageService,
   PresenceService,
   RoomService,
@@ -27,19 +28,25 @@ import { EmbeddedSinks } from './sinks/embedded-sinks.js';
 
 const SINKS = Symbol('SINKS');
 
-/** Starts the in-process sinks after boot; on shutdown drains them, then closes the adapters. */
+/**
+ * Starts live delivery and the in-process sinks after boot; on shutdown stops them, drains the
+ * sinks, then closes the adapters.
+ */
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
+    @Inject(LiveDelivery) private readonly live: LiveDelivery,
     @Inject(SINKS) private readonly sinks: EmbeddedSinks | undefined,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.live.start();
     await this.sinks?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.live.stop();
     await this.sinks?.stop();
     await this.infra.close();
     this.logger.info('stopped');
@@ -64,6 +71,7 @@ function serviceProviders(): Provider[] {
       inject: [INFRASTRUCTURE, HistoryReader],
     },
     factory(UserService, (i) => new UserService(i.users)),
+    factory(LiveDelivery, (i, n) => new LiveDelivery(i.log, n)),
     factory(TypingService, (i, n) => new TypingService(i.rooms, i.presence, n)),
     factory(PresenceService, (i, n) => new PresenceService(i.presence, i.rooms, i.users, n)),
     factory(SearchService, (i) => new SearchService(i.rooms, i.search)),
@@ -102,7 +110,7 @@ export class AppModule {
         { provide: Metrics, useValue: metrics },
         { provide: SocketNotifier, useValue: new SocketNotifier() },
         { provide: TokenService, useValue: new TokenService(config.auth, config.dataDir) },
-        { provide: RateLimits, useValue: new RateLimits(config.rateLimits) },
+        { provide: RateLimits, useValue: new RateLimits(config.rateLimits, infra.redis) },
         {
           provide: SINKS,
           useValue:

@@ -49,6 +49,14 @@ export class SocketNotifier extends Notifier {
     );
   }
 
+  toLocalRoom<E extends ServerEvent>(
+    roomId: string,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void {
+    this.emit(this.ns().local.to(roomChannel(roomId)), event, payload);
+  }
+
   subscribe(userIds: readonly string[], roomId: string): Promise<void> {
     const ns = this.ns();
     for (const socket of this.localSockets(userIds)) void socket.join(roomChannel(roomId));

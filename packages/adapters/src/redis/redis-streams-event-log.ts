@@ -13,6 +13,7 @@ import {
   type MessageDraft,
   type PageRange,
 } from '@chat/core';
+import type { Redis } from 'ioredis';
 import { asArray, asNumber, asString, type RedisClient } from './lua-script.js';
 import { StreamConsumerGroups, type DeadLetter } from './stream-consumer-groups.js';
 import { StreamLogLayout } from './stream-log-layout.js';
@@ -54,6 +55,8 @@ export class RedisStreamsEventLog extends EventLog {
   private readonly windowTtlMs: number;
   private readonly dedupeTtlMs: number;
   private readonly groups: StreamConsumerGroups;
+  private readonly liveChannel: string;
+  private readonly subscribers = new Set<RedisClient>();
 
   constructor(
     private readonly client: RedisClient,
@@ -65,6 +68,28 @@ export class RedisStreamsEventLog extends EventLog {
     this.windowTtlMs = options.windowTtlMs ?? 7 * 24 * 3600_000;
     this.dedupeTtlMs = Math.max(options.dedupeTtlMs ?? 25 * 3600_000, CLIENT_MSG_ID_TTL_MS);
     this.groups = new StreamConsumerGroups(client, this.layout, options.clusterPollMs ?? 100);
+    this.liveChannel = `${options.prefix ?? 'chat'}:live`;
+  }
+
+  /**
+   * One SUBSCRIBE connection per subscriber on the live channel the append script publishes
+   * to. Redis runs scripts one at a time and delivers a channel's messages in publish order,
+   * so every subscriber sees each room's messages in seq order.
+   */
+  async subscribe(listener: (message: Message) => void): Promise<() => Promise<void>> {
+    // Redis and Cluster both have duplicate(), with signatures TypeScript cannot unify.
+    const subscriber = (this.client as Redis).duplicate();
+    this.subscribers.add(subscriber);
+    subscriber.on('message', (_channel: string, raw: string) => {
+      const parsed = MessageSchema.safeParse(safeJson(raw));
+      if (parsed.success) listener(parsed.data);
+    });
+    await subscriber.subscribe(this.liveChannel);
+    return async () => {
+      this.subscribers.delete(subscriber);
+      await subscriber.unsubscribe().catch(() => undefined);
+      subscriber.disconnect();
+    };
   }
 
   async appendMessage(draft: MessageDraft): Promise<AppendResult> {
@@ -100,6 +125,7 @@ export class RedisStreamsEventLog extends EventLog {
           '}',
           this.windowSize,
           this.windowTtlMs,
+          this.liveChannel,
         ],
       ),
       'append',
@@ -205,6 +231,16 @@ export class RedisStreamsEventLog extends EventLog {
 
   close(): Promise<void> {
     this.groups.close();
+    for (const subscriber of this.subscribers) subscriber.disconnect();
+    this.subscribers.clear();
     return Promise.resolve();
   }
 }
+
+const safeJson = (raw: string): unknown => {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+};

@@ -1,11 +1,12 @@
 import { LuaScript } from './lua-script.js';
 
 /**
- * Append a message: dedupe on clientMsgId, take the room's next seq, XADD the envelope and put
- * the message in the room's hot window — all in one script, so it is atomic.
+ * Append a message: dedupe on clientMsgId, take the room's next seq, XADD the envelope, put
+ * the message in the room's hot window and PUBLISH it on the live channel — all in one
+ * script, so it is atomic, and publish order is seq order (scripts run one at a time).
  * KEYS: stream, seq, dedupe (unused when ARGV[1] = '0'), window.
  * ARGV: hasDedupe, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix, envelopeSuffix,
- *       windowSize, windowTtlMs.
+ *       windowSize, windowTtlMs, liveChannel.
  * Returns {duplicate (0|1), message JSON, stream id or ''}.
  */
 export const APPEND_MESSAGE = new LuaScript(`
@@ -22,6 +23,7 @@ end
 redis.call('ZADD', KEYS[4], seq, message)
 redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[4], ARGV[8])
+redis.call('PUBLISH', ARGV[9], message)
 return {0, message, id}
 `);
 

@@ -1,4 +1,4 @@
-import { decodeEnvelope } from '@chat/contracts';
+import { decodeEnvelope, type Message } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventLog, LogEntry, MessageDraft } from '../ports/event-log.port.js';
 import { pollUntil, sleep, uniqueId, type ConformanceFactory } from './harness.js';
@@ -256,6 +256,44 @@ export function describeEventLogConformance(
       await sut.trim();
       expect((await readIds(lagging, 'c', more)).map(idOf)).toEqual(more);
       expect(await sut.claim(pending, 'c2', 0, 100)).toHaveLength(2);
+    });
+
+    it('feeds new messages to every subscriber in seq order per room, without duplicates', async () => {
+      const [roomA, roomB] = [uniqueId('room'), uniqueId('room')];
+      const first: Message[] = [];
+      const second: Message[] = [];
+      const stopFirst = await sut.subscribe((m) => first.push(m));
+      const stopSecond = await sut.subscribe((m) => second.push(m));
+      try {
+        const appends = [roomA, roomB].flatMap((roomId) =>
+          Array.from({ length: 25 }, (_, i) =>
+            sut.appendMessage(draft(roomId, { content: `m${i}` })),
+          ),
+        );
+        const retried = draft(roomA, { clientMsgId: uniqueId('cmid') });
+        appends.push(
+          sut.appendMessage(retried),
+          sut.appendMessage({ ...retried, id: uniqueId('msg') }),
+        );
+        await Promise.all(appends);
+        for (const feed of [first, second]) {
+          const got = await pollUntil(
+            () => Promise.resolve(feed.filter((m) => m.roomId === roomA || m.roomId === roomB)),
+            (l) => l.length === 51,
+            5000,
+          );
+          const seqsOf = (roomId: string) =>
+            got.filter((m) => m.roomId === roomId).map((m) => m.seq);
+          expect(seqsOf(roomA)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
+          expect(seqsOf(roomB)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+        }
+      } finally {
+        await stopFirst();
+        await stopSecond();
+      }
+      const after = await sut.appendMessage(draft(roomA));
+      await sleep(100);
+      expect(first.some((m) => m.id === after.message.id)).toBe(false);
     });
 
     it('wakes a blocked read when an entry is appended', async () => {

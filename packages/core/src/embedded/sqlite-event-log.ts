@@ -77,6 +77,8 @@ export class SqliteEventLog extends EventLog {
   private readonly closing = new AbortController();
   private readonly groups: SqliteConsumerGroups;
   private readonly appends: SqliteGroupCommit<MessageDraft, AppendResult>;
+  /** The live feed: messages appended through this instance (embedded mode is one process). */
+  private readonly live = new EventEmitter();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -92,7 +94,11 @@ export class SqliteEventLog extends EventLog {
       db,
       (draft) => this.appendMessageTx(draft),
       (results) => {
-        if (results.some((r) => !r.duplicate)) this.notifyAppend();
+        const fresh = results.filter((r) => !r.duplicate);
+        if (fresh.length === 0) return;
+        this.notifyAppend();
+        // Commit order is seq order: each room's messages reach subscribers in seq order.
+        for (const { message } of fresh) this.live.emit('message', message);
       },
     );
   }
@@ -161,6 +167,14 @@ export class SqliteEventLog extends EventLog {
            ON CONFLICT (room_id) DO UPDATE SET up_to_entry = excluded.up_to_entry`,
         )
         .run(roomId);
+    });
+  }
+
+  subscribe(listener: (message: Message) => void): Promise<() => Promise<void>> {
+    this.live.on('message', listener);
+    return Promise.resolve(() => {
+      this.live.off('message', listener);
+      return Promise.resolve();
     });
   }
 

@@ -44,6 +44,8 @@ export interface GroupStats {
  *   assigns the room's next seq (strictly increasing, no reuse, even under concurrent
  *   appenders on many processes) and appends a `message.created` envelope. When the promise
  *   resolves the entry is durable (the adapter's fsync policy is documented in `docs/`).
+ * - `subscribe` feeds every new message to every subscriber in per-room seq order, so all
+ *   members see the same order whichever replica they are connected to.
  * - `window` serves a room's recent messages straight from the log, so a message is visible
  *   to history the moment it is acked, before any sink has stored it. It may hold only a
  *   suffix of the room's history; callers merge it with the message store.
@@ -61,6 +63,14 @@ export abstract class EventLog {
   abstract window(roomId: string, range: PageRange): Promise<Message[]>;
   /** Drops the room's recent window (after the room is deleted). */
   abstract forgetRoom(roomId: string): Promise<void>;
+  /**
+   * The live feed that delivery is built on: `listener` gets every message appended from now
+   * on, by any process, in seq order per room — the order the log assigned, whichever process
+   * appended. At most once: a subscriber that is not connected misses messages, which clients
+   * recover from history. Duplicates (a `clientMsgId` retry) are not fed. Resolves once
+   * subscribed, with the function that unsubscribes.
+   */
+  abstract subscribe(listener: (message: Message) => void): Promise<() => Promise<void>>;
 
   /** Creates the group if missing; a new group starts at the beginning of the retained log. */
   abstract ensureGroup(group: string): Promise<void>;

@@ -22,6 +22,15 @@ export abstract class Notifier {
     payload: ServerEventPayload<E>,
     exceptUserId?: string,
   ): void;
+  /**
+   * Delivers to this process's connections in the room only. For events every replica
+   * receives by itself (the log's live feed), so each connection gets them exactly once.
+   */
+  abstract toLocalRoom<E extends ServerEvent>(
+    roomId: string,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void;
   /** Subscribes every connection of the users to the room. */
   abstract subscribe(userIds: readonly string[], roomId: string): Promise<void>;
   /** Unsubscribes every connection of the users from the room. */

@@ -8,7 +8,7 @@ describe(HistoryReader.name, () => {
   let roomId: string;
 
   beforeEach(async () => {
-    f = embeddedFixture();
+    f = await embeddedFixture();
     sut = f.history;
     await f.signIn('alice');
     ({ roomId } = await f.roomService.create('alice', { participants: [] }));

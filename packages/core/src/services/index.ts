@@ -8,3 +8,4 @@ export * from './room.service.js';
 export * from './search.service.js';
 export * from './typing.service.js';
 export * from './user.service.js';
+export * from './live-delivery.js';

@@ -41,8 +41,8 @@ export class MessageService {
       createdAt: this.clock().toISOString(),
       ...(payload.clientMsgId === undefined ? {} : { clientMsgId: payload.clientMsgId }),
     });
+    // Delivery comes from the log's live feed (LiveDelivery), in seq order on every replica.
     if (!duplicate) {
-      this.notifier.toRoom(message.roomId, 'receive_message', message);
       // The sender has read their own message; not worth delaying the ack for.
       this.rooms
         .markRead(message.roomId, userId, message.seq)
@@ -51,7 +51,7 @@ export class MessageService {
     return { id: message.id, seq: message.seq, createdAt: message.createdAt };
   }
 
-  /** Appends a system message (joined, invited, left) and delivers it as `system`. */
+  /** Appends a system message (joined, invited, left); the live feed delivers it as `system`. */
   async announce(roomId: string, actorId: string, content: string): Promise<Message> {
     const { message } = await this.log.appendMessage({
       id: randomUUID(),
@@ -61,7 +61,6 @@ export class MessageService {
       kind: 'system',
       createdAt: this.clock().toISOString(),
     });
-    this.notifier.toRoom(roomId, 'system', { roomId, content, message });
     return message;
   }
 

@@ -7,7 +7,7 @@ describe(RoomService.name, () => {
   let sut: RoomService;
 
   beforeEach(async () => {
-    f = embeddedFixture();
+    f = await embeddedFixture();
     sut = f.roomService;
     await f.signIn('alice', 'bob', 'carol');
   });

@@ -52,7 +52,7 @@ describe(SinkRunner.name, () => {
   beforeEach(async () => {
     dead.length = 0;
     failures.length = 0;
-    f = embeddedFixture();
+    f = await embeddedFixture();
     await f.signIn('alice');
     ({ roomId } = await f.roomService.create('alice', { participants: [] }));
   });

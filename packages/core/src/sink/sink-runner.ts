@@ -116,7 +116,7 @@ export class SinkRunner {
         this.observer.written(this.sink.name, batch.length);
         return;
       } catch (error) {
-        if (error instanceof PermanentSinkError) {
+        if (error instanceof PermanentSinkError && this.names(batch, error)) {
           batch = await this.dropPermanent(batch, error);
           continue;
         }
@@ -124,6 +124,12 @@ export class SinkRunner {
         await this.pause(this.backoff(attempt));
       }
     }
+  }
+
+  /** True when the error names at least one entry of the batch (else: retry it all). */
+  private names(batch: readonly Decoded[], error: PermanentSinkError): boolean {
+    const ids = new Set(error.envelopeIds);
+    return batch.some((d) => ids.has(d.envelope.id));
   }
 
   private async dropPermanent(batch: Decoded[], error: PermanentSinkError): Promise<Decoded[]> {

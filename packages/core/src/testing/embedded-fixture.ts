@@ -12,6 +12,7 @@ import {
 } from '../embedded/index.js';
 import { Notifier, type ServerEvent, type ServerEventPayload } from '../ports/index.js';
 import { HistoryReader } from '../services/history.js';
+import { LiveDelivery } from '../services/live-delivery.js';
 import { MessageService } from '../services/message.service.js';
 import { RoomViews } from '../services/room-view.js';
 import { RoomService } from '../services/room.service.js';
@@ -44,6 +45,10 @@ export class RecordingNotifier extends Notifier {
     this.deliveries.push({ to: `room:${roomId}`, event, payload, ...(except ? { except } : {}) });
   }
 
+  toLocalRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>) {
+    this.deliveries.push({ to: `room:${roomId}`, event, payload });
+  }
+
   subscribe(userIds: readonly string[], roomId: string): Promise<void> {
     const set = this.subscribers.get(roomId) ?? new Set();
     for (const id of userIds) set.add(id);
@@ -72,7 +77,7 @@ export class RecordingNotifier extends Notifier {
 }
 
 /** Every embedded adapter on a fresh SQLite file, and the services wired on top. */
-export function embeddedFixture() {
+export async function embeddedFixture() {
   const dir = mkdtempSync(path.join(tmpdir(), 'chat-core-'));
   const db = openDatabase(path.join(dir, 'chat.db'));
   const log = new SqliteEventLog(db);
@@ -89,6 +94,8 @@ export function embeddedFixture() {
   );
   const views = new RoomViews(log, rooms, history);
   const roomService = new RoomService(rooms, users, log, views, messageService, notifier);
+  const live = new LiveDelivery(log, notifier);
+  await live.start();
   return {
     db,
     log,
@@ -108,6 +115,7 @@ export function embeddedFixture() {
       for (const id of ids) await users.touch({ id, name: id }, now);
     },
     async destroy() {
+      await live.stop();
       await log.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -115,4 +123,4 @@ export function embeddedFixture() {
   };
 }
 
-export type EmbeddedFixture = ReturnType<typeof embeddedFixture>;
+export type EmbeddedFixture = Awaited<ReturnType<typeof embeddedFixture>>;
