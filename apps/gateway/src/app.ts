@@ -6,7 +6,7 @@ import { AppModule } from './app.module.js';
 import { ChatIoAdapter } from './chat/chat-io.adapter.js';
 import type { AppConfig } from './config/config.js';
 import { serveWebApp } from './http/web-app.js';
-import { createEmbeddedInfrastructure } from './infra/infrastructure.js';
+import { createInfrastructure } from './infra/infrastructure.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 
@@ -21,14 +21,15 @@ export interface RunningApp {
 /** Builds and starts the gateway for `config`; `port: 0` picks a free port (tests). */
 export async function startApp(config: AppConfig): Promise<RunningApp> {
   const logger = createLogger(config);
-  const infra = createEmbeddedInfrastructure(config);
+  const infra = createInfrastructure(config, logger);
+  await infra.provision();
   const metrics = new Metrics();
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(config, infra, logger, metrics),
     { logger: false, bodyParser: true },
   );
   app.useBodyParser('json', { limit: '16kb' });
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config));
+  app.useWebSocketAdapter(new ChatIoAdapter(app, config, infra.redis));
   app.disable('x-powered-by');
   serveWebApp(app.getHttpAdapter().getInstance(), config.webDist);
   await app.listen(config.port, config.host);

@@ -15,3 +15,4 @@ export * from './dynamo/dynamo-message-store.js';
 export * from './dynamo/dynamo-room-store.js';
 export * from './dynamo/dynamo-user-store.js';
 export * from './elasticsearch/elasticsearch-search-index.js';
+export * from './scaled.js';

@@ -1,14 +1,22 @@
+import { SOCKET_PATH } from '@chat/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { SOCKET_PATH } from '@chat/contracts';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Cluster, Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
 
-/** Socket.IO server options of the chat endpoint: path, frame limit, CORS, transports. */
+/**
+ * Socket.IO server options of the chat endpoint: path, frame limit, CORS, transports, and —
+ * with a Redis connection — the Redis adapter that fans events out across replicas.
+ */
 export class ChatIoAdapter extends IoAdapter {
+  private readonly fanOutClients: (Redis | Cluster)[] = [];
+
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
+    private readonly redis?: Redis | Cluster,
   ) {
     super(app);
   }
@@ -23,7 +31,22 @@ export class ChatIoAdapter extends IoAdapter {
         ? { origin: this.config.corsOrigins, credentials: true }
         : { origin: false },
       serveClient: false,
+      ...(this.redis ? { adapter: this.redisAdapter(this.redis) } : {}),
     };
     return super.createIOServer(port, chatOptions as ServerOptions);
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    for (const client of this.fanOutClients) client.disconnect();
+  }
+
+  private redisAdapter(redis: Redis | Cluster) {
+    // Cluster and Redis both have duplicate(), with signatures TypeScript cannot unify.
+    const duplicate = () => (redis as Redis).duplicate();
+    const pub = duplicate();
+    const sub = duplicate();
+    this.fanOutClients.push(pub, sub);
+    return createAdapter(pub, sub, { key: 'chat:socket.io' });
   }
 }

@@ -6,6 +6,10 @@ import { z } from 'zod';
 export function toErrorBody(error: unknown, logger: Logger, context: string): ErrorBody {
   if (error instanceof ChatError) return { code: error.code, message: error.message };
   if (error instanceof z.ZodError) return { code: 'BAD_REQUEST', message: describeIssues(error) };
+  if (isOutage(error)) {
+    logger.warn({ err: error, context }, 'a dependency is unreachable');
+    return { code: 'UNAVAILABLE', message: 'the service is briefly unavailable; try again' };
+  }
   logger.error({ err: error, context }, 'unexpected error');
   return { code: 'INTERNAL', message: 'something went wrong on our side' };
 }
@@ -17,3 +21,16 @@ export const describeIssues = (error: z.ZodError): string =>
       issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
     )
     .join('; ');
+
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const OUTAGE_NAMES = new Set(['TimeoutError', 'MaxRetriesPerRequestError', 'ConnectionError']);
+
+/** A dependency that cannot be reached (as opposed to a bug): the client may retry. */
+export function isOutage(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 3) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if ((code && OUTAGE_CODES.has(code)) || OUTAGE_NAMES.has(error.name)) return true;
+  if (error instanceof AggregateError && error.errors.some((e) => isOutage(e, depth + 1)))
+    return true;
+  return isOutage(error.cause, depth + 1);
+}

@@ -1,29 +1,45 @@
 import { ChatError } from '@chat/contracts';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Cluster, Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type IRateLimiterOptions,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config/config.js';
 
 export type LimitedAction = 'message' | 'room' | 'search';
 
 /**
  * Per-user limits. Messages allow a burst: `burst` points per `burst / perSec` seconds, i.e.
- * `perSec` on average with up to `burst` at once. A limit of 0 disables it.
+ * `perSec` on average with up to `burst` at once. A limit of 0 disables it. With Redis the
+ * counters are shared by every replica, so a user cannot multiply a limit by reconnecting.
  */
 export class RateLimits {
   private readonly limiters: Partial<Record<LimitedAction, RateLimiterAbstract>>;
 
-  constructor(config: RateLimitConfig) {
+  constructor(config: RateLimitConfig, redis?: Redis | Cluster) {
+    const limiter = (keyPrefix: string, options: IRateLimiterOptions) =>
+      redis
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: redis,
+            keyPrefix: `chat:rl:${keyPrefix}`,
+          })
+        : new RateLimiterMemory(options);
     this.limiters = {
       ...(config.messagesPerSec > 0 && {
-        message: new RateLimiterMemory({
+        message: limiter('message', {
           points: Math.max(config.messagesBurst, config.messagesPerSec),
           duration: Math.max(1, Math.ceil(config.messagesBurst / config.messagesPerSec)),
         }),
       }),
       ...(config.roomsPerMin > 0 && {
-        room: new RateLimiterMemory({ points: config.roomsPerMin, duration: 60 }),
+        room: limiter('room', { points: config.roomsPerMin, duration: 60 }),
       }),
       ...(config.searchesPerSec > 0 && {
-        search: new RateLimiterMemory({ points: config.searchesPerSec, duration: 1 }),
+        search: limiter('search', { points: config.searchesPerSec, duration: 1 }),
       }),
     };
   }

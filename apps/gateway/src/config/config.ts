@@ -1,3 +1,4 @@
+import { ScaledEnvSchema, scaledEnvProblems, type ScaledEnv } from '@chat/adapters';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
@@ -37,6 +38,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_SEARCHES_PER_SEC: rate(5),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Fan-out between replicas in scaled mode: Redis pub/sub, or sharded pub/sub (Redis 7). */
+  SOCKET_IO_ADAPTER: z.enum(['redis', 'sharded']).default('redis'),
 });
 
 /** Checks across variables, run on the raw values so they are reported with every other problem. */
@@ -81,6 +84,9 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   sqliteSynchronous: Env['SQLITE_SYNCHRONOUS'];
   shutdownTimeoutMs: number;
+  /** Set when `REDIS_URL` is: the scaled adapters, no in-process sinks. */
+  scaled?: ScaledEnv;
+  socketIoAdapter: Env['SOCKET_IO_ADAPTER'];
 }
 
 export class ConfigError extends Error {
@@ -96,19 +102,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = EnvSchema.safeParse(defined);
+  const scaled = defined['REDIS_URL'] ? ScaledEnvSchema.safeParse(defined) : undefined;
   const problems = [
-    ...(parsed.error?.issues ?? []).map(
-      (issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`,
-    ),
+    ...issues(parsed.error),
+    ...issues(scaled?.error),
     ...crossFieldProblems(defined),
+    ...(scaled ? scaledEnvProblems(defined) : []),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  // `pnpm start` runs in apps/gateway; relative paths mean the caller's folder (INIT_CWD).
+  const base = defined['INIT_CWD'] ?? process.cwd();
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
-    webDist: path.resolve(e.WEB_DIST),
+    dataDir: path.resolve(base, e.DATA_DIR),
+    webDist: path.resolve(base, e.WEB_DIST),
     logLevel: e.LOG_LEVEL,
     auth: {
       mode: e.AUTH_MODE,
@@ -129,7 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     },
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    scaled: scaled?.data,
+    socketIoAdapter: e.SOCKET_IO_ADAPTER,
   });
 }
+
+const issues = (error: z.ZodError | undefined): string[] =>
+  (error?.issues ?? []).map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ChatClient, pollUntil } from '@chat/test-support';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChatClient } from '../support/chat-client.js';
 import { freePort, runGateway, startGateway } from '../support/gateway-process.js';
-import { pollUntil } from '../support/poll-until.js';
 
 describe('the gateway process', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-durability-'));

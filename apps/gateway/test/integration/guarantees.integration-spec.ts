@@ -1,7 +1,6 @@
 import type { Room } from '@chat/contracts';
+import { ChatClient, pollUntil } from '@chat/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient } from '../support/chat-client.js';
-import { pollUntil } from '../support/poll-until.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const NO_LIMITS = {

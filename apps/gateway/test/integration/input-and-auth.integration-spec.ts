@@ -1,7 +1,7 @@
 import { MAX_CONTENT_CODE_POINTS } from '@chat/contracts';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient, createSession } from '../support/chat-client.js';
+import { ChatClient, createSession } from '@chat/test-support';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('sessions, authentication and bad input', () => {

@@ -1,7 +1,7 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient } from '../support/chat-client.js';
+import { ChatClient } from '@chat/test-support';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const SECRET = 'a-shared-secret-of-the-identity-provider-0123456789';

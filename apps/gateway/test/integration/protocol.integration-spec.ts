@@ -1,8 +1,7 @@
 import { openDatabase, SqliteMessageStore, SqliteSearchIndex } from '@chat/core';
+import { ChatClient, pollUntil } from '@chat/test-support';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient } from '../support/chat-client.js';
-import { pollUntil } from '../support/poll-until.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('chat protocol, end to end over Socket.IO', () => {

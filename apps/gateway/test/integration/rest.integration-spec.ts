@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient } from '../support/chat-client.js';
-import { pollUntil } from '../support/poll-until.js';
+import { ChatClient, pollUntil } from '@chat/test-support';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('REST endpoints', () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pollUntil } from './poll-until.js';
+import { pollUntil } from '@chat/test-support';
 
 const GATEWAY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -1,3 +1,5 @@
+import { PermanentSinkError } from '@chat/core';
+
 /** One message Elasticsearch refused to index. */
 export interface BulkFailure {
   /** The message id (= document `_id`). */
@@ -11,11 +13,13 @@ export interface BulkFailure {
 
 /**
  * Thrown by `indexBatch` after the rest of the batch is indexed, naming the messages that
- * were not. A sink dead-letters the permanent ones instead of retrying the batch forever.
+ * were not. As a `PermanentSinkError` it names the permanently refused messages, which the sink
+ * loop dead-letters; the others (retries ran out) are retried with the rest of the batch.
  */
-export class BulkIndexError extends Error {
+export class BulkIndexError extends PermanentSinkError {
   constructor(readonly failures: readonly BulkFailure[]) {
     super(
+      failures.filter((f) => !f.retryable).map((f) => f.id),
       `Elasticsearch refused ${failures.length} message(s): ` +
         failures.map((f) => `${f.id} (${f.status} ${f.reason})`).join('; '),
     );
