@@ -1,0 +1,136 @@
+import { connectScaled, type ScaledConnections } from '@chat/adapters';
+import {
+  DEFAULT_SINK_RUNNER_OPTIONS,
+  SearchSink,
+  SinkRunner,
+  StoreSink,
+  type Sink,
+  type SinkObserver,
+} from '@chat/core';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SinkConfig, SinkName } from './config.js';
+
+/**
+ * One worker process: a `SinkRunner` per configured sink (consumer group = sink name), the
+ * dependencies behind them, and the metrics that `/metrics` serves. Scale out by running more
+ * processes: each group shares its entries among them.
+ */
+export class SinkWorker {
+  readonly registry = new Registry();
+  private readonly connections: ScaledConnections;
+  private readonly runners: SinkRunner[];
+
+  constructor(
+    private readonly config: SinkConfig,
+    private readonly logger: Logger,
+  ) {
+    this.connections = connectScaled(config.scaled, (err) =>
+      logger.error({ err }, 'dependency error'),
+    );
+    const observer = this.metrics();
+    this.runners = config.sinks.map(
+      (name) =>
+        new SinkRunner(
+          this.connections.log,
+          this.sinkFor(name),
+          {
+            ...DEFAULT_SINK_RUNNER_OPTIONS,
+            group: name,
+            consumer: config.consumer,
+            batchSize: config.batchSize,
+            claimIdleMs: config.claimIdleMs,
+            startupClaimIdleMs: config.claimIdleMs,
+          },
+          observer,
+        ),
+    );
+  }
+
+  get checks() {
+    return this.connections.checks;
+  }
+
+  /** Provisions the store and index (retrying while they are unreachable), then starts. */
+  async start(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.connections.provision();
+        break;
+      } catch (err) {
+        const waitMs = Math.min(5000, 200 * 2 ** attempt);
+        this.logger.warn({ err, attempt, waitMs }, 'dependencies not reachable yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+    for (const runner of this.runners) await runner.start();
+    this.logger.info({ sinks: this.config.sinks, consumer: this.config.consumer }, 'sinks started');
+  }
+
+  /** Finishes the batches in hand, then closes every connection. */
+  async stop(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
+    await this.connections.close();
+  }
+
+  private sinkFor(name: SinkName): Sink {
+    switch (name) {
+      case 'store':
+        return new StoreSink(this.connections.messages);
+      case 'search':
+        return new SearchSink(this.connections.search);
+    }
+  }
+
+  private metrics(): SinkObserver {
+    collectDefaultMetrics({ register: this.registry });
+    const labelNames = ['sink'] as const;
+    const registers = [this.registry];
+    const written = new Counter({
+      name: 'chat_sink_written_total',
+      help: 'Log entries written',
+      labelNames,
+      registers,
+    });
+    const dead = new Counter({
+      name: 'chat_sink_dead_lettered_total',
+      help: 'Poison entries dead-lettered',
+      labelNames,
+      registers,
+    });
+    const errors = new Counter({
+      name: 'chat_sink_errors_total',
+      help: 'Failed writes (retried)',
+      labelNames,
+      registers,
+    });
+    const log = this.connections.log;
+    const sinks = this.config.sinks;
+    for (const [name, help, field] of [
+      ['chat_sink_lag', 'Log entries not yet delivered to the sink group', 'lag'],
+      ['chat_sink_pending', 'Entries delivered to the group but not acknowledged', 'pending'],
+      ['chat_sink_dead_letters', 'Entries in the dead-letter list of the group', 'deadLetters'],
+    ] as const) {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        async collect() {
+          for (const sink of sinks) this.set({ sink }, (await log.stats(sink))[field]);
+        },
+      });
+    }
+    return {
+      written: (sink, count) => written.inc({ sink }, count),
+      deadLettered: (sink, entry, reason) => {
+        dead.inc({ sink });
+        this.logger.warn({ sink, entryId: entry.entryId, reason }, 'log entry dead-lettered');
+      },
+      failed: (sink, err, attempt) => {
+        errors.inc({ sink });
+        this.logger.warn({ sink, attempt, err }, 'sink write failed; retrying');
+      },
+    };
+  }
+}
