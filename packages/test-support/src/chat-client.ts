@@ -44,7 +44,16 @@ export class ChatClient {
     });
   }
 
-  static async connect(baseUrl: string, name: string, token?: string): Promise<ChatClient> {
+  /**
+   * Signs `name` in (unless a token is given) and connects. `sticky` is sent as `X-Sticky`, the
+   * key a load balancer hashes to pick a replica.
+   */
+  static async connect(
+    baseUrl: string,
+    name: string,
+    token?: string,
+    options: { sticky?: string } = {},
+  ): Promise<ChatClient> {
     const session = token ? undefined : await createSession(baseUrl, name);
     const auth = token ?? session?.token ?? '';
     const socket: ClientSocket = io(`${baseUrl}${CHAT_NAMESPACE}`, {
@@ -53,6 +62,7 @@ export class ChatClient {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
+      ...(options.sticky ? { extraHeaders: { 'x-sticky': options.sticky } } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

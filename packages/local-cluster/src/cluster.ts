@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { answers, freePort, ManagedProcess, waitFor } from './managed-process.js';
+import { startNginx } from './nginx.js';
+import { startDynalite, startRedis } from './services.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const GATEWAY_MAIN = path.join(REPO_ROOT, 'apps/gateway/src/main.ts');
+const SINK_MAIN = path.join(REPO_ROOT, 'apps/sink/src/main.ts');
+
+export interface ClusterOptions {
+  /** nginx's port: the cluster's single entry point. */
+  port: number;
+  /** One gateway replica per port. */
+  gatewayPorts: number[];
+  dataDir: string;
+  webDist?: string;
+  /** Sink worker processes, each running both sinks (default 1). */
+  sinkWorkers?: number;
+  /** Extra environment for gateways and sinks (e.g. rate limits for load tests). */
+  env?: Record<string, string>;
+}
+
+export interface Cluster {
+  url: string;
+  redisUrl: string;
+  dynamoEndpoint: string;
+  gateways: Map<number, ManagedProcess>;
+  sinks: ManagedProcess[];
+  /** Base URL of each sink worker's health server (`/ready`, `/metrics`). */
+  sinkHealthUrls: string[];
+  dynalite: ManagedProcess;
+  /** The environment every gateway and sink got (to start more, or restart one). */
+  env: Record<string, string>;
+  startGateway(port: number): Promise<ManagedProcess>;
+  /** Starts sink worker `index`; waits until it is ready unless told not to. */
+  startSink(index: number, waitReady?: boolean): Promise<ManagedProcess>;
+  /** Starts dynalite again on the same port and data (after a test stopped it). */
+  restartDynalite(): Promise<ManagedProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The scaled topology on one machine, without Docker: redis-server (AOF), dynalite, gateway
+ * replicas on `gatewayPorts`, sink workers, and nginx on `port` in front — all on loopback,
+ * data under `dataDir`. `stop` stops everything it started, by PID, newest first.
+ */
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const { dataDir } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const started: ManagedProcess[] = [];
+  const stopAll = async () => {
+    for (const proc of started.reverse()) await proc.stop();
+  };
+  try {
+    const [redisPort, dynamoPort] = [await freePort(), await freePort()];
+    started.push(await startRedis(redisPort, path.join(dataDir, 'redis')));
+    let dynalite = await startDynalite(dynamoPort, path.join(dataDir, 'dynamo'));
+    started.push(dynalite);
+    const env: Record<string, string> = {
+      HOST: '127.0.0.1',
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+      AWS_REGION: 'local',
+      // No Elasticsearch on this machine: the processes share a SQLite search index.
+      SEARCH_SQLITE_PATH: path.join(dataDir, 'search', 'search.db'),
+      AUTH_SECRET: sharedSecret(dataDir),
+      WEB_DIST: options.webDist ?? path.join(REPO_ROOT, 'apps/web/dist'),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    };
+    const gateways = new Map<number, ManagedProcess>();
+    const sinks: ManagedProcess[] = [];
+    const sinkHealthUrls: string[] = [];
+    const startGateway = async (port: number) => {
+      const gateway = ManagedProcess.start(
+        `gateway-${port}`,
+        process.execPath,
+        ['--import', 'tsx', GATEWAY_MAIN],
+        { ...env, PORT: String(port), DATA_DIR: path.join(dataDir, `gateway-${port}`) },
+        path.dirname(GATEWAY_MAIN),
+      );
+      started.push(gateway);
+      gateways.set(port, gateway);
+      await waitFor(async () => {
+        gateway.assertRunning();
+        return answers(`http://127.0.0.1:${port}/ready`)();
+      }, `gateway on ${port}`);
+      return gateway;
+    };
+    const startSink = async (index: number, waitReady = true) => {
+      const healthPort = await freePort();
+      const sink = ManagedProcess.start(
+        `sink-${index}`,
+        process.execPath,
+        ['--import', 'tsx', SINK_MAIN],
+        {
+          ...env,
+          SINKS: 'store,search',
+          SINK_CONSUMER: `local-sink-${index}`,
+          HEALTH_PORT: String(healthPort),
+        },
+        path.dirname(SINK_MAIN),
+      );
+      started.push(sink);
+      sinks[index] = sink;
+      sinkHealthUrls[index] = `http://127.0.0.1:${healthPort}`;
+      await waitFor(async () => {
+        sink.assertRunning();
+        return answers(`http://127.0.0.1:${healthPort}/${waitReady ? 'ready' : 'health'}`)();
+      }, `sink worker ${index}`);
+      return sink;
+    };
+    // One gateway first: it creates the tables the others then find.
+    const [first, ...rest] = options.gatewayPorts;
+    if (first !== undefined) await startGateway(first);
+    await Promise.all(rest.map(startGateway));
+    for (let i = 0; i < (options.sinkWorkers ?? 1); i++) await startSink(i);
+    started.push(
+      await startNginx({
+        listen: `127.0.0.1:${options.port}`,
+        upstreams: options.gatewayPorts.map((p) => `127.0.0.1:${p}`),
+        webRoot: env['WEB_DIST'] ?? '',
+        runtimeDir: path.join(dataDir, 'nginx'),
+      }),
+    );
+    return {
+      url: `http://127.0.0.1:${options.port}`,
+      redisUrl: env['REDIS_URL'] ?? '',
+      dynamoEndpoint: env['DYNAMODB_ENDPOINT'] ?? '',
+      gateways,
+      sinks,
+      sinkHealthUrls,
+      get dynalite() {
+        return dynalite;
+      },
+      async restartDynalite() {
+        dynalite = await startDynalite(dynamoPort, path.join(dataDir, 'dynamo'));
+        started.push(dynalite);
+        return dynalite;
+      },
+      env,
+      startGateway,
+      startSink,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Every replica must accept every other's guest tokens: one secret, kept with the data. */
+function sharedSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

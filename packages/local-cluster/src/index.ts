@@ -1,0 +1,4 @@
+export * from './cluster.js';
+export * from './managed-process.js';
+export * from './nginx.js';
+export * from './services.js';

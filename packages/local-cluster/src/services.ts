@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ManagedProcess, waitFor } from './managed-process.js';
+
+const run = promisify(execFile);
+
+/** `redis-server` with AOF on (`appendfsync everysec`), on loopback, data under `dir`. */
+export async function startRedis(
+  port: number,
+  dir: string,
+  password?: string,
+): Promise<ManagedProcess> {
+  mkdirSync(dir, { recursive: true });
+  const redis = ManagedProcess.start('redis-server', 'redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    ...(password ? ['--requirepass', password] : []),
+  ]);
+  const auth = password ? ['-a', password, '--no-auth-warning'] : [];
+  await waitFor(async () => {
+    redis.assertRunning();
+    const { stdout } = await run('redis-cli', ['-p', String(port), ...auth, 'ping']);
+    return stdout.trim() === 'PONG';
+  }, `redis-server on ${port}`);
+  return redis;
+}
+
+/** dynalite (DynamoDB's API on LevelDB) as its own process, data under `dir`. */
+export async function startDynalite(port: number, dir: string): Promise<ManagedProcess> {
+  mkdirSync(dir, { recursive: true });
+  const cli = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('dynalite/package.json')),
+    'cli.js',
+  );
+  const dynalite = ManagedProcess.start('dynalite', process.execPath, [
+    cli,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--path',
+    dir,
+    '--createTableMs',
+    '0',
+    '--deleteTableMs',
+    '0',
+    '--updateTableMs',
+    '0',
+  ]);
+  // Any HTTP answer (dynalite says 400 to a bare GET) means it is listening.
+  await waitFor(async () => {
+    dynalite.assertRunning();
+    await fetch(`http://127.0.0.1:${port}/`);
+    return true;
+  }, `dynalite on ${port}`);
+  return dynalite;
+}

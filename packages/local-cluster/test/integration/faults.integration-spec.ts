@@ -1,0 +1,200 @@
+import { ChatClient, pollUntil } from '@chat/test-support';
+import type { Message } from '@chat/contracts';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClusterFixture, type ClusterFixture } from '../support/cluster-fixture.js';
+
+/** Sends until stopped; records every acked message id (the set the store must hold). */
+function sendLoop(client: ChatClient, roomId: string, label: string) {
+  const acked: string[] = [];
+  let running = true;
+  const done = (async () => {
+    for (let i = 0; running; i++) {
+      const res = await client
+        .request('send_message', { roomId, content: `${label} ${i}` })
+        .catch(() => undefined);
+      if (!res) return; // the connection is gone
+      if (res.ok) acked.push(res.data.id);
+    }
+  })();
+  return {
+    acked,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
+/** Pages `after` a seq until `hasMore` is false: what a reconnecting client does. */
+async function fillGap(client: ChatClient, roomId: string, after: number): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const page = await client.ok('get_messages', { roomId, after, limit: 100 });
+    all.push(...page.messages);
+    after = page.messages.at(-1)?.seq ?? after;
+    if (!page.hasMore) return all;
+  }
+}
+
+const expectExactlyOnce = (stored: Message[], acked: readonly string[]) => {
+  const ids = stored.map((m) => m.id);
+  expect(new Set(ids).size, 'no duplicates in the store').toBe(ids.length);
+  const missing = acked.filter((id) => !ids.includes(id));
+  expect(missing, 'acked but not stored').toEqual([]);
+};
+
+describe('faults in the scaled topology', () => {
+  let f: ClusterFixture;
+  let alice: ChatClient; // replica A, survives
+  let bob: ChatClient; // replica B, killed
+  let roomId: string;
+
+  beforeAll(async () => {
+    f = await startClusterFixture({ SINK_CLAIM_IDLE_MS: '1000' });
+    alice = await ChatClient.connect(f.replicas[0] ?? '', 'alice');
+    bob = await ChatClient.connect(f.replicas[1] ?? '', 'bob');
+    ({
+      room: { roomId },
+    } = await alice.ok('create_room', { name: 'faults', participants: ['bob'] }));
+    await bob.waitFor('room_invite', (e) => e.roomId === roomId);
+  });
+
+  afterAll(async () => {
+    for (const c of [alice, bob]) c?.close();
+    await f?.destroy();
+  });
+
+  it('loses nothing when a gateway is killed under load; clients fill the gap on the other replica', async () => {
+    const fromAlice = sendLoop(alice, roomId, 'a');
+    const fromBob = sendLoop(bob, roomId, 'b');
+    await pollUntil(
+      () => fromBob.acked.length,
+      (n) => n >= 100,
+      20_000,
+      'load on replica B',
+    );
+    await f.cluster.gateways.get(f.ports[1] ?? 0)?.kill('SIGKILL');
+    await fromBob.stop();
+    await pollUntil(
+      () => fromAlice.acked.length,
+      (n) => n >= fromBob.acked.length + 100,
+      20_000,
+      'more load on A',
+    );
+    await fromAlice.stop();
+
+    // Bob reconnects to the surviving replica and fills the gap.
+    // What a client does on reconnect: ask for everything after the last seq it saw.
+    const lastSeenByBob = Math.max(0, ...bob.events('receive_message').map((m) => m.seq));
+    const beforeKill = bob;
+    beforeKill.close();
+    bob = await ChatClient.connect(f.replicas[0] ?? '', 'bob', beforeKill.token);
+    const filled = await fillGap(bob, roomId, lastSeenByBob);
+    const seen = new Set([
+      ...beforeKill.events('receive_message').map((m) => m.id),
+      ...filled.map((m) => m.id),
+    ]);
+    const acked = [...fromAlice.acked, ...fromBob.acked];
+    expect(
+      acked.filter((id) => !seen.has(id)),
+      'acked messages bob never got',
+    ).toEqual([]);
+    const seqs = filled.map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(
+      seqs.every((s, i) => i === 0 || s === (seqs[i - 1] ?? 0) + 1),
+      'no hole in the gap fill',
+    ).toBe(true);
+
+    const stored = await pollUntil(
+      () => f.stored(roomId),
+      (m) => m.length >= acked.length,
+      20_000,
+      'the store',
+    );
+    expectExactlyOnce(stored, acked);
+    await f.cluster.startGateway(f.ports[1] ?? 0);
+  });
+
+  it('loses nothing when the sink is killed mid-batch', async () => {
+    const load = sendLoop(alice, roomId, 'sink-kill');
+    await pollUntil(
+      () => load.acked.length,
+      (n) => n >= 150,
+      20_000,
+      'load',
+    );
+    await f.cluster.sinks[0]?.kill('SIGKILL');
+    await pollUntil(
+      () => load.acked.length,
+      (n) => n >= 300,
+      20_000,
+      'load while the sink is dead',
+    );
+    await load.stop();
+    await f.cluster.startSink(0);
+    const stored = await pollUntil(
+      () => f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith('sink-kill'))),
+      (m) => m.length >= load.acked.length,
+      30_000,
+      'the restarted sink to catch up',
+    );
+    expectExactlyOnce(stored, load.acked);
+  });
+
+  it('retries while the store is down and drains its lag once it is back', async () => {
+    await f.cluster.sinks[0]?.kill('SIGKILL');
+    const load = sendLoop(alice, roomId, 'outage');
+    await pollUntil(
+      () => load.acked.length,
+      (n) => n >= 100,
+      20_000,
+      'messages the sink has not seen',
+    );
+    await load.stop();
+    await f.cluster.dynalite.kill('SIGKILL');
+    await f.cluster.startSink(0, false); // alive, but not ready while the store is down
+    const sinkUrl = f.cluster.sinkHealthUrls[0] ?? '';
+    const metrics = () => fetch(`${sinkUrl}/metrics`).then((r) => r.text());
+    // The sink is alive, says it is not ready and why, and its lag is visible.
+    const ready = await fetch(`${sinkUrl}/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { failing: string[] };
+    expect(body.failing).toContain('dynamodb');
+    expect(await metrics()).toMatch(/chat_sink_lag\{sink="store"\} [1-9]/);
+    await f.cluster.restartDynalite();
+    const stored = await pollUntil(
+      () => f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith('outage'))),
+      (m) => m.length >= load.acked.length,
+      30_000,
+      'the lag to drain',
+    );
+    expectExactlyOnce(stored, load.acked);
+    await pollUntil(
+      metrics,
+      (text) => /chat_sink_lag\{sink="store"\} 0\b/.test(text),
+      10_000,
+      'lag 0',
+    );
+  });
+
+  it('dead-letters a poison entry without blocking the entries behind it', async () => {
+    const redis = new Redis(f.cluster.redisUrl);
+    try {
+      await redis.xadd('{chat:log:0}:events', '*', 'e', 'this is not an envelope');
+    } finally {
+      redis.disconnect();
+    }
+    const after = await alice.ok('send_message', { roomId, content: 'after the poison' });
+    await pollUntil(
+      () => f.stored(roomId).then((all) => all.some((m) => m.id === after.id)),
+      (found) => found,
+      20_000,
+      'the message behind the poison',
+    );
+    const text = await fetch(`${f.cluster.sinkHealthUrls[0] ?? ''}/metrics`).then((r) => r.text());
+    expect(text).toMatch(/chat_sink_dead_letters\{sink="store"\} [1-9]/);
+    expect(text).toMatch(/chat_sink_dead_letters\{sink="search"\} [1-9]/);
+  });
+});

@@ -1,0 +1,116 @@
+import { ChatClient, pollUntil } from '@chat/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClusterFixture, type ClusterFixture } from '../support/cluster-fixture.js';
+
+describe('two gateway replicas on one Redis', () => {
+  let f: ClusterFixture;
+  let alice: ChatClient; // on replica A
+  let bob: ChatClient; // on replica B
+  let carol: ChatClient; // through nginx
+
+  beforeAll(async () => {
+    f = await startClusterFixture();
+    const [a, b] = f.replicas as [string, string];
+    alice = await ChatClient.connect(a, 'alice');
+    bob = await ChatClient.connect(b, 'bob');
+    carol = await ChatClient.connect(f.cluster.url, 'carol', undefined, { sticky: 'carol' });
+  });
+
+  afterAll(async () => {
+    for (const c of [alice, bob, carol]) c?.close();
+    await f?.destroy();
+  });
+
+  it('carries rooms, typing, messages, invites, leave and delete across replicas', async () => {
+    const { room } = await alice.ok('create_room', { name: 'across', participants: ['bob'] });
+    await bob.waitFor('room_invite', (e) => e.roomId === room.roomId);
+
+    await bob.ok('typing', { roomId: room.roomId, isTyping: true });
+    await alice.waitFor('typing', (e) => e.userId === 'bob' && e.isTyping);
+    expect(bob.events('typing')).toEqual([]);
+
+    const fromA = await alice.ok('send_message', { roomId: room.roomId, content: 'from A' });
+    const fromB = await bob.ok('send_message', { roomId: room.roomId, content: 'from B' });
+    await bob.waitFor('receive_message', (m) => m.id === fromA.id);
+    await alice.waitFor('receive_message', (m) => m.id === fromB.id);
+
+    await bob.ok('invite', { roomId: room.roomId, userIds: ['carol'] });
+    await carol.waitFor('room_invite', (e) => e.roomId === room.roomId && e.by === 'bob');
+    await alice.waitFor('system', (e) => e.roomId === room.roomId);
+    const fromC = await carol.ok('send_message', { roomId: room.roomId, content: 'from nginx' });
+    await alice.waitFor('receive_message', (m) => m.id === fromC.id);
+    await bob.waitFor('receive_message', (m) => m.id === fromC.id);
+
+    await carol.ok('leave_room', { roomId: room.roomId });
+    await alice.waitFor(
+      'room_updated',
+      (r) => r.roomId === room.roomId && r.participants.length === 2,
+    );
+    await carol.waitFor(
+      'room_updated',
+      (r) => r.roomId === room.roomId && !r.participants.includes('carol'),
+    );
+
+    await alice.ok('delete_room', { roomId: room.roomId });
+    await bob.waitFor('room_deleted', (e) => e.roomId === room.roomId);
+  });
+
+  it('shows presence across replicas', async () => {
+    await alice.ok('create_room', { name: 'presence', participants: ['bob'] });
+    const bobToo = await ChatClient.connect(f.replicas[1] ?? '', 'bob', bob.token);
+    bob.close();
+    // Another connection of bob remains: he stays online.
+    expect(alice.events('presence', (e) => e.userId === 'bob' && !e.online)).toEqual([]);
+    bobToo.close();
+    await alice.waitFor('presence', (e) => e.userId === 'bob' && !e.online);
+    bob = await ChatClient.connect(f.replicas[1] ?? '', 'bob', bob.token);
+    await alice.waitFor('presence', (e) => e.userId === 'bob' && e.online);
+  });
+
+  it('gives every member the same seq order under concurrent senders on both replicas', async () => {
+    const { room } = await alice.ok('create_room', {
+      name: 'order',
+      participants: ['bob', 'carol'],
+    });
+    await bob.waitFor('room_invite', (e) => e.roomId === room.roomId);
+    const senders = [alice, bob, carol];
+    const acks = await Promise.all(
+      senders.flatMap((c) =>
+        Array.from({ length: 40 }, (_, i) =>
+          c.ok('send_message', { roomId: room.roomId, content: `${c.userId}-${i}` }),
+        ),
+      ),
+    );
+    const seqs = acks.map((a) => a.seq).sort((a, b) => a - b);
+    expect(new Set(seqs).size).toBe(120);
+    const acked = new Map(acks.map((a) => [a.seq, a.id]));
+    for (const member of senders) {
+      const got = await pollUntil(
+        () => member.events('receive_message', (m) => m.roomId === room.roomId),
+        (l) => l.length === 120,
+        15_000,
+        `120 deliveries to ${member.userId}`,
+      );
+      // Delivery follows the log: every member receives the room's messages in seq order.
+      expect(got.map((m) => m.seq)).toEqual(seqs);
+      expect(got.every((m) => acked.get(m.seq) === m.id)).toBe(true);
+    }
+  });
+
+  it('serves a message from history right after its ack while the sink is stopped', async () => {
+    const sink = f.cluster.sinks[0];
+    await sink?.kill('SIGKILL');
+    const { room } = await bob.ok('create_room', { name: 'no hole', participants: ['alice'] });
+    const ack = await bob.ok('send_message', { roomId: room.roomId, content: 'before the sink' });
+    const page = await alice.ok('get_messages', { roomId: room.roomId });
+    expect(page.messages.map((m) => m.id)).toEqual([ack.id]);
+    expect(await f.stored(room.roomId)).toEqual([]);
+    await f.cluster.startSink(0);
+    await pollUntil(
+      () => f.stored(room.roomId),
+      (m) => m.length === 1,
+      15_000,
+      'the sink to catch up',
+    );
+  });
+});
