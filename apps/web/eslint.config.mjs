@@ -1,0 +1,39 @@
+// The workspace's type-aware config, extended for Vue single-file components.
+import prettier from 'eslint-config-prettier';
+import pluginVue from 'eslint-plugin-vue';
+import tseslint from 'typescript-eslint';
+import root from '../../eslint.config.mjs';
+
+export default tseslint.config(
+  ...root,
+  ...pluginVue.configs['flat/recommended'],
+  pluginVue.configs['no-layout-rules'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: {
+      parserOptions: {
+        parser: tseslint.parser,
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.vue'],
+      },
+    },
+    rules: {
+      // TypeScript resolves identifiers in <script setup lang="ts">; no-undef cannot see types.
+      'no-undef': 'off',
+      // Search highlights are the one sanctioned v-html, sanitised to <mark> only (see highlight.ts).
+      'vue/no-v-html': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.vue'],
+    rules: {
+      // The web app sees the contracts package only, never server code or deep imports.
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@chat/*', '!@chat/contracts', 'node:*', 'zod', 'zod/*'] },
+      ],
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,54 @@
+import { useQuasar } from 'quasar';
+import { useI18n } from 'vue-i18n';
+import { setNotifier, type ChatNotice } from '../services/notifier';
+import { useRoomsStore } from '../stores/rooms.store';
+import { useFormat } from './use-format';
+
+/** Shows the stores' notices as Quasar notifications (plain text: never HTML). */
+export function useNotices(): void {
+  const $q = useQuasar();
+  const { t } = useI18n();
+  const { errorText } = useFormat();
+  const rooms = useRoomsStore();
+
+  const openAction = (roomId: string) => ({
+    label: t('notify.open'),
+    color: 'white',
+    'aria-label': t('notify.open'),
+    handler: () => void rooms.select(roomId).catch(() => undefined),
+  });
+
+  const show = (notice: ChatNotice): void => {
+    switch (notice.kind) {
+      case 'message':
+        $q.notify({
+          message: t('notify.message', { user: notice.userName, room: notice.roomName }),
+          caption: notice.preview,
+          icon: 'chat',
+          color: 'primary',
+          group: `message:${notice.roomId}`,
+          actions: [openAction(notice.roomId)],
+        });
+        return;
+      case 'invited':
+        $q.notify({
+          message: t('notify.invited', { by: notice.by, room: notice.roomName }),
+          icon: 'group_add',
+          color: 'primary',
+          actions: [openAction(notice.roomId)],
+        });
+        return;
+      case 'room_deleted':
+        $q.notify({ message: t('notify.deleted', { room: notice.roomName }), icon: 'delete' });
+        return;
+      case 'removed':
+        $q.notify({ message: t('notify.removed', { room: notice.roomName }), icon: 'logout' });
+        return;
+      case 'error':
+        $q.notify({ message: errorText(notice.code), type: 'negative' });
+        return;
+    }
+  };
+
+  setNotifier(show);
+}

@@ -1,0 +1,80 @@
+import type { User } from '@chat/contracts';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { createGuestSession } from '../services/session-api';
+import { readStored, writeStored } from './storage';
+
+export type SessionUser = Pick<User, 'id' | 'name'>;
+export type SignOutReason = 'user' | 'unauthorized';
+
+interface StoredSession {
+  token: string;
+  user: SessionUser | null;
+}
+
+const SESSION_KEY = 'chat.session';
+
+const isStoredSession = (value: unknown): value is StoredSession =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as StoredSession).token === 'string' &&
+  (value as StoredSession).token.length > 0;
+
+/** The signed-in identity: the token the socket presents, and who the server says we are. */
+export const useAuthStore = defineStore('auth', () => {
+  const stored = readStored(SESSION_KEY, isStoredSession);
+  const token = ref<string | null>(stored?.token ?? null);
+  const user = ref<SessionUser | null>(stored?.user ?? null);
+  /** Why the last session ended, shown on the sign-in screen. */
+  const signOutReason = ref<SignOutReason | null>(null);
+  const signOutDetail = ref<string | null>(null);
+
+  const signedIn = computed(() => token.value !== null);
+  const userId = computed(() => user.value?.id ?? null);
+
+  function persist(): void {
+    writeStored(SESSION_KEY, token.value ? { token: token.value, user: user.value } : undefined);
+  }
+
+  async function signInAsGuest(name: string): Promise<void> {
+    const session = await createGuestSession(name);
+    token.value = session.token;
+    user.value = session.user;
+    signOutReason.value = null;
+    persist();
+  }
+
+  /** Uses a token from the operator's identity provider; `register` tells who it belongs to. */
+  function signInWithToken(raw: string): void {
+    token.value = raw.trim();
+    user.value = null;
+    signOutReason.value = null;
+    persist();
+  }
+
+  function setUser(next: SessionUser): void {
+    user.value = { id: next.id, name: next.name };
+    persist();
+  }
+
+  function signOut(reason: SignOutReason = 'user', detail?: string): void {
+    token.value = null;
+    user.value = null;
+    signOutReason.value = reason;
+    signOutDetail.value = detail ?? null;
+    persist();
+  }
+
+  return {
+    token,
+    user,
+    userId,
+    signedIn,
+    signOutReason,
+    signOutDetail,
+    signInAsGuest,
+    signInWithToken,
+    setUser,
+    signOut,
+  };
+});

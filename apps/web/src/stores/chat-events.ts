@@ -1,0 +1,101 @@
+import type { Message, Room } from '@chat/contracts';
+import { notify } from '../services/notifier';
+import { roomTitle } from '../services/room-title';
+import type { ChatTransport } from '../services/transport';
+import { useAuthStore } from './auth.store';
+import { useMessagesStore } from './messages.store';
+import { useOutboxStore } from './outbox.store';
+import { useReadsStore } from './reads.store';
+import { useRoomsStore } from './rooms.store';
+import { useTypingStore } from './typing.store';
+import { useUsersStore } from './users.store';
+
+const PREVIEW_CHARS = 80;
+
+const preview = (content: string): string =>
+  content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS)}…` : content;
+
+const titleOf = (room: Room | undefined): string =>
+  room ? roomTitle(room, useAuthStore().userId, useUsersStore().nameOf) : '';
+
+const roomName = (roomId: string): string => titleOf(useRoomsStore().byId[roomId]);
+
+/** A user message from someone else: read at once if its room is in view, else unread. */
+function countOrRead(message: Message): void {
+  const rooms = useRoomsStore();
+  if (useMessagesStore().isViewingLatest(message.roomId)) {
+    useReadsStore().markRead(message.roomId, message.seq);
+    return;
+  }
+  rooms.addUnread(message.roomId);
+  if (rooms.openRoomId === message.roomId) return;
+  notify({
+    kind: 'message',
+    roomId: message.roomId,
+    roomName: roomName(message.roomId),
+    userName: useUsersStore().nameOf(message.userId),
+    preview: preview(message.content),
+  });
+}
+
+function onMessage(message: Message): void {
+  useOutboxStore().confirm(message);
+  useTypingStore().stopShowing(message.roomId, message.userId);
+  useMessagesStore().receive(message);
+  if (message.kind === 'user' && message.userId !== useAuthStore().userId) countOrRead(message);
+}
+
+function onRoomUpdated(room: Room): void {
+  const rooms = useRoomsStore();
+  if (rooms.isMember(room)) {
+    rooms.upsert(room, true);
+    return;
+  }
+  // Gone from the participants (the server has removed us): drop the room.
+  if (!rooms.byId[room.roomId]) return;
+  rooms.remove(room.roomId);
+  notify({ kind: 'removed', roomName: titleOf(room) });
+}
+
+function onRoomDeleted(roomId: string): void {
+  const rooms = useRoomsStore();
+  const known = rooms.byId[roomId];
+  if (!known) return;
+  const name = titleOf(known);
+  rooms.remove(roomId);
+  notify({ kind: 'room_deleted', roomName: name });
+}
+
+function onInvite(room: Room, by: string): void {
+  const rooms = useRoomsStore();
+  const isNew = !rooms.byId[room.roomId];
+  rooms.upsert(room, !isNew);
+  if (isNew && by !== useAuthStore().userId) {
+    notify({
+      kind: 'invited',
+      roomId: room.roomId,
+      roomName: titleOf(room),
+      by: useUsersStore().nameOf(by),
+    });
+  }
+}
+
+/** Routes every server event of one transport to the stores. */
+export function bindServerEvents(t: ChatTransport): void {
+  t.on('room_created', (room) => useRoomsStore().upsert(room));
+  t.on('room_invite', ({ room, by }) => onInvite(room, by));
+  t.on('joined_room', ({ room }) => useRoomsStore().upsert(room, true));
+  t.on('receive_messages', ({ roomId, messages, hasMore }) =>
+    useMessagesStore().applyNewestPage(roomId, { messages, hasMore }),
+  );
+  t.on('receive_message', onMessage);
+  t.on('system', ({ message }) => useMessagesStore().receive(message));
+  t.on('typing', (event) => {
+    if (event.userId !== useAuthStore().userId) useTypingStore().apply(event);
+  });
+  t.on('room_updated', onRoomUpdated);
+  t.on('room_deleted', ({ roomId }) => onRoomDeleted(roomId));
+  t.on('presence', (event) => useUsersStore().applyPresence(event));
+  t.on('read', (event) => useReadsStore().apply(event));
+  t.on('exception', ({ code, message }) => notify({ kind: 'error', code, message }));
+}

@@ -1,0 +1,116 @@
+import { ChatError } from '@chat/contracts';
+import { flushPromises } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { computed } from 'vue';
+import { connectedHarness, reconnect } from '../testing/setup';
+import { useMessagesStore } from './messages.store';
+import { useOutboxStore } from './outbox.store';
+import { useRoomsStore } from './rooms.store';
+
+async function inRoom() {
+  const h = await connectedHarness('alice', (s) => {
+    s.addUser('bob');
+    s.addRoom('r1', ['alice', 'bob']);
+    s.postMany('r1', 3);
+  });
+  await useRoomsStore().select('r1');
+  return h;
+}
+
+const contents = () => useMessagesStore().timelines.r1?.messages.map((m) => m.content) ?? [];
+
+describe('useOutboxStore', () => {
+  it('shows a message as pending at once, then as sent with its seq', async () => {
+    await inRoom();
+    const sut = useOutboxStore();
+
+    const sending = sut.send('r1', '  hello  ');
+    expect(sut.pendingIn('r1')).toMatchObject([{ content: 'hello', status: 'sending' }]);
+    await sending;
+
+    expect(sut.pendingIn('r1')).toEqual([]);
+    expect(useMessagesStore().timelines.r1?.messages.at(-1)).toMatchObject({
+      seq: 4,
+      content: 'hello',
+      userId: 'alice',
+    });
+  });
+
+  it('marks a failed message and retries it with the same clientMsgId', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    const t = h.transport();
+    let failNext = true;
+    t.handle('send_message', (payload) => {
+      // The first attempt is stored but its ack is lost, as on a dropped connection.
+      const ack = h.server.send(payload);
+      if (failNext) {
+        failNext = false;
+        throw new ChatError('UNAVAILABLE', 'ack lost');
+      }
+      return ack;
+    });
+
+    const shown = computed(() => sut.pendingIn('r1').map((p) => p.status));
+    const sending = sut.send('r1', 'once');
+    expect(shown.value).toEqual(['sending']);
+    await sending;
+    // What the view shows follows the state (the pending entry is reactive).
+    expect(shown.value).toEqual(['failed']);
+    const [failed] = sut.pendingIn('r1');
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'UNAVAILABLE' });
+
+    await sut.retry('r1', failed!.clientMsgId);
+
+    const ids = t.requestsOf('send_message').map((p) => p.clientMsgId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(ids[1]);
+    expect(sut.pendingIn('r1')).toEqual([]);
+    expect(contents().filter((c) => c === 'once')).toHaveLength(1);
+    expect(h.server.messages.get('r1')?.filter((m) => m.content === 'once')).toHaveLength(1);
+  });
+
+  it('does not show a message twice when its echo arrives before the ack', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    const t = h.transport();
+    t.handle('send_message', ({ content, clientMsgId }) => {
+      const m = { ...h.server.post('r1', 'alice', content), clientMsgId };
+      t.emit('receive_message', m);
+      return { id: m.id, seq: m.seq, createdAt: m.createdAt };
+    });
+
+    await sut.send('r1', 'echoed');
+
+    expect(contents().filter((c) => c === 'echoed')).toHaveLength(1);
+    expect(sut.pendingIn('r1')).toEqual([]);
+  });
+
+  it('re-sends messages that failed offline once reconnected, in order', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    h.transport().drop();
+    await sut.send('r1', 'first');
+    await sut.send('r1', 'second');
+    expect(sut.pendingIn('r1').map((p) => p.status)).toEqual(['failed', 'failed']);
+
+    await reconnect(h);
+    await flushPromises();
+
+    expect(sut.pendingIn('r1')).toEqual([]);
+    expect(contents().slice(-2)).toEqual(['first', 'second']);
+  });
+
+  it('keeps a refused message failed after a reconnect', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    h.transport().handle('send_message', () => {
+      throw new ChatError('FORBIDDEN', 'not a member');
+    });
+    await sut.send('r1', 'nope');
+
+    await reconnect(h);
+
+    expect(sut.pendingIn('r1')).toMatchObject([{ status: 'failed', errorCode: 'FORBIDDEN' }]);
+  });
+});

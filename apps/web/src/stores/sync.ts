@@ -1,0 +1,40 @@
+import { useAuthStore } from './auth.store';
+import { useConnectionStore } from './connection.store';
+import { useMessagesStore } from './messages.store';
+import { useOutboxStore } from './outbox.store';
+import { useRoomsStore } from './rooms.store';
+import { useSearchStore } from './search.store';
+import { useUsersStore } from './users.store';
+
+/**
+ * Runs on every (re)connect: who am I and where am I a member (`register`), then each loaded
+ * room catches up with `get_messages { after }`, and messages that failed offline are re-sent.
+ */
+export async function synchronise(): Promise<void> {
+  const { user, rooms } = await useConnectionStore().request('register', {});
+  useAuthStore().setUser(user);
+  const roomsStore = useRoomsStore();
+  roomsStore.replaceAll(rooms);
+  const messages = useMessagesStore();
+  const openId = roomsStore.openRoomId;
+  const steps = await Promise.allSettled([
+    useUsersStore().refreshDirectory(),
+    messages.resyncLoaded(),
+    openId ? messages.open(openId) : Promise.resolve(),
+  ]);
+  await useOutboxStore().retryFailed();
+  await roomsStore.loadPreviews();
+  const failed = steps.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed)
+    throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+}
+
+/** Forgets everything of the signed-out user. */
+export function resetChat(): void {
+  const rooms = useRoomsStore();
+  rooms.replaceAll([]);
+  rooms.close();
+  useUsersStore().clear();
+  useSearchStore().clear();
+  useSearchStore().query = '';
+}

@@ -1,0 +1,50 @@
+import type { PresenceEvent, User } from '@chat/contracts';
+import { defineStore } from 'pinia';
+import { reactive } from 'vue';
+import { useConnectionStore } from './connection.store';
+
+const DIRECTORY_PAGE = 100;
+
+/** What the app knows about people: display names and presence, by user id. */
+export const useUsersStore = defineStore('users', () => {
+  const byId = reactive<Record<string, User>>({});
+
+  function upsert(users: readonly User[]): void {
+    for (const u of users) byId[u.id] = { ...byId[u.id], ...u };
+  }
+
+  function applyPresence(event: PresenceEvent): void {
+    const known = byId[event.userId];
+    byId[event.userId] = {
+      id: event.userId,
+      name: known?.name ?? event.userId,
+      online: event.online,
+      ...(event.lastSeenAt ? { lastSeenAt: event.lastSeenAt } : {}),
+    };
+  }
+
+  const nameOf = (id: string): string => byId[id]?.name ?? id;
+  const isOnline = (id: string): boolean => byId[id]?.online ?? false;
+
+  /** The directory filtered by a type-ahead query, online people first (server order). */
+  async function find(query: string): Promise<User[]> {
+    const trimmed = query.trim();
+    const { users } = await useConnectionStore().request('get_users', {
+      ...(trimmed ? { query: trimmed } : {}),
+      limit: 20,
+    });
+    upsert(users);
+    return users;
+  }
+
+  async function refreshDirectory(): Promise<void> {
+    const { users } = await useConnectionStore().request('get_users', { limit: DIRECTORY_PAGE });
+    upsert(users);
+  }
+
+  function clear(): void {
+    for (const id of Object.keys(byId)) delete byId[id];
+  }
+
+  return { byId, clear, upsert, applyPresence, nameOf, isOnline, find, refreshDirectory };
+});
