@@ -29,6 +29,7 @@ import {
 import type { z } from 'zod';
 import { TokenService } from '../auth/token.service.js';
 import { LOGGER, type Logger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
 import { toErrorBody } from './errors.js';
 import { RateLimits, type LimitedAction } from './rate-limits.js';
 import {
@@ -59,6 +60,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(RateLimits) private readonly limits: RateLimits,
     @Inject(SocketNotifier) private readonly notifier: SocketNotifier,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -77,6 +79,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleConnection(socket: ChatSocket): void {
     const { user, roomIds } = socket.data;
+    this.metrics.connections.inc();
     // Synchronously, before any event of this socket is handled or any emit can miss it.
     void socket.join([userChannel(user.id), ...roomIds.map(roomChannel)]);
     this.afterConnect(socket).catch((error: unknown) =>
@@ -87,6 +90,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   handleDisconnect(socket: ChatSocket): void {
     const { user } = socket.data;
     if (!user) return;
+    this.metrics.connections.dec();
     this.presence
       .disconnected(user.id, socket.id)
       .catch((error: unknown) => this.logger.error({ err: error }, 'presence update failed'));
@@ -239,8 +243,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const payload = CLIENT_EVENT_SCHEMAS[event].parse(raw ?? {}) as Payload<E>;
       const data = await run(socket.data.user, payload);
       ack?.({ ok: true, data });
+      this.metrics.events.inc({ event, code: 'OK' });
     } catch (error) {
       const body = toErrorBody(error, this.logger, event);
+      this.metrics.events.inc({ event, code: body.code });
       if (ack) ack({ ok: false, error: body });
       else socket.emit('exception', { event, ...body });
     }

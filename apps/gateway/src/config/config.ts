@@ -38,8 +38,6 @@ const EnvSchema = z.object({
   RATE_LIMIT_SEARCHES_PER_SEC: rate(5),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** Fan-out between replicas in scaled mode: Redis pub/sub, or sharded pub/sub (Redis 7). */
-  SOCKET_IO_ADAPTER: z.enum(['redis', 'sharded']).default('redis'),
 });
 
 /** Checks across variables, run on the raw values so they are reported with every other problem. */
@@ -86,7 +84,6 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Set when `REDIS_URL` is: the scaled adapters, no in-process sinks. */
   scaled?: ScaledEnv;
-  socketIoAdapter: Env['SOCKET_IO_ADAPTER'];
 }
 
 export class ConfigError extends Error {
@@ -139,7 +136,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     scaled: scaled?.data,
-    socketIoAdapter: e.SOCKET_IO_ADAPTER,
   });
 }
 

@@ -37,6 +37,8 @@ describe('REST endpoints', () => {
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toContain('chat_sink_written_total');
+    expect(metrics).toMatch(/^chat_socket_connections 2$/m);
+    expect(metrics).toMatch(/^chat_client_events_total\{event="send_message",code="OK"\} 3$/m);
     expect(metrics).toContain('process_resident_memory_bytes');
   });
 
