@@ -11,6 +11,7 @@ describe('the gateway process', () => {
     DATA_DIR: dataDir,
     WEB_DIST: path.join(dataDir, 'none'),
     RATE_LIMIT_MESSAGES_PER_SEC: '0',
+    RATE_LIMIT_SEARCHES_PER_SEC: '0',
   };
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -57,13 +58,29 @@ describe('the gateway process', () => {
       }
       expect(new Set(stored).size).toBe(stored.length);
       expect(acked.filter((id) => !stored.includes(id))).toEqual([]);
-      // The sinks catch up from the log: everything acked becomes searchable.
-      await pollUntil(
-        () => again.ok('search', { query: 'durable', limit: 100 }).then((r) => r.hits.length),
-        (n) => n === 100,
-        10_000,
+      // The sinks catch up from the log: everything acked becomes searchable, exactly once.
+      const searchAll = async () => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await again.ok('search', {
+            query: 'durable',
+            limit: 100,
+            ...(cursor ? { cursor } : {}),
+          });
+          ids.push(...page.hits.map((h) => h.message.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return ids;
+      };
+      const found = await pollUntil(
+        searchAll,
+        (ids) => ids.length >= acked.length,
+        15_000,
         'search to catch up',
       );
+      expect(new Set(found).size).toBe(found.length);
+      expect(acked.filter((id) => !found.includes(id))).toEqual([]);
       again.close();
     } finally {
       second.child.kill('SIGTERM');

@@ -119,7 +119,8 @@ describe('delivery guarantees (embedded mode)', () => {
     );
     // A member going offline and back emits presence to peers; the outsider must not hear it.
     bob.close();
-    await alice.waitFor('presence', (e) => e.userId === 'bob' && !e.online);
+    const offline = await alice.waitFor('presence', (e) => e.userId === 'bob' && !e.online);
+    expect(Number.isNaN(Date.parse(offline.lastSeenAt ?? ''))).toBe(false);
     const bobAgain = await ChatClient.connect(app.url, 'bob', bob.token);
     await alice.waitFor('presence', (e) => e.userId === 'bob' && e.online);
     await alice.waitFor('read', (e) => e.userId === 'carol' && e.seq === sent.seq);

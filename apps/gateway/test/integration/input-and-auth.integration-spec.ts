@@ -1,4 +1,7 @@
 import { MAX_CONTENT_CODE_POINTS } from '@chat/contracts';
+import { SignJWT } from 'jose';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient, createSession } from '@chat/test-support';
@@ -61,6 +64,32 @@ describe('sessions, authentication and bad input', () => {
       expect(error.data?.code).toBe('UNAUTHORIZED');
       socket.close();
     }
+  });
+
+  it('refuses an expired guest token, even one signed with the real secret', async () => {
+    const secret = readFileSync(path.join(app.dataDir, 'auth-secret'), 'utf8').trim();
+    const expired = await new SignJWT({ name: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setIssuer('chat-guest')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(secret));
+    const socket = io(`${app.url}/chat`, {
+      path: '/chat/ws',
+      auth: { token: expired },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    const error = await new Promise<Error & { data?: { code?: string } }>((resolve) =>
+      socket.once('connect_error', resolve),
+    );
+    socket.close();
+    expect(error.data?.code).toBe('UNAUTHORIZED');
+    const rest = await fetch(`${app.url}/chat/rooms`, {
+      headers: { authorization: `Bearer ${expired}` },
+    });
+    expect(rest.status).toBe(401);
   });
 
   it('refuses REST calls without a bearer token', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatClient, pollUntil } from '@chat/test-support';
+import { ChatClient, createSession, pollUntil } from '@chat/test-support';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('REST endpoints', () => {
@@ -83,6 +83,14 @@ describe('REST endpoints', () => {
     const users = body['users'] as { id: string; online: boolean }[];
     expect(users.map((u) => u.id)).toEqual(expect.arrayContaining(['alice', 'bob']));
     expect(users.every((u) => u.online)).toBe(true);
+    // Someone who signed in but is not connected sorts after everyone online.
+    await createSession(app.url, 'aaron');
+    const ordered = (await get('/chat/users')).body['users'] as { id: string; online: boolean }[];
+    expect(ordered.map((u) => [u.id, u.online])).toEqual([
+      ['alice', true],
+      ['bob', true],
+      ['aaron', false],
+    ]);
     const filtered = await get('/chat/users?query=AL');
     expect((filtered.body['users'] as { id: string }[]).map((u) => u.id)).toEqual(['alice']);
   });
