@@ -3,6 +3,7 @@ import {
   LiveDelivery,
   MessageService,
   PresenceService,
+  ReadMarks,
   RoomService,
   RoomViews,
   SearchService,
@@ -35,6 +36,7 @@ const SINKS = Symbol('SINKS');
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(LiveDelivery) private readonly live: LiveDelivery,
+    @Inject(ReadMarks) private readonly readMarks: ReadMarks,
     @Inject(SINKS) private readonly sinks: EmbeddedSinks | undefined,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -47,6 +49,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.live.stop();
+    await this.readMarks.flush();
     await this.sinks?.stop();
     await this.infra.close();
     this.logger.info('stopped');
@@ -76,12 +79,18 @@ function serviceProviders(): Provider[] {
     factory(PresenceService, (i, n) => new PresenceService(i.presence, i.rooms, i.users, n)),
     factory(SearchService, (i) => new SearchService(i.rooms, i.search)),
     {
-      provide: MessageService,
-      useFactory: (i: Infrastructure, n: SocketNotifier, h: HistoryReader, logger: Logger) =>
-        new MessageService(i.log, i.rooms, h, n, (err, context) =>
+      provide: ReadMarks,
+      useFactory: (i: Infrastructure, logger: Logger) =>
+        new ReadMarks(i.rooms, (err, context) =>
           logger.error({ err, context }, 'background work failed'),
         ),
-      inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader, LOGGER],
+      inject: [INFRASTRUCTURE, LOGGER],
+    },
+    {
+      provide: MessageService,
+      useFactory: (i: Infrastructure, n: SocketNotifier, h: HistoryReader, r: ReadMarks) =>
+        new MessageService(i.log, i.rooms, h, n, r),
+      inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader, ReadMarks],
     },
     {
       provide: RoomService,

@@ -10,6 +10,7 @@ import { DynamoRoomStore } from './dynamo/dynamo-room-store.js';
 import { DynamoUserStore } from './dynamo/dynamo-user-store.js';
 import { ensureTables } from './dynamo/tables.js';
 import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search-index.js';
+import { RedisCachedRoomStore } from './redis/redis-cached-room-store.js';
 import { RedisPresenceStore } from './redis/redis-presence-store.js';
 import { RedisStreamsEventLog } from './redis/redis-streams-event-log.js';
 
@@ -55,7 +56,7 @@ export interface ScaledConnections {
   dynamo: DynamoDBClient;
   log: RedisStreamsEventLog;
   messages: DynamoMessageStore;
-  rooms: DynamoRoomStore;
+  rooms: RedisCachedRoomStore;
   users: DynamoUserStore;
   search: SearchIndex;
   presence: RedisPresenceStore;
@@ -84,7 +85,10 @@ export function connectScaled(
   const log = new RedisStreamsEventLog(redis, { prefix: env.REDIS_KEY_PREFIX });
   const presence = new RedisPresenceStore(redis, { prefix: env.REDIS_KEY_PREFIX, onError });
   const messages = new DynamoMessageStore(dynamo, { prefix });
-  const rooms = new DynamoRoomStore(dynamo, { prefix });
+  // Every message checks membership: a Redis cache in front of the store of record pays.
+  const rooms = new RedisCachedRoomStore(redis, new DynamoRoomStore(dynamo, { prefix }), {
+    prefix: env.REDIS_KEY_PREFIX,
+  });
   const users = new DynamoUserStore(dynamo, { prefix });
   const search = connectSearch(env);
   return {

@@ -36,9 +36,12 @@ export class HistoryReader {
     return { messages, hasMore };
   }
 
-  /** User messages after `seq`, counted up to `cap` (unread badges show "99+" beyond). */
-  async countUserMessagesAfter(roomId: string, seq: number, cap: number): Promise<number> {
+  /**
+   * Messages after `seq` that `readerId` has not read: user messages of others, counted up to
+   * `cap` (unread badges show "99+" beyond).
+   */
+  async countUnread(roomId: string, readerId: string, seq: number, cap: number): Promise<number> {
     const { messages } = await this.page(roomId, { after: seq, limit: cap });
-    return messages.filter((m) => m.kind === 'user').length;
+    return messages.filter((m) => m.kind === 'user' && m.userId !== readerId).length;
   }
 }

@@ -11,6 +11,7 @@ import type { EventLog, Notifier, RoomStore } from '../ports/index.js';
 import { requireMember } from './access.js';
 import { systemClock, type Clock } from './clock.js';
 import type { HistoryPage, HistoryReader } from './history.js';
+import type { ReadMarks } from './read-marks.js';
 
 /** Reports failures of work done after an ack (e.g. moving the sender's read pointer). */
 export type BackgroundErrorHandler = (error: unknown, context: string) => void;
@@ -22,7 +23,7 @@ export class MessageService {
     private readonly rooms: RoomStore,
     private readonly history: HistoryReader,
     private readonly notifier: Notifier,
-    private readonly onBackgroundError: BackgroundErrorHandler,
+    private readonly readMarks: ReadMarks,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -42,12 +43,8 @@ export class MessageService {
       ...(payload.clientMsgId === undefined ? {} : { clientMsgId: payload.clientMsgId }),
     });
     // Delivery comes from the log's live feed (LiveDelivery), in seq order on every replica.
-    if (!duplicate) {
-      // The sender has read their own message; not worth delaying the ack for.
-      this.rooms
-        .markRead(message.roomId, userId, message.seq)
-        .catch((error: unknown) => this.onBackgroundError(error, 'mark sender read'));
-    }
+    // The sender has read their own message; not worth delaying the ack for.
+    if (!duplicate) this.readMarks.mark(message.roomId, userId, message.seq);
     return { id: message.id, seq: message.seq, createdAt: message.createdAt };
   }
 

@@ -32,7 +32,7 @@ export class RoomViews {
         const unread =
           pointer >= lastSeq
             ? 0
-            : await this.history.countUserMessagesAfter(record.roomId, pointer, UNREAD_CAP);
+            : await this.history.countUnread(record.roomId, userId, pointer, UNREAD_CAP);
         return toRoom(record, lastSeq, unread);
       }),
     );

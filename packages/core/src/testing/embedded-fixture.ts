@@ -14,6 +14,7 @@ import { Notifier, type ServerEvent, type ServerEventPayload } from '../ports/in
 import { HistoryReader } from '../services/history.js';
 import { LiveDelivery } from '../services/live-delivery.js';
 import { MessageService } from '../services/message.service.js';
+import { ReadMarks } from '../services/read-marks.js';
 import { RoomViews } from '../services/room-view.js';
 import { RoomService } from '../services/room.service.js';
 
@@ -89,9 +90,8 @@ export async function embeddedFixture() {
   const notifier = new RecordingNotifier();
   const history = new HistoryReader(log, messages);
   const backgroundErrors: unknown[] = [];
-  const messageService = new MessageService(log, rooms, history, notifier, (e) =>
-    backgroundErrors.push(e),
-  );
+  const readMarks = new ReadMarks(rooms, (e) => backgroundErrors.push(e), 0);
+  const messageService = new MessageService(log, rooms, history, notifier, readMarks);
   const views = new RoomViews(log, rooms, history);
   const roomService = new RoomService(rooms, users, log, views, messageService, notifier);
   const live = new LiveDelivery(log, notifier);
@@ -109,12 +109,14 @@ export async function embeddedFixture() {
     messageService,
     roomService,
     backgroundErrors,
+    readMarks,
     /** Signs users in, as a guest session would. */
     async signIn(...ids: string[]) {
       const now = new Date().toISOString();
       for (const id of ids) await users.touch({ id, name: id }, now);
     },
     async destroy() {
+      await readMarks.flush();
       await live.stop();
       await log.close();
       db.close();
