@@ -36,6 +36,8 @@ export interface ClientOptions {
   locale?: string;
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
+  /** Cookies the context holds before the first page load (e.g. a load-balancer key). */
+  cookies?: Parameters<BrowserContext['addCookies']>[0];
 }
 
 /** A fresh browser context (its own storage, i.e. its own user) with a page on the app. */
@@ -47,6 +49,7 @@ export async function openClient(browser: Browser, baseUrl: string, opts: Client
     ...(opts.viewport && opts.viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
   });
   context.setDefaultTimeout(15_000);
+  if (opts.cookies) await context.addCookies(opts.cookies);
   const client: Client = {
     context,
     page: await context.newPage(),

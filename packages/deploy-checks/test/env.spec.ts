@@ -1,0 +1,122 @@
+import { ScaledEnvSchema } from '@chat/adapters';
+import { loadConfig } from '@chat/gateway/src/config/config.js';
+import { loadSinkConfig } from '@chat/sink/src/config.js';
+import { describe, expect, it } from 'vitest';
+import {
+  composeText,
+  environmentOf,
+  healthcheckTest,
+  loadCompose,
+  service,
+  TEST_SECRETS,
+} from '../src/compose.js';
+import { parseEnvFile } from '../src/env-file.js';
+import {
+  interpolate,
+  MissingVariableError,
+  referencedVariables,
+  requiredVariables,
+} from '../src/interpolate.js';
+import { readRepoFile } from '../src/repo.js';
+
+/** Keys of the `z.object({...})` env schema in an app's config file (not exported there). */
+function schemaKeys(file: string): string[] {
+  const source = readRepoFile(file);
+  const body = /const EnvSchema = z\.object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1];
+  if (!body) throw new Error(`no EnvSchema in ${file}`);
+  return [...body.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? '');
+}
+
+/** Variables the local cluster reads (`process.env['…']`). */
+const clusterKeys = (): string[] =>
+  [...readRepoFile('packages/local-cluster/src/main.ts').matchAll(/process\.env\['([A-Z_]+)'\]/g)]
+    .map((m) => m[1] ?? '')
+    .filter((key) => key !== 'INIT_CWD');
+
+const example = parseEnvFile(readRepoFile('.env.example'));
+const SECRET = /PASSWORD|SECRET|_KEY$|KEY_ID$|API_KEY/;
+
+describe('.env.example', () => {
+  it('documents every variable the gateway, the scaled drivers, the sinks and the local cluster read', () => {
+    const gateway = schemaKeys('apps/gateway/src/config/config.ts');
+    const sink = schemaKeys('apps/sink/src/config.ts');
+    expect(gateway).toContain('PORT');
+    expect(sink).toContain('SINKS');
+    const all = new Set([
+      ...gateway,
+      ...Object.keys(ScaledEnvSchema.shape),
+      ...sink,
+      ...clusterKeys(),
+    ]);
+    expect([...all].filter((key) => !example.has(key))).toEqual([]);
+  });
+
+  it('documents every variable docker-compose.yml interpolates', () => {
+    const used = referencedVariables(composeText());
+    expect(used.length).toBeGreaterThan(10);
+    expect(used.filter((key) => !example.has(key))).toEqual([]);
+  });
+
+  it('commits no secret: every secret, and everything compose requires, is empty', () => {
+    const required = requiredVariables(composeText());
+    expect(required).toEqual(expect.arrayContaining([...TEST_SECRETS.keys()]));
+    for (const key of [...required, ...[...example.keys()].filter((k) => SECRET.test(k))]) {
+      expect(example.get(key), key).toBe('');
+    }
+  });
+
+  it('is not enough for docker compose on its own: the secrets must be set', () => {
+    expect(() => interpolate(composeText(), example)).toThrow(MissingVariableError);
+  });
+});
+
+describe('docker-compose.yml environments', () => {
+  const compose = loadCompose();
+
+  it("are accepted by the gateway's own config parser, in scaled mode", () => {
+    const config = loadConfig(environmentOf(service(compose, 'gateway')));
+    expect(config.scaled?.REDIS_URL).toMatch(/^redis:\/\/:[^@]+@redis:6379$/);
+    expect(config.scaled?.ELASTICSEARCH_URL).toBe('http://elasticsearch:9200');
+    expect(config.auth.secret).toBe(TEST_SECRETS.get('AUTH_SECRET'));
+  });
+
+  it("are accepted by the sink's config parser, one sink per service", () => {
+    expect(loadSinkConfig(environmentOf(service(compose, 'sink-store'))).sinks).toEqual(['store']);
+    expect(loadSinkConfig(environmentOf(service(compose, 'sink-search'))).sinks).toEqual([
+      'search',
+    ]);
+  });
+
+  it('probe readiness on the port each app listens on', () => {
+    const gateway = loadConfig(environmentOf(service(compose, 'gateway')));
+    expect(healthcheckTest(service(compose, 'gateway'))).toContain(
+      `http://127.0.0.1:${gateway.port}/ready`,
+    );
+    for (const name of ['sink-store', 'sink-search']) {
+      const sink = loadSinkConfig(environmentOf(service(compose, name)));
+      expect(healthcheckTest(service(compose, name))).toContain(
+        `http://127.0.0.1:${sink.healthPort}/ready`,
+      );
+    }
+  });
+
+  it('give Redis the password the apps connect with', () => {
+    const redis = environmentOf(service(compose, 'redis'));
+    const url = new URL(String(environmentOf(service(compose, 'gateway'))['REDIS_URL']));
+    expect(decodeURIComponent(url.password)).toBe(redis['REDIS_PASSWORD']);
+    expect(redis['REDISCLI_AUTH']).toBe(redis['REDIS_PASSWORD']);
+  });
+
+  it('give Elasticsearch, its init job, Kibana and the apps matching credentials', () => {
+    const es = environmentOf(service(compose, 'elasticsearch'));
+    const init = environmentOf(service(compose, 'elasticsearch-init'));
+    const kibana = environmentOf(service(compose, 'kibana'));
+    const app = environmentOf(service(compose, 'sink-search'));
+    expect(init['ELASTIC_PASSWORD']).toBe(es['ELASTIC_PASSWORD']);
+    expect(kibana['ELASTICSEARCH_USERNAME']).toBe('kibana_system');
+    expect(kibana['ELASTICSEARCH_PASSWORD']).toBe(init['KIBANA_SYSTEM_PASSWORD']);
+    expect(app['ELASTICSEARCH_USERNAME']).toBe(init['ELASTICSEARCH_USERNAME']);
+    expect(app['ELASTICSEARCH_PASSWORD']).toBe(init['ELASTICSEARCH_PASSWORD']);
+    expect(app['ELASTICSEARCH_INDEX_PREFIX']).toBe(init['ELASTICSEARCH_INDEX_PREFIX']);
+  });
+});

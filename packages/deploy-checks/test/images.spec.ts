@@ -1,0 +1,243 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  buildOf,
+  dependsOn,
+  environmentOf,
+  healthcheckTest,
+  initJobs,
+  loadCompose,
+  publishedPorts,
+  services,
+} from '../src/compose.js';
+import { contextFiles, isIgnored, parseDockerignore } from '../src/dockerignore.js';
+import { effective, execForm, parseDockerfile, stage } from '../src/dockerfile.js';
+import { REPO_ROOT, repoPath } from '../src/repo.js';
+
+const compose = loadCompose();
+const all = services(compose);
+const jobs = initJobs(compose);
+const builds = [...all].flatMap(([name, svc]) => {
+  const build = buildOf(svc);
+  return build ? [{ name, build }] : [];
+});
+
+/** Paths no image may be built with: installed packages and every kind of test. */
+const FORBIDDEN_SAMPLES = [
+  'node_modules/vitest/package.json',
+  'apps/gateway/node_modules/@chat/core/src/index.ts',
+  'packages/adapters/test/integration/dynamo-stores.integration-spec.ts',
+  'apps/gateway/test/support/test-app.ts',
+  'apps/web/e2e/chat.e2e.ts',
+  'packages/core/src/services/message.service.spec.ts',
+  'packages/deploy-checks/test/images.spec.ts',
+];
+const FORBIDDEN =
+  /(^|\/)(node_modules|test|tests|e2e|__tests__)\/|\.(spec|test|integration-spec|live-spec|e2e)\.ts$/;
+
+describe('image build contexts', () => {
+  it('every service that builds has a context with a .dockerignore and a Dockerfile', () => {
+    expect(builds.length).toBeGreaterThan(0);
+    for (const { name, build } of builds) {
+      expect(
+        existsSync(repoPath(build.context, '.dockerignore')),
+        `${name}: ${build.context}/.dockerignore`,
+      ).toBe(true);
+      expect(
+        existsSync(repoPath(build.context, build.dockerfile)),
+        `${name}: ${build.dockerfile}`,
+      ).toBe(true);
+    }
+  });
+
+  for (const context of new Set(builds.map((b) => b.build.context))) {
+    describe(`context ${context}`, () => {
+      const root = repoPath(context);
+      const rules = parseDockerignore(readFileSync(path.join(root, '.dockerignore'), 'utf8'));
+      const files = contextFiles(root, rules);
+
+      it('leaves out node_modules and tests', () => {
+        for (const sample of FORBIDDEN_SAMPLES) expect(isIgnored(rules, sample), sample).toBe(true);
+        expect(files.filter((file) => FORBIDDEN.test(file))).toEqual([]);
+      });
+
+      it('keeps every file the Dockerfiles built from it COPY from the context', () => {
+        for (const { build } of builds.filter((b) => b.build.context === context)) {
+          const dockerfile = parseDockerfile(
+            readFileSync(path.join(root, build.dockerfile), 'utf8'),
+          );
+          const sources = dockerfile.stages
+            .flatMap((s) => s.instructions)
+            .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
+            .flatMap((i) =>
+              i.args
+                .split(/\s+/)
+                .filter((a) => !a.startsWith('--'))
+                .slice(0, -1),
+            );
+          for (const source of sources) {
+            const clean = source.replace(/\/$/, '');
+            const kept =
+              clean === '.'
+                ? files.length > 0
+                : files.some((f) => f === clean || f.startsWith(`${clean}/`));
+            expect(kept, `${build.dockerfile}: COPY ${source}`).toBe(true);
+          }
+        }
+      });
+    });
+  }
+
+  it('keeps the workspace manifests and sources the build installs and runs', () => {
+    const files = contextFiles(
+      REPO_ROOT,
+      parseDockerignore(readFileSync(repoPath('.dockerignore'), 'utf8')),
+    );
+    for (const needed of [
+      'pnpm-lock.yaml',
+      'pnpm-workspace.yaml',
+      'package.json',
+      'tsconfig.base.json',
+      'apps/gateway/package.json',
+      'apps/gateway/src/main.ts',
+      'apps/sink/src/main.ts',
+      'apps/web/index.html',
+      'apps/web/vite.config.ts',
+      'packages/adapters/src/elasticsearch/index-template.json',
+      'packages/deploy-checks/package.json',
+    ]) {
+      expect(files, needed).toContain(needed);
+    }
+    expect(files.filter((f) => f === '.env' || f.startsWith('data/'))).toEqual([]);
+  });
+});
+
+describe('images', () => {
+  for (const { name, build } of builds) {
+    const dockerfile = parseDockerfile(
+      readFileSync(repoPath(build.context, build.dockerfile), 'utf8'),
+    );
+    const target = build.target ?? dockerfile.stages.at(-1)?.name;
+
+    if (build.dockerfile === 'infra/docker/Dockerfile' && target !== undefined) {
+      it(`${name} (${target}) runs as a non-root user with a HEALTHCHECK or as a one-shot job`, () => {
+        const user = effective(dockerfile, target, 'USER');
+        expect(user, `${target}: USER`).toBeDefined();
+        expect(['root', '0', '0:0']).not.toContain(user);
+        if (!jobs.has(name))
+          expect(effective(dockerfile, target, 'HEALTHCHECK'), target).toBeDefined();
+      });
+    }
+  }
+
+  it('are multi-stage, pnpm-workspace aware: apps are `pnpm deploy`ed from one installed workspace', () => {
+    const dockerfile = parseDockerfile(readFileSync(repoPath('infra/docker/Dockerfile'), 'utf8'));
+    const runs = stage(dockerfile, 'build')
+      .instructions.filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args);
+    expect(runs.join('\n')).toContain('pnpm install --frozen-lockfile');
+    for (const app of ['gateway', 'sink']) {
+      expect(runs.join('\n')).toContain(`pnpm --filter @chat/${app} deploy --prod`);
+      const copies = stage(dockerfile, app)
+        .instructions.filter((i) => i.keyword === 'COPY')
+        .map((i) => i.args);
+      expect(copies).toContain(`--from=build /out/apps/${app} /app/apps/${app}`);
+      expect(execForm(effective(dockerfile, app, 'CMD') ?? '')).toEqual([
+        'node',
+        '--enable-source-maps',
+        '--import',
+        'tsx',
+        'src/main.ts',
+      ]);
+    }
+    expect(stage(dockerfile, 'web').instructions.map((i) => i.args)).toContain(
+      '--from=build /src/apps/web/dist/ /usr/share/nginx/html/',
+    );
+  });
+
+  it('Elasticsearch gets analysis-nori at build time, and Kibana matches its version', () => {
+    const es = buildOf(all.get('elasticsearch') ?? {});
+    expect(es?.context).toBe('infra/elasticsearch');
+    const dockerfile = readFileSync(repoPath('infra/elasticsearch/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^RUN bin\/elasticsearch-plugin install --batch analysis-nori$/m);
+    const version = es?.args['ELASTIC_VERSION'];
+    expect(version).toBe(parseDockerfile(dockerfile).globalArgs.get('ELASTIC_VERSION'));
+    expect(all.get('kibana')?.['image']).toBe(`docker.elastic.co/kibana/kibana:${String(version)}`);
+  });
+
+  it('pulls only pinned images', () => {
+    for (const [name, svc] of all) {
+      if (buildOf(svc)) continue;
+      expect(String(svc['image']), name).toMatch(/^[^:]+(\/[^:]+)*:(?!latest$)[\w.-]+$/);
+    }
+  });
+});
+
+describe('services', () => {
+  it('all have a healthcheck, except the init jobs, which run once and are waited for', () => {
+    expect([...jobs].sort()).toEqual(['dynamodb-init', 'elasticsearch-init', 'kibana-init']);
+    for (const [name, svc] of all) {
+      if (jobs.has(name)) {
+        expect(svc['restart'], name).toBe('no');
+        expect(publishedPorts(svc), name).toEqual([]);
+      } else {
+        expect(healthcheckTest(svc), name).toBeDefined();
+      }
+    }
+  });
+
+  it('start in order: each waits for its dependencies to be healthy, or for init jobs to succeed', () => {
+    for (const [name, svc] of all) {
+      for (const [dependency, condition] of dependsOn(svc)) {
+        expect(all.has(dependency), `${name} → ${dependency}`).toBe(true);
+        expect(condition, `${name} → ${dependency}`).toBe(
+          jobs.has(dependency) ? 'service_completed_successfully' : 'service_healthy',
+        );
+      }
+    }
+    for (const app of ['gateway', 'sink-store', 'sink-search']) {
+      expect([...dependsOn(all.get(app) ?? {}).keys()].sort(), app).toEqual([
+        'dynamodb-init',
+        'elasticsearch-init',
+        'redis',
+      ]);
+    }
+  });
+
+  it('publish on the host only the web port and Kong proxy, and dashboards on 127.0.0.1', () => {
+    const web = parseDockerfile(readFileSync(repoPath('infra/docker/Dockerfile'), 'utf8'));
+    const webListen = /LISTEN=\S*:(\d+)/.exec(effective(web, 'web', 'ENV') ?? '')?.[1];
+    const kongProxy = String(environmentOf(all.get('kong') ?? {})['KONG_PROXY_LISTEN'])
+      .split(':')
+      .pop();
+    const open = new Set([`web:${String(webListen)}`, `kong:${String(kongProxy)}`]);
+    const published: string[] = [];
+    for (const [name, svc] of all) {
+      for (const port of publishedPorts(svc)) {
+        const key = `${name}:${port.target}`;
+        published.push(key);
+        if (!open.has(key)) expect(port.hostIp, `${key} must bind 127.0.0.1`).toBe('127.0.0.1');
+      }
+    }
+    expect(published.sort()).toEqual([
+      'kibana:5601',
+      'kong:8000',
+      'kong:8001',
+      'kong:8002',
+      'web:8080',
+    ]);
+  });
+
+  it('keep data in named volumes: Redis AOF, DynamoDB Local and Elasticsearch', () => {
+    const volumes = Object.keys(compose['volumes'] ?? {});
+    for (const [name, mount] of [
+      ['redis', 'redis-data:/data'],
+      ['dynamodb', 'dynamodb-data:/home/dynamodblocal/data'],
+      ['elasticsearch', 'es-data:/usr/share/elasticsearch/data'],
+    ] as const) {
+      expect(all.get(name)?.['volumes'], name).toContain(mount);
+      expect(volumes).toContain(mount.split(':')[0]);
+    }
+  });
+});

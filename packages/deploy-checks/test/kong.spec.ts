@@ -1,0 +1,164 @@
+import { CHAT_NAMESPACE, SOCKET_PATH } from '@chat/contracts';
+import { loadConfig } from '@chat/gateway/src/config/config.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { environmentOf, loadCompose, service } from '../src/compose.js';
+import { gatewayRoutes, samplePath, type GatewayRoute } from '../src/gateway-routes.js';
+import {
+  KONG_FILE,
+  kongPlugins,
+  kongRoutes,
+  kongServices,
+  kongUpstreams,
+  loadKong,
+  routeMatches,
+  splitTarget,
+} from '../src/kong.js';
+import { asArray, asDict, readRepoFile, stringList, type Dict } from '../src/repo.js';
+
+/** Socket.IO's defaults, which the gateway keeps: a poll is held up to their sum. */
+const SOCKET_IO_PING_INTERVAL_MS = 25_000;
+const SOCKET_IO_PING_TIMEOUT_MS = 20_000;
+/** The gateway's operational endpoints, which stay off the public edge. */
+const OPS_PATHS = ['/health', '/ready', '/metrics'];
+
+describe(KONG_FILE, () => {
+  const kong = loadKong();
+  const compose = loadCompose();
+  const gatewayService = service(compose, 'gateway');
+  const gatewayConfig = loadConfig(environmentOf(gatewayService));
+  const routes = kongRoutes(kong);
+  const [upstream] = kongUpstreams(kong);
+  let http: GatewayRoute[] = [];
+
+  beforeAll(async () => {
+    http = await gatewayRoutes();
+  });
+
+  it('reads the gateway routes from its controllers (a sanity check of the reader)', () => {
+    expect(http.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /chat/session', 'GET /chat/rooms', 'GET /ready']),
+    );
+  });
+
+  it('routes the Socket.IO path, GET and POST (long-polling) and WebSocket upgrades, unstripped', () => {
+    expect(SOCKET_PATH.startsWith(`${CHAT_NAMESPACE}/`)).toBe(true);
+    const socket = routes.filter((r) => r.paths.includes(SOCKET_PATH));
+    expect(socket).toHaveLength(1);
+    const [route] = socket;
+    expect(route?.protocols).toContain('http');
+    expect(route?.stripPath).toBe(false);
+    for (const method of ['GET', 'POST']) {
+      expect(routeMatches(route!, method, `${SOCKET_PATH}/?EIO=4&transport=polling`)).toBe(true);
+    }
+  });
+
+  it("routes every one of the gateway's /chat REST routes with its method, unstripped", () => {
+    const rest = http.filter((r) => r.path.startsWith(`${CHAT_NAMESPACE}/`));
+    expect(rest.length).toBeGreaterThan(0);
+    for (const r of rest) {
+      const matching = routes.filter((route) => routeMatches(route, r.method, samplePath(r.path)));
+      expect(
+        matching.map((m) => m.name),
+        `${r.method} ${r.path}`,
+      ).not.toEqual([]);
+      expect(matching.every((m) => !m.stripPath)).toBe(true);
+    }
+  });
+
+  it('has no route that reaches nothing in the gateway', () => {
+    const served = [SOCKET_PATH, ...http.map((r) => samplePath(r.path))];
+    for (const route of routes) {
+      for (const prefix of route.paths) {
+        expect(
+          served.some((p) => p.startsWith(prefix)),
+          `${route.name} ${prefix}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('keeps /health, /ready and /metrics off the edge', () => {
+    for (const path of OPS_PATHS) {
+      expect(http.some((r) => r.path === path)).toBe(true);
+      expect(routes.filter((r) => routeMatches(r, 'GET', path)).map((r) => r.name)).toEqual([]);
+    }
+  });
+
+  it('sends its service to the upstream, with timeouts above a Socket.IO long-poll', () => {
+    const [svc] = kongServices(kong);
+    expect(svc?.['host']).toBe(upstream?.['name']);
+    const longestPoll = SOCKET_IO_PING_INTERVAL_MS + SOCKET_IO_PING_TIMEOUT_MS;
+    expect(Number(svc?.['read_timeout'])).toBeGreaterThan(longestPoll);
+    expect(Number(svc?.['write_timeout'])).toBeGreaterThan(longestPoll);
+  });
+
+  it('balances with consistent hashing on the cookie the web NGINX keys its stickiness on', () => {
+    expect(upstream?.['algorithm']).toBe('consistent-hashing');
+    expect(upstream?.['hash_on']).toBe('cookie');
+    const template = readRepoFile('infra/nginx/nginx.conf.template');
+    const nginxCookie = /map \$cookie_(\w+) /.exec(template)?.[1];
+    expect(upstream?.['hash_on_cookie']).toBe(nginxCookie);
+    // NGINX forwards its key under that name, so Kong never mints a second cookie behind it.
+    expect(template).toContain(`"${String(nginxCookie)}=$chat_lb_key`);
+    const cookiePath = String(upstream?.['hash_on_cookie_path']);
+    for (const route of routes)
+      for (const p of route.paths) expect(`${p}/`.startsWith(cookiePath)).toBe(true);
+  });
+
+  it('probes every replica actively on /ready, the readiness route the gateway serves', () => {
+    const active = asDict(asDict(upstream?.['healthchecks'], 'healthchecks')['active'], 'active');
+    expect(active['http_path']).toBe('/ready');
+    expect(http).toContainEqual(expect.objectContaining({ method: 'GET', path: '/ready' }));
+    const healthy = asDict(active['healthy'], 'healthy');
+    const unhealthy = asDict(active['unhealthy'], 'unhealthy');
+    // An interval of 0 disables probing.
+    expect(Number(healthy['interval'])).toBeGreaterThan(0);
+    expect(Number(unhealthy['interval'])).toBeGreaterThan(0);
+    expect(asArray(unhealthy['http_statuses'], 'http_statuses')).toContain(503);
+  });
+
+  it("targets the compose gateway service (≥ 3 replicas) on the port the gateway's config gives it", () => {
+    const targets = asArray(upstream?.['targets'], 'targets').map((t) => asDict(t, 'target'));
+    expect(targets.length).toBeGreaterThan(0);
+    const replicas = Number(asDict(gatewayService['deploy'], 'deploy')['replicas']);
+    expect(replicas).toBeGreaterThanOrEqual(3);
+    for (const target of targets) {
+      const { host, port } = splitTarget(String(target['target']));
+      expect(host).toBe('gateway');
+      expect(port).toBe(gatewayConfig.port);
+    }
+  });
+
+  it('limits requests per client address with a policy DB-less Kong supports, behind trusted proxies', () => {
+    const plugins = [
+      ...kongPlugins(kong),
+      ...kongServices(kong).flatMap((s: Dict) => kongPlugins(s)),
+    ];
+    const rate = plugins.find((p) => p.name === 'rate-limiting');
+    expect(rate).toBeDefined();
+    expect(['local', 'redis']).toContain(rate?.config['policy']);
+    expect(rate?.config['limit_by']).toBe('ip');
+    const kongEnv = environmentOf(service(compose, 'kong'));
+    expect(kongEnv['KONG_REAL_IP_HEADER']).toBe('X-Forwarded-For');
+    expect(kongEnv['KONG_TRUSTED_IPS']).toMatch(/\/\d+/);
+  });
+
+  it("refuses bodies above the gateway's MAX_HTTP_BUFFER_SIZE at the edge", () => {
+    const plugins = kongServices(kong).flatMap((s: Dict) => kongPlugins(s));
+    const size = plugins.find((p) => p.name === 'request-size-limiting');
+    expect(size?.config['size_unit']).toBe('kilobytes');
+    expect(Number(size?.config['allowed_payload_size']) * 1024).toBe(
+      gatewayConfig.maxHttpBufferSize,
+    );
+  });
+
+  it('is what compose runs: DB-less Kong loading this file, proxying for the web service', () => {
+    const kongService = service(compose, 'kong');
+    const env = environmentOf(kongService);
+    expect(env['KONG_DATABASE']).toBe('off');
+    const mounts = stringList(kongService['volumes'], 'volumes');
+    expect(mounts).toContain(`./${KONG_FILE}:${env['KONG_DECLARATIVE_CONFIG']}:ro`);
+    const proxyPort = String(env['KONG_PROXY_LISTEN']).split(':').pop();
+    expect(environmentOf(service(compose, 'web'))['UPSTREAMS']).toBe(`kong:${proxyPort}`);
+  });
+});
