@@ -1,26 +1,10 @@
+export { freePort } from '@chat/local-cluster';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pollUntil } from '@chat/test-support';
 
 const GATEWAY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export interface GatewayProcess {
   url: string;
