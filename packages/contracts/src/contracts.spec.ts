@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEnvelope, ENVELOPE_VERSION } from './envelope.js';
+import { GetMessagesSchema, SendMessageSchema } from './events.js';
+import {
+  codePointLength,
+  MAX_CONTENT_CODE_POINTS,
+  normaliseName,
+  userIdForName,
+} from './limits.js';
+
+describe('normaliseName', () => {
+  it('trims, NFC-normalises and keeps the case of a valid name', () => {
+    expect(normaliseName('  Alice ')).toBe('Alice');
+    // 한 written as three conjoining jamo becomes the one precomposed syllable.
+    expect(normaliseName('\u1112\u1161\u11ab\u1100\u1173\u11af')).toBe('한글');
+    expect(userIdForName('Alice')).toBe('alice');
+  });
+
+  it.each(['', '   ', 'a b', 'x<y', 'a'.repeat(33), 'tab\there', 'emoji🙂'])(
+    'refuses %j',
+    (raw) => {
+      expect(normaliseName(raw)).toBeUndefined();
+    },
+  );
+
+  it('counts code points, not UTF-16 units, against the 32 limit', () => {
+    expect(normaliseName('가'.repeat(32))).toBe('가'.repeat(32));
+    expect(normaliseName('𝒜'.repeat(32))).toBe('𝒜'.repeat(32));
+    expect(normaliseName('𝒜'.repeat(33))).toBeUndefined();
+  });
+});
+
+describe('SendMessageSchema', () => {
+  it('trims content and measures it in code points', () => {
+    const emoji = '😀'.repeat(MAX_CONTENT_CODE_POINTS);
+    expect(codePointLength(emoji)).toBe(MAX_CONTENT_CODE_POINTS);
+    expect(SendMessageSchema.parse({ roomId: 'r', content: `  ${emoji}  ` }).content).toBe(emoji);
+    expect(SendMessageSchema.safeParse({ roomId: 'r', content: `${emoji}x` }).success).toBe(false);
+    expect(SendMessageSchema.safeParse({ roomId: 'r', content: ' \n ' }).success).toBe(false);
+  });
+
+  it('drops unknown keys, including prototype-polluting ones', () => {
+    const raw = JSON.parse(
+      '{"roomId":"r","content":"hi","__proto__":{"admin":true},"extra":1}',
+    ) as unknown;
+    const parsed = SendMessageSchema.parse(raw);
+    expect(Object.keys(parsed).sort()).toEqual(['content', 'roomId']);
+    expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+  });
+});
+
+describe('GetMessagesSchema', () => {
+  it('refuses before and after together, and limits outside 1–100', () => {
+    expect(GetMessagesSchema.safeParse({ roomId: 'r', before: 5, after: 1 }).success).toBe(false);
+    expect(GetMessagesSchema.safeParse({ roomId: 'r', limit: 101 }).success).toBe(false);
+    expect(GetMessagesSchema.safeParse({ roomId: 'r', limit: 0 }).success).toBe(false);
+    expect(GetMessagesSchema.parse({ roomId: 'r', after: 0, limit: 100 })).toEqual({
+      roomId: 'r',
+      after: 0,
+      limit: 100,
+    });
+  });
+});
+
+describe('decodeEnvelope', () => {
+  const message = {
+    id: 'm1',
+    roomId: 'r1',
+    seq: 1,
+    userId: 'alice',
+    content: 'hi',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    kind: 'user',
+  };
+
+  it('decodes the current version', () => {
+    const raw = JSON.stringify({
+      v: ENVELOPE_VERSION,
+      id: 'm1',
+      type: 'message.created',
+      occurredAt: 'now',
+      payload: message,
+    });
+    expect(decodeEnvelope(raw)).toMatchObject({
+      ok: true,
+      envelope: { type: 'message.created', payload: message },
+    });
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    [
+      'an unknown version',
+      JSON.stringify({
+        v: 99,
+        id: 'x',
+        type: 'room.deleted',
+        occurredAt: 'now',
+        payload: { roomId: 'r' },
+      }),
+    ],
+    [
+      'an unknown type',
+      JSON.stringify({ v: 1, id: 'x', type: 'room.renamed', occurredAt: 'now', payload: {} }),
+    ],
+    [
+      'a message without a seq',
+      JSON.stringify({
+        v: 1,
+        id: 'x',
+        type: 'message.created',
+        occurredAt: 'now',
+        payload: { ...message, seq: undefined },
+      }),
+    ],
+  ])('reports %s as poison', (_what, raw) => {
+    expect(decodeEnvelope(raw).ok).toBe(false);
+  });
+});
