@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, runGateway, startGateway } from '../support/gateway-process.js';
 
-describe('the gateway process', () => {
+// Each test starts gateway processes (TypeScript compiled at start): give them room on a busy
+// two-core machine. A budget, not a timing assertion.
+describe('the gateway process', { timeout: 120_000 }, () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-durability-'));
   const baseEnv = {
     DATA_DIR: dataDir,
