@@ -39,6 +39,9 @@ export interface Cluster {
   startSink(index: number, waitReady?: boolean): Promise<ManagedProcess>;
   /** Starts dynalite again on the same port and data (after a test stopped it). */
   restartDynalite(): Promise<ManagedProcess>;
+  redis: ManagedProcess;
+  /** Starts redis-server again on the same port and data, replaying its AOF. */
+  restartRedis(): Promise<ManagedProcess>;
   stop(): Promise<void>;
 }
 
@@ -56,7 +59,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   try {
     const [redisPort, dynamoPort] = [await freePort(), await freePort()];
-    started.push(await startRedis(redisPort, path.join(dataDir, 'redis')));
+    let redis = await startRedis(redisPort, path.join(dataDir, 'redis'));
+    started.push(redis);
     let dynalite = await startDynalite(dynamoPort, path.join(dataDir, 'dynamo'));
     started.push(dynalite);
     const env: Record<string, string> = {
@@ -135,6 +139,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       sinkHealthUrls,
       get dynalite() {
         return dynalite;
+      },
+      get redis() {
+        return redis;
+      },
+      async restartRedis() {
+        redis = await startRedis(redisPort, path.join(dataDir, 'redis'));
+        started.push(redis);
+        return redis;
       },
       async restartDynalite() {
         dynalite = await startDynalite(dynamoPort, path.join(dataDir, 'dynamo'));

@@ -179,6 +179,37 @@ describe('faults in the scaled topology', () => {
     );
   });
 
+  it('keeps every acked message when Redis restarts during sends (AOF on)', async () => {
+    const load = sendLoop(alice, roomId, 'redis-restart');
+    await pollUntil(
+      () => load.acked.length,
+      (n) => n >= 100,
+      20_000,
+      'load before the restart',
+    );
+    await f.cluster.redis.stop();
+    await f.cluster.restartRedis();
+    const afterRestart = load.acked.length;
+    await pollUntil(
+      () => load.acked.length,
+      (n) => n >= afterRestart + 100,
+      30_000,
+      'acks after the restart',
+    );
+    await load.stop();
+    const stored = await pollUntil(
+      () =>
+        f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith('redis-restart'))),
+      (m) => m.length >= load.acked.length,
+      30_000,
+      'the store to hold every acked message',
+    );
+    expectExactlyOnce(stored, load.acked);
+    // Live delivery resumed too: alice's own new messages reach her again.
+    const ack = await alice.ok('send_message', { roomId, content: 'after redis came back' });
+    await alice.waitFor('receive_message', (m) => m.id === ack.id, 10_000);
+  });
+
   it('dead-letters a poison entry without blocking the entries behind it', async () => {
     const redis = new Redis(f.cluster.redisUrl);
     try {
