@@ -85,7 +85,11 @@ export class TokenService {
 
 const toIdentity = (payload: JWTPayload): Identity => {
   const id = payload.sub;
-  if (!id) throw new ChatError('UNAUTHORIZED', 'the token has no subject');
+  // jose checks that `sub` is present, not that it is a string: an identity provider (or
+  // anyone holding the HS256 secret) could otherwise make the user id a number or an object.
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new ChatError('UNAUTHORIZED', 'the token has no subject');
+  }
   const name = [payload['name'], payload['preferred_username']].find(
     (v): v is string => typeof v === 'string' && v.length > 0,
   );
