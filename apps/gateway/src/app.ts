@@ -29,7 +29,11 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     { logger: false, bodyParser: true },
   );
   app.useBodyParser('json', { limit: '16kb' });
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config, infra.redis));
+  app.useWebSocketAdapter(
+    new ChatIoAdapter(app, config, infra.redis, (err, event) =>
+      logger.error({ err, event }, 'event handler failed'),
+    ),
+  );
   app.disable('x-powered-by');
   serveWebApp(app.getHttpAdapter().getInstance(), config.webDist);
   await app.listen(config.port, config.host);
