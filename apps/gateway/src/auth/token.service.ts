@@ -37,6 +37,10 @@ export class TokenService {
     }
   }
 
+  get mode(): AppConfig['auth']['mode'] {
+    return this.config.mode;
+  }
+
   async issueGuest(identity: Identity, expiresAt: Date): Promise<string> {
     return new SignJWT({ name: identity.name })
       .setProtectedHeader({ alg: 'HS256' })

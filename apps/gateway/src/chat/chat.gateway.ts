@@ -213,16 +213,16 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private async authenticate(socket: ChatSocket): Promise<void> {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const user = await this.tokens.verify(auth?.token);
-    await this.users.seen(user);
-    const rooms = await this.rooms.list(user.id);
-    socket.data = { user, roomIds: rooms.map((r) => r.roomId) };
+    // Guests entered the directory when they claimed their name; IdP users on first sight.
+    if (this.tokens.mode === 'jwt') await this.users.seen(user);
+    socket.data = { user, roomIds: await this.rooms.roomIdsOf(user.id) };
   }
 
   private async afterConnect(socket: ChatSocket): Promise<void> {
     const { user } = socket.data;
     // Rooms created between authentication and the join above.
-    const rooms = await this.rooms.list(user.id);
-    void socket.join(rooms.map((r) => roomChannel(r.roomId)));
+    const roomIds = await this.rooms.roomIdsOf(user.id);
+    void socket.join(roomIds.map(roomChannel));
     await this.presence.connected(user.id, socket.id);
   }
 

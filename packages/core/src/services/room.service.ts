@@ -23,6 +23,11 @@ export class RoomService {
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /** Ids of the user's rooms: what a connection subscribes to (cheaper than `list`). */
+  async roomIdsOf(userId: string): Promise<string[]> {
+    return (await this.rooms.roomsOf(userId)).map((r) => r.roomId);
+  }
+
   async list(userId: string): Promise<Room[]> {
     return this.views.forUser(userId, await this.rooms.roomsOf(userId));
   }
