@@ -3,7 +3,6 @@ import {
   LiveDelivery,
   MessageService,
   PresenceService,
-  ReadMarks,
   RoomService,
   RoomViews,
   SearchService,
@@ -36,7 +35,6 @@ const SINKS = Symbol('SINKS');
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(LiveDelivery) private readonly live: LiveDelivery,
-    @Inject(ReadMarks) private readonly readMarks: ReadMarks,
     @Inject(SINKS) private readonly sinks: EmbeddedSinks | undefined,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -49,7 +47,6 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.live.stop();
-    await this.readMarks.flush();
     await this.sinks?.stop();
     await this.infra.close();
     this.logger.info('stopped');
@@ -79,18 +76,10 @@ function serviceProviders(): Provider[] {
     factory(PresenceService, (i, n) => new PresenceService(i.presence, i.rooms, i.users, n)),
     factory(SearchService, (i) => new SearchService(i.rooms, i.search)),
     {
-      provide: ReadMarks,
-      useFactory: (i: Infrastructure, logger: Logger) =>
-        new ReadMarks(i.rooms, (err, context) =>
-          logger.error({ err, context }, 'background work failed'),
-        ),
-      inject: [INFRASTRUCTURE, LOGGER],
-    },
-    {
       provide: MessageService,
-      useFactory: (i: Infrastructure, n: SocketNotifier, h: HistoryReader, r: ReadMarks) =>
-        new MessageService(i.log, i.rooms, h, n, r),
-      inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader, ReadMarks],
+      useFactory: (i: Infrastructure, n: SocketNotifier, h: HistoryReader) =>
+        new MessageService(i.log, i.rooms, h, n),
+      inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader],
     },
     {
       provide: RoomService,

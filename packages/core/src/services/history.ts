@@ -37,11 +37,22 @@ export class HistoryReader {
   }
 
   /**
-   * Messages after `seq` that `readerId` has not read: user messages of others, counted up to
-   * `cap` (unread badges show "99+" beyond).
+   * Messages `readerId` has not read: user messages of others after their read pointer — and
+   * after their own newest message, since sending a message reads everything before it. Looks
+   * at the newest `cap` messages only (badges show "99+" beyond), so it costs one page read.
    */
-  async countUnread(roomId: string, readerId: string, seq: number, cap: number): Promise<number> {
-    const { messages } = await this.page(roomId, { after: seq, limit: cap });
-    return messages.filter((m) => m.kind === 'user' && m.userId !== readerId).length;
+  async countUnread(
+    roomId: string,
+    readerId: string,
+    pointer: number,
+    cap: number,
+  ): Promise<number> {
+    const { messages } = await this.page(roomId, { limit: cap });
+    const own = messages
+      .filter((m) => m.kind === 'user' && m.userId === readerId)
+      .map((m) => m.seq);
+    const readUpTo = Math.max(pointer, ...own);
+    return messages.filter((m) => m.kind === 'user' && m.userId !== readerId && m.seq > readUpTo)
+      .length;
   }
 }

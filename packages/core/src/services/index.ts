@@ -9,4 +9,3 @@ export * from './search.service.js';
 export * from './typing.service.js';
 export * from './user.service.js';
 export * from './live-delivery.js';
-export * from './read-marks.js';

@@ -11,10 +11,6 @@ import type { EventLog, Notifier, RoomStore } from '../ports/index.js';
 import { requireMember } from './access.js';
 import { systemClock, type Clock } from './clock.js';
 import type { HistoryPage, HistoryReader } from './history.js';
-import type { ReadMarks } from './read-marks.js';
-
-/** Reports failures of work done after an ack (e.g. moving the sender's read pointer). */
-export type BackgroundErrorHandler = (error: unknown, context: string) => void;
 
 /** Sending, paging and reading messages; system messages for room events. */
 export class MessageService {
@@ -23,7 +19,6 @@ export class MessageService {
     private readonly rooms: RoomStore,
     private readonly history: HistoryReader,
     private readonly notifier: Notifier,
-    private readonly readMarks: ReadMarks,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -33,7 +28,7 @@ export class MessageService {
    */
   async send(userId: string, payload: SendMessagePayload): Promise<SendMessageAck> {
     await requireMember(this.rooms, payload.roomId, userId);
-    const { message, duplicate } = await this.log.appendMessage({
+    const { message } = await this.log.appendMessage({
       id: randomUUID(),
       roomId: payload.roomId,
       userId,
@@ -43,8 +38,8 @@ export class MessageService {
       ...(payload.clientMsgId === undefined ? {} : { clientMsgId: payload.clientMsgId }),
     });
     // Delivery comes from the log's live feed (LiveDelivery), in seq order on every replica.
-    // The sender has read their own message; not worth delaying the ack for.
-    if (!duplicate) this.readMarks.mark(message.roomId, userId, message.seq);
+    // Sending reads everything before the message: unread counts take the sender's newest
+    // message as their read point (HistoryReader.countUnread), so no write per message.
     return { id: message.id, seq: message.seq, createdAt: message.createdAt };
   }
 

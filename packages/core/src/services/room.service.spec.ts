@@ -60,6 +60,17 @@ describe(RoomService.name, () => {
     expect((await sut.get('bob', room.roomId)).unread).toBe(0);
   });
 
+  it('treats sending as reading everything before the sent message', async () => {
+    const room = await sut.create('alice', { participants: ['bob'] });
+    await f.messageService.send('bob', { roomId: room.roomId, content: 'from bob' });
+    expect((await sut.get('alice', room.roomId)).unread).toBe(1);
+    await f.messageService.send('alice', { roomId: room.roomId, content: 'reply' });
+    expect((await sut.get('alice', room.roomId)).unread).toBe(0);
+    expect((await sut.get('bob', room.roomId)).unread).toBe(1);
+    await f.messageService.send('bob', { roomId: room.roomId, content: 'again' });
+    expect((await sut.get('alice', room.roomId)).unread).toBe(1);
+  });
+
   it('moves read pointers forward only and emits read only when one moves', async () => {
     const room = await sut.create('alice', { participants: ['bob'] });
     for (const content of ['a', 'b', 'c'])

@@ -14,7 +14,6 @@ import { Notifier, type ServerEvent, type ServerEventPayload } from '../ports/in
 import { HistoryReader } from '../services/history.js';
 import { LiveDelivery } from '../services/live-delivery.js';
 import { MessageService } from '../services/message.service.js';
-import { ReadMarks } from '../services/read-marks.js';
 import { RoomViews } from '../services/room-view.js';
 import { RoomService } from '../services/room.service.js';
 
@@ -89,9 +88,7 @@ export async function embeddedFixture() {
   const presence = new MemoryPresenceStore();
   const notifier = new RecordingNotifier();
   const history = new HistoryReader(log, messages);
-  const backgroundErrors: unknown[] = [];
-  const readMarks = new ReadMarks(rooms, (e) => backgroundErrors.push(e), 0);
-  const messageService = new MessageService(log, rooms, history, notifier, readMarks);
+  const messageService = new MessageService(log, rooms, history, notifier);
   const views = new RoomViews(log, rooms, history);
   const roomService = new RoomService(rooms, users, log, views, messageService, notifier);
   const live = new LiveDelivery(log, notifier);
@@ -108,15 +105,12 @@ export async function embeddedFixture() {
     history,
     messageService,
     roomService,
-    backgroundErrors,
-    readMarks,
     /** Signs users in, as a guest session would. */
     async signIn(...ids: string[]) {
       const now = new Date().toISOString();
       for (const id of ids) await users.touch({ id, name: id }, now);
     },
     async destroy() {
-      await readMarks.flush();
       await live.stop();
       await log.close();
       db.close();
