@@ -1,0 +1,556 @@
+/**
+ * The load generator: a child process holding every client socket of a scenario. It signs
+ * users in, connects them, creates rooms, then sends at a paced rate and measures, at every
+ * member, the latency from the send timestamp written into the content to the receipt.
+ *
+ * Content of a measured message: `b <step> <k> <sentAtMs> <tag> <word> <word>` — `k` indexes
+ * the step's message arrays; `tag` (`tag<step>r<room>z`) lets a probe find the newest
+ * message of a room in the search index.
+ */
+import {
+  CHAT_NAMESPACE,
+  SOCKET_PATH,
+  type Ack,
+  type ClientToServerEvents,
+  type Message,
+  type SendMessageAck,
+  type ServerToClientEvents,
+  type SessionResponse,
+} from '@chat/contracts';
+import { io, type Socket } from 'socket.io-client';
+import { distribution, pool, sleep } from '../stats.js';
+import { roomTag, VOCABULARY } from './content.js';
+import type {
+  CallName,
+  ConnectIdleArgs,
+  ConnectIdleResult,
+  Calls,
+  ReconnectArgs,
+  RecountResult,
+  Reply,
+  Request,
+  SetupChatArgs,
+  SetupRelayArgs,
+  SetupResult,
+  StepArgs,
+  StepResult,
+  TrackedAck,
+} from './protocol.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+interface Member {
+  userId: string;
+  token: string;
+  room: number;
+  index: number;
+  socket: ClientSocket | undefined;
+  lastSeq: number;
+}
+
+interface Room {
+  roomId: string;
+  members: Member[];
+  /** Bit per member that received the current warm-up message. */
+  warm: number;
+  warmAttempt: number;
+}
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+class StepContext {
+  readonly sendAt: Float64Array;
+  readonly mask: Uint16Array;
+  readonly latency: Float64Array;
+  readonly ackLatency: Float64Array;
+  latencyCount = 0;
+  ackCount = 0;
+  delivered = 0;
+  duplicates = 0;
+  misrouted = 0;
+  outOfOrder = 0;
+  late = 0;
+  /** Deliveries of this step that arrived after its drain ended. */
+  lateDelivered = 0;
+  acked = 0;
+  ackErrors = 0;
+  readonly ackErrorCodes: Record<string, number> = {};
+  firstSendAt = 0;
+  lastDeliveryAt = 0;
+  readonly acks: TrackedAck[] = [];
+
+  constructor(
+    readonly step: number,
+    readonly messages: number,
+    members: number,
+    readonly track: ReadonlySet<number>,
+  ) {
+    this.sendAt = new Float64Array(messages);
+    this.mask = new Uint16Array(messages);
+    this.latency = new Float64Array(messages * members);
+    this.ackLatency = new Float64Array(messages);
+  }
+}
+
+class Generator {
+  private rooms: Room[] = [];
+  private chatMode = true;
+  private ctx: StepContext | undefined;
+  /** The last few finished steps, so late deliveries still count (bounded memory). */
+  private readonly recent = new Map<number, StepContext>();
+  private lateOutsideSteps = 0;
+  private readonly idle: ClientSocket[] = [];
+  /** Fan-out sockets the server dropped (not closed by us). */
+  private disconnects = 0;
+  private idleCounter = 0;
+
+  async setupChat(args: SetupChatArgs): Promise<SetupResult> {
+    const started = performance.now();
+    this.chatMode = true;
+    const [first] = args.targets;
+    if (!first) throw new Error('no targets');
+    const names: string[][] = Array.from({ length: args.rooms }, (_, r) =>
+      Array.from({ length: args.members }, (_, m) => `${args.runTag}r${r}m${m}`),
+    );
+    const all = [...names.flat(), args.probeName];
+    const tokens = new Map<string, SessionResponse>();
+    const sessionsStarted = performance.now();
+    await pool(all, 16, async (name) => {
+      tokens.set(name, await createSession(first, name));
+    });
+    const sessionsPerSec = all.length / ((performance.now() - sessionsStarted) / 1000);
+    const session = (name: string) => {
+      const s = tokens.get(name);
+      if (!s) throw new Error(`no session for ${name}`);
+      return s;
+    };
+    this.rooms = names.map((row, r) => ({
+      roomId: '',
+      warm: 0,
+      warmAttempt: 0,
+      members: row.map((name, m) => ({
+        userId: session(name).user.id,
+        token: session(name).token,
+        room: r,
+        index: m,
+        socket: undefined,
+        lastSeq: 0,
+      })),
+    }));
+    const probeId = session(args.probeName).user.id;
+    // Owners first: they create the rooms; the others then join their rooms at connect time.
+    const owners = this.rooms.map((room) => room.members[0] as Member);
+    await pool(owners, 32, (owner) => this.connectMember(owner, args.targets));
+    await pool(this.rooms, 8, async (room) => {
+      const owner = room.members[0] as Member;
+      const participants = [...room.members.slice(1).map((m) => m.userId), probeId];
+      const res = await request(owner.socket, 'create_room', {
+        name: `bench ${owner.room}`,
+        participants,
+      });
+      room.roomId = res.room.roomId;
+    });
+    const others = this.rooms.flatMap((room) => room.members.slice(1));
+    await pool(others, 32, (member) => this.connectMember(member, args.targets));
+    await this.warmUp();
+    return {
+      roomIds: this.rooms.map((r) => r.roomId),
+      probeToken: session(args.probeName).token,
+      sessionsPerSec,
+      setupMs: performance.now() - started,
+    };
+  }
+
+  async setupRelay(args: SetupRelayArgs): Promise<SetupResult> {
+    const started = performance.now();
+    this.chatMode = false;
+    this.rooms = Array.from({ length: args.rooms }, (_, r) => ({
+      roomId: `relay${r}`,
+      warm: 0,
+      warmAttempt: 0,
+      members: Array.from({ length: args.members }, (_, m) => ({
+        userId: `r${r}m${m}`,
+        token: '',
+        room: r,
+        index: m,
+        socket: undefined,
+        lastSeq: 0,
+      })),
+    }));
+    await pool(
+      this.rooms.flatMap((room) => room.members),
+      32,
+      (member) => this.connectMember(member, args.targets),
+    );
+    await this.warmUp();
+    return {
+      roomIds: this.rooms.map((r) => r.roomId),
+      probeToken: '',
+      sessionsPerSec: 0,
+      setupMs: performance.now() - started,
+    };
+  }
+
+  async reconnect(args: ReconnectArgs): Promise<{ setupMs: number }> {
+    const started = performance.now();
+    for (const member of this.rooms.flatMap((room) => room.members)) {
+      const socket = member.socket;
+      member.socket = undefined;
+      member.lastSeq = 0;
+      socket?.disconnect();
+    }
+    await pool(
+      this.rooms.flatMap((room) => room.members),
+      32,
+      (member) => this.connectMember(member, args.targets),
+    );
+    await this.warmUp();
+    return { setupMs: performance.now() - started };
+  }
+
+  private async connectMember(member: Member, targets: readonly string[]): Promise<void> {
+    const target = targets[member.index % targets.length] ?? '';
+    const room = this.rooms[member.room];
+    const auth: Record<string, string> = this.chatMode
+      ? { token: member.token }
+      : { room: room?.roomId ?? '', user: member.userId };
+    const socket = await connect(target, auth);
+    member.socket = socket;
+    socket.on('receive_message', (message) => this.deliver(member, message));
+    socket.on('disconnect', () => {
+      if (member.socket === socket) this.disconnects++;
+    });
+  }
+
+  /** Every room sends a message until every member has received one (fan-out is wired). */
+  private async warmUp(): Promise<void> {
+    const full = (room: Room) => room.warm === (1 << room.members.length) - 1;
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      const cold = this.rooms.filter((room) => !full(room));
+      if (cold.length === 0) return;
+      for (const room of cold) {
+        room.warm = 0;
+        room.warmAttempt = attempt;
+        room.members[0]?.socket?.emit('send_message', {
+          roomId: room.roomId,
+          content: `w ${room.members[0].room} ${attempt}`,
+        });
+      }
+      for (let wait = 0; wait < 20 && this.rooms.some((room) => !full(room)); wait++) {
+        await sleep(50);
+      }
+    }
+    const cold = this.rooms.filter((room) => !full(room)).length;
+    if (cold > 0)
+      throw new Error(`${cold} rooms never delivered a warm-up message to every member`);
+  }
+
+  private deliver(member: Member, message: Message): void {
+    const now = performance.now();
+    const content = message.content;
+    const room = this.rooms[member.room];
+    if (!room) return;
+    if (this.chatMode) {
+      if (message.seq <= member.lastSeq && this.ctx) this.ctx.outOfOrder++;
+      member.lastSeq = message.seq;
+    }
+    if (content.startsWith('w ')) {
+      if (content === `w ${member.room} ${room.warmAttempt}`) room.warm |= 1 << member.index;
+      return;
+    }
+    if (!content.startsWith('b ')) return;
+    const s1 = content.indexOf(' ', 2);
+    const s2 = content.indexOf(' ', s1 + 1);
+    const s3 = content.indexOf(' ', s2 + 1);
+    const step = Number(content.slice(2, s1));
+    const k = Number(content.slice(s1 + 1, s2));
+    const sentAt = Number(content.slice(s2 + 1, s3));
+    let ctx = this.ctx;
+    if (!ctx || step !== ctx.step) {
+      if (ctx) ctx.late++;
+      else this.lateOutsideSteps++;
+      ctx = this.recent.get(step);
+      if (!ctx) return;
+      ctx.lateDelivered++;
+    }
+    if (message.roomId !== room.roomId) {
+      ctx.misrouted++;
+      return;
+    }
+    const bit = 1 << member.index;
+    const mask = ctx.mask[k] ?? 0;
+    if (mask & bit) {
+      ctx.duplicates++;
+      return;
+    }
+    ctx.mask[k] = mask | bit;
+    ctx.latency[ctx.latencyCount++] = now - sentAt;
+    ctx.delivered++;
+    ctx.lastDeliveryAt = now;
+  }
+
+  async step(args: StepArgs): Promise<StepResult> {
+    const rooms = this.rooms;
+    const roomCount = rooms.length;
+    const members = rooms[0]?.members.length ?? 0;
+    if (roomCount === 0 || members === 0) throw new Error('step before setup');
+    const n = Math.max(1, Math.round((args.rate * args.durationMs) / 1000));
+    const step = args.step;
+    const ctx = new StepContext(step, n, members, new Set(args.trackRooms ?? []));
+    ctx.late += this.lateOutsideSteps;
+    this.lateOutsideSteps = 0;
+    this.ctx = ctx;
+    const disconnects0 = this.disconnects;
+    const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    let sendLagMax = 0;
+
+    const send = (k: number, now: number) => {
+      const r = k % roomCount;
+      const room = rooms[r] as Room;
+      const member = room.members[Math.floor(k / roomCount) % members] as Member;
+      const w1 = VOCABULARY[k % VOCABULARY.length] ?? '';
+      const w2 = VOCABULARY[(k * 7 + 3) % VOCABULARY.length] ?? '';
+      const content = `b ${step} ${k} ${now.toFixed(3)} ${roomTag(step, r)} ${w1} ${w2}`;
+      ctx.sendAt[k] = now;
+      member.socket?.emit(
+        'send_message',
+        { roomId: room.roomId, content },
+        (res: Ack<SendMessageAck>) => {
+          const at = performance.now();
+          if (res.ok) {
+            ctx.acked++;
+            ctx.ackLatency[ctx.ackCount++] = at - (ctx.sendAt[k] ?? at);
+            if (ctx.track.has(r)) {
+              ctx.acks.push({ room: r, seq: res.data.seq, at: performance.timeOrigin + at });
+            }
+          } else {
+            ctx.ackErrors++;
+            ctx.ackErrorCodes[res.error.code] = (ctx.ackErrorCodes[res.error.code] ?? 0) + 1;
+          }
+        },
+      );
+    };
+
+    await new Promise<void>((resolve) => {
+      const start = performance.now();
+      ctx.firstSendAt = start;
+      const interval = 1000 / args.rate;
+      let k = 0;
+      const tick = () => {
+        const now = performance.now();
+        const due = Math.min(n, Math.floor((now - start) / interval) + 1);
+        if (k < due) sendLagMax = Math.max(sendLagMax, now - (start + k * interval));
+        for (; k < due; k++) send(k, performance.now());
+        if (k >= n) resolve();
+        else setTimeout(tick, 1);
+      };
+      tick();
+    });
+    const sendEnd = performance.now();
+    const expected = n * members;
+    while (
+      performance.now() - sendEnd < args.drainMs &&
+      (ctx.delivered < expected || ctx.acked + ctx.ackErrors < n)
+    ) {
+      await sleep(10);
+    }
+    const end = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
+    this.ctx = undefined;
+    this.recent.set(step, ctx);
+    for (const old of this.recent.keys()) if (this.recent.size > 4) this.recent.delete(old);
+    const delivered = ctx.delivered;
+    const duplicates = ctx.duplicates;
+    const activeMs = Math.max(1, (ctx.lastDeliveryAt || end) - ctx.firstSendAt);
+    return {
+      step,
+      rate: args.rate,
+      durationMs: args.durationMs,
+      sent: n,
+      acked: ctx.acked,
+      ackErrors: ctx.ackErrors,
+      ackErrorCodes: ctx.ackErrorCodes,
+      expected,
+      delivered,
+      lost: expected - delivered,
+      duplicates,
+      late: ctx.late,
+      misrouted: ctx.misrouted,
+      disconnects: this.disconnects - disconnects0,
+      outOfOrder: ctx.outOfOrder,
+      deliveredPerSec: delivered / (activeMs / 1000),
+      latency: distribution(ctx.latency.subarray(0, ctx.latencyCount)),
+      ackLatency: distribution(ctx.ackLatency.subarray(0, ctx.ackCount)),
+      sendLagMaxMs: sendLagMax,
+      cpuPct: ((cpu.user + cpu.system) / 1000 / (end - t0)) * 100,
+      elu: elu.utilization,
+      sendMs: sendEnd - t0,
+      wallMs: end - t0,
+      acks: ctx.acks,
+    };
+  }
+
+  /** Signs `count` new users in and opens one idle socket each. */
+  async connectIdle(args: ConnectIdleArgs): Promise<ConnectIdleResult> {
+    const names = Array.from({ length: args.count }, () => `${args.runTag}i${this.idleCounter++}`);
+    const auths: Record<string, string>[] = [];
+    const sessionsStarted = performance.now();
+    if (args.relay) names.forEach((name, i) => (auths[i] = { room: 'idle', user: name }));
+    else {
+      await pool(names, args.concurrency, async (name, i) => {
+        auths[i] = { token: (await createSession(args.target, name)).token };
+      });
+    }
+    const sessionsPerSec = args.relay
+      ? 0
+      : names.length / ((performance.now() - sessionsStarted) / 1000);
+    const times: number[] = [];
+    let failed = 0;
+    const connectStarted = performance.now();
+    await pool(auths, args.concurrency, async (auth) => {
+      const t = performance.now();
+      try {
+        this.idle.push(await connect(args.target, auth));
+        times.push(performance.now() - t);
+      } catch {
+        failed++;
+      }
+    });
+    const connectsPerSec = times.length / ((performance.now() - connectStarted) / 1000);
+    return {
+      open: this.idle.filter((s) => s.connected).length,
+      failed,
+      sessionsPerSec,
+      connectsPerSec,
+      connectMs: distribution(times),
+    };
+  }
+
+  recount(steps: readonly number[]): RecountResult[] {
+    return steps.flatMap((step) => {
+      const ctx = this.recent.get(step);
+      if (!ctx) return [];
+      const members = this.rooms[0]?.members.length ?? 0;
+      return [
+        {
+          step,
+          lost: ctx.messages * members - ctx.delivered,
+          duplicates: ctx.duplicates,
+          lateDelivered: ctx.lateDelivered,
+        },
+      ];
+    });
+  }
+
+  closeIdle(count: number): { closed: number; open: number } {
+    const closing = this.idle.splice(Math.max(0, this.idle.length - count));
+    for (const socket of closing) socket.disconnect();
+    return { closed: closing.length, open: this.idle.length };
+  }
+
+  closeAll(): { closed: number } {
+    let closed = 0;
+    for (const member of this.rooms.flatMap((room) => room.members)) {
+      const socket = member.socket;
+      member.socket = undefined;
+      if (socket) closed++;
+      socket?.disconnect();
+    }
+    for (const socket of this.idle.splice(0)) {
+      socket.disconnect();
+      closed++;
+    }
+    return { closed };
+  }
+}
+
+async function createSession(baseUrl: string, name: string): Promise<SessionResponse> {
+  const res = await fetch(`${baseUrl}/chat/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (res.status !== 201) throw new Error(`session for ${name}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as SessionResponse;
+}
+
+function connect(baseUrl: string, auth: Record<string, string>): Promise<ClientSocket> {
+  const socket: ClientSocket = io(`${baseUrl}${CHAT_NAMESPACE}`, {
+    path: SOCKET_PATH,
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    // One WebSocket per client: without it io() multiplexes sockets of one URL.
+    forceNew: true,
+    timeout: CONNECT_TIMEOUT_MS,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.disconnect();
+      reject(error);
+    });
+  });
+}
+
+/** Emits a chat event and resolves with its ack data; rejects on an error ack or timeout. */
+function request(
+  socket: ClientSocket | undefined,
+  event: 'create_room',
+  payload: Parameters<ClientToServerEvents['create_room']>[0],
+): Promise<{ room: { roomId: string } }> {
+  return new Promise((resolve, reject) => {
+    if (!socket) return reject(new Error(`${event}: not connected`));
+    const timer = setTimeout(() => reject(new Error(`${event}: no ack`)), 15_000);
+    socket.emit(event, payload, (res) => {
+      clearTimeout(timer);
+      if (res.ok) resolve(res.data);
+      else reject(new Error(`${event}: ${res.error.code} ${res.error.message}`));
+    });
+  });
+}
+
+type AnyRequest = { [K in CallName]: Request<K> }[CallName];
+
+const generator = new Generator();
+
+function handle(req: AnyRequest): Promise<Calls[CallName][1]> {
+  switch (req.call) {
+    case 'setupChat':
+      return generator.setupChat(req.args);
+    case 'setupRelay':
+      return generator.setupRelay(req.args);
+    case 'step':
+      return generator.step(req.args);
+    case 'connectIdle':
+      return generator.connectIdle(req.args);
+    case 'reconnect':
+      return generator.reconnect(req.args);
+    case 'closeAll':
+      return Promise.resolve(generator.closeAll());
+    case 'closeIdle':
+      return Promise.resolve(generator.closeIdle(req.args.count));
+    case 'recount':
+      return Promise.resolve(generator.recount(req.args.steps));
+  }
+}
+
+const reply = (message: Reply) => process.send?.(message);
+
+process.on('message', (raw: unknown) => {
+  const req = raw as AnyRequest;
+  handle(req).then(
+    (result) => reply({ id: req.id, ok: true, result }),
+    (error: unknown) =>
+      reply({
+        id: req.id,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+  );
+});
+// The orchestrator is gone: nothing to report to.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,55 @@
+/**
+ * `pnpm bench`: runs the benchmark scenarios against servers it starts on loopback, writes
+ * docs/benchmarks.md and the latency plot, and stops everything it started.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_DIR } from './infra/servers.js';
+import { parseOptions } from './options.js';
+import { checkResults } from './report/check.js';
+import { renderMarkdown, writeReport } from './report/markdown.js';
+import { format, resolveConfig } from 'prettier';
+import { runBenchmarks, type BenchResults } from './run.js';
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const t0 = Date.now();
+  const log = (line: string) =>
+    process.stdout.write(
+      `[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`,
+    );
+  const rawDir = path.join(PACKAGE_DIR, '.results');
+  const raw = options.reportOnly ?? path.join(rawDir, `latest-${options.mode}.json`);
+  let results: BenchResults;
+  if (options.reportOnly) {
+    // Re-render the report of a finished run (e.g. after editing analysis.md); no measuring.
+    results = JSON.parse(readFileSync(options.reportOnly, 'utf8')) as BenchResults;
+    log(`rendering the report of the run in ${options.reportOnly}`);
+  } else {
+    log(`${options.mode} run: ${[...options.scenarios].join(', ')}`);
+    results = await runBenchmarks(options, log);
+    mkdirSync(rawDir, { recursive: true });
+    writeFileSync(raw, await format(JSON.stringify(results), { parser: 'json' }));
+  }
+  const markdown = await format(renderMarkdown(results, options), {
+    ...((await resolveConfig(options.out)) ?? {}),
+    parser: 'markdown',
+  });
+  writeReport(results, options, markdown);
+  log(`report: ${options.out}`);
+  log(`plot:   ${options.plot}`);
+  log(`raw:    ${raw}`);
+  log(`run took ${results.meta.durationS.toFixed(0)} s`);
+  const problems = checkResults(results, options);
+  if (problems.length > 0) {
+    for (const p of problems) log(`harness problem: ${p}`);
+    if (options.check) process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
