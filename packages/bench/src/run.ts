@@ -139,9 +139,9 @@ export async function runBenchmarks(
   log: (line: string) => void,
 ): Promise<BenchResults> {
   const started = Date.now();
-  const dirty = git(['status', '--porcelain', '--untracked-files=no'])
+  const dirty = git(['diff', '--name-only', 'HEAD'])
     .split('\n')
-    .map((line) => line.slice(3).trim())
+    .map((line) => line.trim())
     .filter(Boolean);
   const startedAt = new Date(started).toISOString();
   const loadavgStart = loadavg();

@@ -82,6 +82,9 @@ export interface StepResult {
   deliveredPerSec: number;
   /** Send timestamp (in the content) to receipt, every member, ms. */
   latency: Distribution;
+  /** The same for the messages of the step's first and last quarter: a queue that builds up shows as a rise. */
+  latencyFirstQuarter: Distribution;
+  latencyLastQuarter: Distribution;
   ackLatency: Distribution;
   /** How far the generator fell behind its send schedule, ms. */
   sendLagMaxMs: number;

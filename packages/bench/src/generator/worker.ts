@@ -63,6 +63,9 @@ class StepContext {
   readonly mask: Uint16Array;
   readonly latency: Float64Array;
   readonly ackLatency: Float64Array;
+  /** Latencies of messages sent in the first and the last quarter of the step. */
+  readonly firstQuarter: number[] = [];
+  readonly lastQuarter: number[] = [];
   latencyCount = 0;
   ackCount = 0;
   delivered = 0;
@@ -284,7 +287,10 @@ class Generator {
       return;
     }
     ctx.mask[k] = mask | bit;
-    ctx.latency[ctx.latencyCount++] = now - sentAt;
+    const latency = now - sentAt;
+    ctx.latency[ctx.latencyCount++] = latency;
+    if (k < ctx.messages / 4) ctx.firstQuarter.push(latency);
+    else if (k >= (ctx.messages * 3) / 4) ctx.lastQuarter.push(latency);
     ctx.delivered++;
     ctx.lastDeliveryAt = now;
   }
@@ -383,6 +389,8 @@ class Generator {
       outOfOrder: ctx.outOfOrder,
       deliveredPerSec: delivered / (activeMs / 1000),
       latency: distribution(ctx.latency.subarray(0, ctx.latencyCount)),
+      latencyFirstQuarter: distribution(ctx.firstQuarter),
+      latencyLastQuarter: distribution(ctx.lastQuarter),
       ackLatency: distribution(ctx.ackLatency.subarray(0, ctx.ackCount)),
       sendLagMaxMs: sendLagMax,
       cpuPct: ((cpu.user + cpu.system) / 1000 / (end - t0)) * 100,

@@ -35,12 +35,23 @@ export interface RampOptions {
   members: number;
 }
 
+/** The latency of the step's last quarter rose well above its first quarter's: a queue grew. */
+export function queueGrew(step: StepResult): boolean {
+  // Optional: results files of older runs (re-rendered with --report-only) lack the quarters.
+  const first = step.latencyFirstQuarter?.p50;
+  const last = step.latencyLastQuarter?.p50;
+  return first !== undefined && last !== undefined && last > 2 * first + 20;
+}
+
 /**
- * A step is sustained when nothing is lost, duplicated or refused, no socket drops, and p99
- * stays under a second (deliveries keep pace; no queue building up).
+ * A step is sustained when nothing is lost, duplicated or refused, no socket drops, p99 stays
+ * under a second, and the system is in a steady state: the median latency of the messages sent
+ * in the last quarter of the step is at most twice (+20 ms) that of the first quarter — a queue
+ * that keeps growing is saturation even while every message still arrives.
  */
 export function isSustained(step: StepResult): boolean {
   return (
+    !queueGrew(step) &&
     step.lost === 0 &&
     step.duplicates === 0 &&
     step.ackErrors === 0 &&
