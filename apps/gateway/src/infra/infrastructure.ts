@@ -1,12 +1,6 @@
 import { connectScaled } from '@chat/adapters';
 import {
-  MemoryPresenceStore,
-  openDatabase,
-  SqliteEventLog,
-  SqliteMessageStore,
-  SqliteRoomStore,
-  SqliteSearchIndex,
-  SqliteUserStore,
+  openEmbeddedAdapters,
   type EventLog,
   type MessageStore,
   type PresenceStore,
@@ -58,27 +52,13 @@ export function createInfrastructure(config: AppConfig, logger: Logger): Infrast
 /** Embedded mode: one SQLite file in the data folder for everything, presence in memory. */
 function createEmbeddedInfrastructure(config: AppConfig): Infrastructure {
   mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(path.join(config.dataDir, 'chat.db'));
-  if (config.sqliteSynchronous !== 'FULL') db.pragma(`synchronous = ${config.sqliteSynchronous}`);
-  const log = new SqliteEventLog(db);
-  const messages = new SqliteMessageStore(db);
-  const rooms = new SqliteRoomStore(db);
-  const users = new SqliteUserStore(db);
-  const search = new SqliteSearchIndex(db);
-  const presence = new MemoryPresenceStore();
+  const { db: _db, ...adapters } = openEmbeddedAdapters(path.join(config.dataDir, 'chat.db'), {
+    synchronous: config.sqliteSynchronous,
+  });
   return {
     mode: 'embedded',
-    log,
-    messages,
-    rooms,
-    users,
-    search,
-    presence,
-    checks: [{ name: 'sqlite', ping: () => log.ping() }],
+    ...adapters,
+    checks: [{ name: 'sqlite', ping: () => adapters.log.ping() }],
     provision: () => Promise.resolve(),
-    async close() {
-      for (const adapter of [presence, search, users, rooms, messages, log]) await adapter.close();
-      db.close();
-    },
   };
 }

@@ -1,15 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  MemoryPresenceStore,
-  openDatabase,
-  SqliteEventLog,
-  SqliteMessageStore,
-  SqliteRoomStore,
-  SqliteSearchIndex,
-  SqliteUserStore,
-} from '../embedded/index.js';
+import { openEmbeddedAdapters } from '../embedded/index.js';
 import { Notifier, type ServerEvent, type ServerEventPayload } from '../ports/index.js';
 import { HistoryReader } from '../services/history.js';
 import { LiveDelivery } from '../services/live-delivery.js';
@@ -79,13 +71,8 @@ export class RecordingNotifier extends Notifier {
 /** Every embedded adapter on a fresh SQLite file, and the services wired on top. */
 export async function embeddedFixture() {
   const dir = mkdtempSync(path.join(tmpdir(), 'chat-core-'));
-  const db = openDatabase(path.join(dir, 'chat.db'));
-  const log = new SqliteEventLog(db);
-  const messages = new SqliteMessageStore(db);
-  const rooms = new SqliteRoomStore(db);
-  const users = new SqliteUserStore(db);
-  const search = new SqliteSearchIndex(db);
-  const presence = new MemoryPresenceStore();
+  const adapters = openEmbeddedAdapters(path.join(dir, 'chat.db'));
+  const { log, messages, rooms, users } = adapters;
   const notifier = new RecordingNotifier();
   const history = new HistoryReader(log, messages);
   const messageService = new MessageService(log, rooms, history, notifier);
@@ -94,13 +81,7 @@ export async function embeddedFixture() {
   const live = new LiveDelivery(log, notifier);
   await live.start();
   return {
-    db,
-    log,
-    messages,
-    rooms,
-    users,
-    search,
-    presence,
+    ...adapters,
     notifier,
     history,
     messageService,
@@ -112,8 +93,7 @@ export async function embeddedFixture() {
     },
     async destroy() {
       await live.stop();
-      await log.close();
-      db.close();
+      await adapters.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

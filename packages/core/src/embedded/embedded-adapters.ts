@@ -1,0 +1,49 @@
+import { MemoryPresenceStore } from './memory-presence-store.js';
+import { SqliteEventLog } from './sqlite-event-log.js';
+import { SqliteMessageStore } from './sqlite-message-store.js';
+import { SqliteRoomStore } from './sqlite-room-store.js';
+import { SqliteSearchIndex } from './sqlite-search-index.js';
+import { SqliteUserStore } from './sqlite-user-store.js';
+import { openDatabase, type SqliteDatabase } from './sqlite.js';
+
+/** The embedded adapter of every port, on one SQLite file. */
+export interface EmbeddedAdapters {
+  db: SqliteDatabase;
+  log: SqliteEventLog;
+  messages: SqliteMessageStore;
+  rooms: SqliteRoomStore;
+  users: SqliteUserStore;
+  search: SqliteSearchIndex;
+  presence: MemoryPresenceStore;
+  /** Closes every adapter, then the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database at `file` (WAL, `synchronous=FULL` unless `NORMAL` is asked for) and
+ * builds every embedded adapter on it; presence lives in memory.
+ */
+export function openEmbeddedAdapters(
+  file: string,
+  options: { synchronous?: 'FULL' | 'NORMAL' } = {},
+): EmbeddedAdapters {
+  const db = openDatabase(file);
+  if (options.synchronous === 'NORMAL') db.pragma('synchronous = NORMAL');
+  const adapters = {
+    log: new SqliteEventLog(db),
+    messages: new SqliteMessageStore(db),
+    rooms: new SqliteRoomStore(db),
+    users: new SqliteUserStore(db),
+    search: new SqliteSearchIndex(db),
+    presence: new MemoryPresenceStore(),
+  };
+  return {
+    db,
+    ...adapters,
+    async close() {
+      const { presence, search, users, rooms, messages, log } = adapters;
+      for (const adapter of [presence, search, users, rooms, messages, log]) await adapter.close();
+      db.close();
+    },
+  };
+}
