@@ -1,12 +1,11 @@
+import { failingChecks, type DependencyCheck } from '@chat/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-const PING_TIMEOUT_MS = 2000;
-
 export interface HealthSource {
   registry: Registry;
-  checks: { name: string; ping: () => Promise<void> }[];
+  checks: readonly DependencyCheck[];
 }
 
 /** `/health` (alive), `/ready` (every dependency answers, else 503), `/metrics` (Prometheus). */
@@ -43,28 +42,4 @@ export async function startHealthServer(source: HealthSource, host: string, port
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function failingChecks(
-  checks: HealthSource['checks'],
-): Promise<{ name: string; error: string }[]> {
-  const results = await Promise.all(
-    checks.map(async ({ name, ping }) => {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          ping(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('no answer')), PING_TIMEOUT_MS);
-          }),
-        ]);
-        return undefined;
-      } catch (error) {
-        return { name, error: error instanceof Error ? error.message : String(error) };
-      } finally {
-        clearTimeout(timer);
-      }
-    }),
-  );
-  return results.filter((r) => r !== undefined);
 }

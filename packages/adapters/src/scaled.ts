@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { openDatabase, SqliteSearchIndex, type SearchIndex } from '@chat/core';
+import {
+  openDatabase,
+  SqliteSearchIndex,
+  type DependencyCheck,
+  type SearchIndex,
+} from '@chat/core';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Cluster, Redis } from 'ioredis';
 import { mkdirSync } from 'node:fs';
@@ -61,7 +66,7 @@ export interface ScaledConnections {
   search: SearchIndex;
   presence: RedisPresenceStore;
   /** Dependencies readiness pings, by name. */
-  checks: { name: string; ping: () => Promise<void> }[];
+  checks: DependencyCheck[];
   /** Creates the DynamoDB tables and the search index if missing (idempotent). */
   provision(): Promise<void>;
   close(): Promise<void>;

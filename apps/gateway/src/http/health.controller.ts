@@ -1,9 +1,8 @@
+import { failingChecks } from '@chat/core';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { INFRASTRUCTURE, type Infrastructure } from '../infra/infrastructure.js';
 import { Metrics } from '../observability/metrics.js';
-
-const PING_TIMEOUT_MS = 2000;
 
 /** Liveness, readiness (every dependency answers) and Prometheus metrics. */
 @Controller()
@@ -20,10 +19,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() res: Response): Promise<void> {
-    const results = await Promise.all(
-      this.infra.checks.map(async ({ name, ping }) => ({ name, error: await failure(ping) })),
-    );
-    const failing = results.filter((r) => r.error !== undefined);
+    const failing = await failingChecks(this.infra.checks);
     if (failing.length === 0) {
       res.status(200).json({ status: 'ready' });
       return;
@@ -39,23 +35,5 @@ export class HealthController {
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
-  }
-}
-
-async function failure(ping: () => Promise<void>): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)),
-      PING_TIMEOUT_MS,
-    );
-  });
-  try {
-    await Promise.race([ping(), timeout]);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,6 +1,7 @@
 import { connectScaled } from '@chat/adapters';
 import {
   openEmbeddedAdapters,
+  type DependencyCheck,
   type EventLog,
   type MessageStore,
   type PresenceStore,
@@ -15,11 +16,6 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
 
 export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
-
-export interface DependencyCheck {
-  name: string;
-  ping: () => Promise<void>;
-}
 
 /** The adapters behind every port, chosen once from the configuration. */
 export interface Infrastructure {

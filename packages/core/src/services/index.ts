@@ -9,3 +9,4 @@ export * from './search.service.js';
 export * from './typing.service.js';
 export * from './user.service.js';
 export * from './live-delivery.js';
+export * from './readiness.js';
