@@ -1,4 +1,13 @@
-import { ScaledEnvSchema, scaledEnvProblems, type ScaledEnv } from '@chat/adapters';
+import {
+  ConfigError,
+  configIssues,
+  definedEnv,
+  ScaledEnvSchema,
+  scaledEnvProblems,
+  type ScaledEnv,
+} from '@chat/adapters';
+
+export { ConfigError };
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -41,21 +50,16 @@ export interface SinkConfig {
   scaled: ScaledEnv;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** Parses the environment; throws a `ConfigError` listing every problem at once. */
 export function loadSinkConfig(env: NodeJS.ProcessEnv = process.env): Readonly<SinkConfig> {
-  const defined = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
-  );
+  const defined = definedEnv(env);
   const own = EnvSchema.safeParse(defined);
   const scaled = ScaledEnvSchema.safeParse(defined);
-  const problems = [...issues(own.error), ...issues(scaled.error), ...scaledEnvProblems(defined)];
+  const problems = [
+    ...configIssues(own.error),
+    ...configIssues(scaled.error),
+    ...scaledEnvProblems(defined),
+  ];
   if (!own.success || !scaled.success || problems.length > 0) throw new ConfigError(problems);
   const e = own.data;
   return Object.freeze({
@@ -70,6 +74,3 @@ export function loadSinkConfig(env: NodeJS.ProcessEnv = process.env): Readonly<S
     scaled: scaled.data,
   });
 }
-
-const issues = (error: z.ZodError | undefined): string[] =>
-  (error?.issues ?? []).map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);

@@ -1,3 +1,4 @@
+export * from './config-error.js';
 export * from './backoff.js';
 export { LuaScript, type RedisClient } from './redis/lua-script.js';
 export * from './redis/stream-log-layout.js';

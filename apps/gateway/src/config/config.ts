@@ -1,4 +1,13 @@
-import { ScaledEnvSchema, scaledEnvProblems, type ScaledEnv } from '@chat/adapters';
+import {
+  ConfigError,
+  configIssues,
+  definedEnv,
+  ScaledEnvSchema,
+  scaledEnvProblems,
+  type ScaledEnv,
+} from '@chat/adapters';
+
+export { ConfigError };
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
@@ -86,23 +95,14 @@ export interface AppConfig {
   scaled?: ScaledEnv;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** Parses the environment; throws a `ConfigError` listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
-  const defined = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
-  );
+  const defined = definedEnv(env);
   const parsed = EnvSchema.safeParse(defined);
   const scaled = defined['REDIS_URL'] ? ScaledEnvSchema.safeParse(defined) : undefined;
   const problems = [
-    ...issues(parsed.error),
-    ...issues(scaled?.error),
+    ...configIssues(parsed.error),
+    ...configIssues(scaled?.error),
     ...crossFieldProblems(defined),
     ...(scaled ? scaledEnvProblems(defined) : []),
   ];
@@ -138,8 +138,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     scaled: scaled?.data,
   });
 }
-
-const issues = (error: z.ZodError | undefined): string[] =>
-  (error?.issues ?? []).map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
