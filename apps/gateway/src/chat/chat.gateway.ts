@@ -215,15 +215,16 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const user = await this.tokens.verify(auth?.token);
     // Guests entered the directory when they claimed their name; IdP users on first sight.
     if (this.tokens.mode === 'jwt') await this.users.seen(user);
-    socket.data = { user, roomIds: await this.rooms.roomIdsOf(user.id) };
+    const rooms = await this.rooms.memberships(user.id);
+    socket.data = { user, roomIds: rooms.map((r) => r.roomId) };
   }
 
   private async afterConnect(socket: ChatSocket): Promise<void> {
     const { user } = socket.data;
     // Rooms created between authentication and the join above.
-    const roomIds = await this.rooms.roomIdsOf(user.id);
-    void socket.join(roomIds.map(roomChannel));
-    await this.presence.connected(user.id, socket.id);
+    const rooms = await this.rooms.memberships(user.id);
+    void socket.join(rooms.map((r) => roomChannel(r.roomId)));
+    await this.presence.connected(user.id, socket.id, rooms);
   }
 
   private async limited<T>(action: LimitedAction, userId: string, run: () => Promise<T>) {

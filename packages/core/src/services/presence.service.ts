@@ -1,5 +1,5 @@
 import type { User } from '@chat/contracts';
-import type { Notifier, PresenceStore, RoomStore, UserStore } from '../ports/index.js';
+import type { Notifier, PresenceStore, RoomRecord, RoomStore, UserStore } from '../ports/index.js';
 import { systemClock, type Clock } from './clock.js';
 
 /** Online state: announced to everyone who shares a room with the user, and the directory. */
@@ -12,16 +12,21 @@ export class PresenceService {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async connected(userId: string, connectionId: string): Promise<void> {
+  /** Registers a connection; `rooms` are the user's rooms, already read by the caller. */
+  async connected(
+    userId: string,
+    connectionId: string,
+    rooms: readonly RoomRecord[],
+  ): Promise<void> {
     if (await this.presence.connect(userId, connectionId)) {
-      await this.announce(userId, true, null);
+      this.announce(userId, rooms, true, null);
     }
   }
 
   async disconnected(userId: string, connectionId: string): Promise<void> {
     const at = this.clock().toISOString();
     if (await this.presence.disconnect(userId, connectionId, at)) {
-      await this.announce(userId, false, at);
+      this.announce(userId, await this.rooms.roomsOf(userId), false, at);
     }
   }
 
@@ -41,8 +46,12 @@ export class PresenceService {
     return users.sort((a, b) => Number(b.online) - Number(a.online) || a.id.localeCompare(b.id));
   }
 
-  private async announce(userId: string, online: boolean, lastSeenAt: string | null) {
-    const rooms = await this.rooms.roomsOf(userId);
+  private announce(
+    userId: string,
+    rooms: readonly RoomRecord[],
+    online: boolean,
+    lastSeenAt: string | null,
+  ) {
     const peers = new Set(rooms.flatMap((room) => room.members));
     peers.delete(userId);
     for (const peer of peers)

@@ -23,9 +23,9 @@ export class RoomService {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Ids of the user's rooms: what a connection subscribes to (cheaper than `list`). */
-  async roomIdsOf(userId: string): Promise<string[]> {
-    return (await this.rooms.roomsOf(userId)).map((r) => r.roomId);
+  /** The user's rooms as stored: what a connection subscribes to (cheaper than `list`). */
+  memberships(userId: string): Promise<RoomRecord[]> {
+    return this.rooms.roomsOf(userId);
   }
 
   async list(userId: string): Promise<Room[]> {
@@ -71,14 +71,17 @@ export class RoomService {
       await this.messages.announce(roomId, callerId, `${callerId} invited ${added.join(', ')}`);
     }
     const record = await requireMember(this.rooms, roomId, callerId);
-    const room = await this.views.fresh(record);
+    const [room] = await this.views.forUser(callerId, [record]);
+    if (!room) throw new ChatError('INTERNAL', `room ${roomId} has no view`);
     if (added.length > 0) {
+      // What everyone else is sent carries no one's unread count.
+      const shared = { ...room, unread: 0 };
       for (const userId of added) {
-        this.notifier.toUser(userId, 'room_invite', { roomId, room, by: callerId });
+        this.notifier.toUser(userId, 'room_invite', { roomId, room: shared, by: callerId });
       }
-      this.notifier.toRoom(roomId, 'room_updated', room);
+      this.notifier.toRoom(roomId, 'room_updated', shared);
     }
-    return this.get(callerId, roomId);
+    return room;
   }
 
   /**
