@@ -37,11 +37,6 @@ export interface ErrorBody {
 /** What every client event's ack callback receives. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
-export const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
-export const fail = (code: ErrorCode, message: string): Ack<never> => ({
-  ok: false,
-  error: { code, message },
-});
 
 /** Payload of the server's `exception` event, sent when a failing event had no ack callback. */
 export interface ExceptionEvent {
