@@ -37,7 +37,6 @@ export interface ErrorBody {
 /** What every client event's ack callback receives. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
-
 /** Payload of the server's `exception` event, sent when a failing event had no ack callback. */
 export interface ExceptionEvent {
   event: string;
