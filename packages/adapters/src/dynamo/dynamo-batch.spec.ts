@@ -53,6 +53,24 @@ describe(batchWriteAll.name, () => {
     expect(calls.map((c) => c.length)).toEqual([25, 25, 10]);
   });
 
+  it('keeps at most `concurrency` calls in flight and still writes every item', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const written: string[] = [];
+    const send: SendBatchWrite = async (input) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      written.push(...(input.RequestItems?.t ?? []).map(keyOf));
+      inFlight--;
+      return { $metadata: {} };
+    };
+    const requests = Array.from({ length: 130 }, (_, i) => put(i));
+    await batchWriteAll(send, 't', requests, { concurrency: 3 });
+    expect(most).toBe(3);
+    expect(written.sort()).toEqual(requests.map(keyOf).sort());
+  });
+
   it('gives up with an error naming the table after maxAttempts', async () => {
     const { send, calls } = throttling(1, Number.POSITIVE_INFINITY);
     const sleep = () => Promise.resolve();

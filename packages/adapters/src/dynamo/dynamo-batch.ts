@@ -28,20 +28,21 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
   );
 
 /**
- * Writes every request with BatchWriteItem (25 per call), re-sending `UnprocessedItems` with
- * exponential backoff and full jitter until all are written; throws after `maxAttempts` calls
- * of one chunk that still left items unprocessed. Resolves only when every item is written.
+ * Writes every request with BatchWriteItem (25 per call, `concurrency` calls in flight),
+ * re-sending `UnprocessedItems` with exponential backoff and full jitter until all are
+ * written; throws after `maxAttempts` calls of one chunk that still left items unprocessed.
+ * Resolves only when every item is written. Chunks may land in any order.
  */
 export async function batchWriteAll(
   send: SendBatchWrite,
   table: string,
   requests: readonly WriteRequest[],
-  options: BackoffOptions = {},
+  options: BackoffOptions & { concurrency?: number } = {},
 ): Promise<void> {
   const wait = backoff(options);
   const maxAttempts = options.maxAttempts ?? 10;
-  for (const chunk of chunks(requests, 25)) {
-    let pending: WriteRequest[] = chunk;
+  const writeChunk = async (chunk: WriteRequest[]) => {
+    let pending = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= maxAttempts) {
         throw new Error(
@@ -52,7 +53,13 @@ export async function batchWriteAll(
       const out = await send({ RequestItems: { [table]: pending } });
       pending = out.UnprocessedItems?.[table] ?? [];
     }
-  }
+  };
+  const queue = chunks(requests, 25);
+  const worker = async () => {
+    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) await writeChunk(chunk);
+  };
+  const lanes = Math.max(1, Math.min(options.concurrency ?? 1, queue.length));
+  await Promise.all(Array.from({ length: lanes }, worker));
 }
 
 /** Reads every key with BatchGetItem (100 per call), retrying `UnprocessedKeys` with backoff. */

@@ -32,7 +32,12 @@ export interface DynamoMessageStoreOptions {
   prefix?: string;
   /** Backoff of `UnprocessedItems` retries. */
   retry?: BackoffOptions;
+  /** BatchWriteItem calls in flight per `putBatch`. Default 4. */
+  writeConcurrency?: number;
 }
+
+/** Rooms whose head bucket this process remembers; past this the memory starts over. */
+const KNOWN_HEADS_MAX = 50_000;
 
 const bucketOf = (seq: number): number => Math.floor(seq / MESSAGE_BUCKET_SIZE);
 
@@ -66,15 +71,20 @@ const fromItem = (item: Item): Message => {
  * The message store on DynamoDB. A room's messages are spread over partition keys
  * `roomId#floor(seq/100)` (sort key `seq`), so no partition key ever takes more than 100
  * messages and a busy room moves to a fresh partition every 100 messages; a head item
- * (`roomId#head`) records the highest stored seq so the newest page knows where to start.
+ * (`roomId#head`) holds a stored seq in the room's newest bucket, so the newest page knows
+ * where to start. The head moves only when a batch reaches a bucket above it — once per 100
+ * messages of a room, not once per batch — and this process remembers the bucket it last
+ * moved it to.
  *
  * Guarantees: `putBatch` is idempotent (PutItem keyed by room + seq, the same message
  * rewritten in place) and resolves only when every item is written (`UnprocessedItems`
- * retried with backoff) and the head has moved; `page` crosses bucket boundaries and follows
- * `LastEvaluatedKey`; reads are strongly consistent. The caller owns `client`.
+ * retried with backoff) and the head covers its bucket; `page` crosses bucket boundaries and
+ * follows `LastEvaluatedKey`; reads are strongly consistent. The caller owns `client`.
  */
 export class DynamoMessageStore extends MessageStore {
   private readonly tables: TableNames;
+  /** Room → the bucket its head is known to be at or above (raised by this process). */
+  private readonly knownHeads = new Map<string, number>();
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -92,14 +102,17 @@ export class DynamoMessageStore extends MessageStore {
       sendBatchWrite(this.client),
       this.tables.messages,
       [...unique.values()].map((m) => ({ PutRequest: { Item: toItem(m) } })),
-      this.options.retry,
+      { ...this.options.retry, concurrency: this.options.writeConcurrency ?? 4 },
     );
     const heads = new Map<string, number>();
     for (const m of unique.values()) heads.set(m.roomId, Math.max(heads.get(m.roomId) ?? 0, m.seq));
-    await Promise.all([...heads].map(([roomId, seq]) => this.raiseHead(roomId, seq)));
+    const raises = [...heads].filter(
+      ([roomId, seq]) => bucketOf(seq) > (this.knownHeads.get(roomId) ?? -1),
+    );
+    await Promise.all(raises.map(([roomId, seq]) => this.raiseHead(roomId, seq)));
   }
 
-  /** Moves the room's head forward to `seq` (never back). */
+  /** Moves the room's head forward to `seq` (never back); remembers its bucket. */
   private async raiseHead(roomId: string, seq: number): Promise<void> {
     try {
       await this.client.send(
@@ -115,6 +128,8 @@ export class DynamoMessageStore extends MessageStore {
       // The head is already at or past this seq: nothing to do.
       if (!isConditionFailed(error)) throw error;
     }
+    if (this.knownHeads.size >= KNOWN_HEADS_MAX) this.knownHeads.clear();
+    this.knownHeads.set(roomId, Math.max(this.knownHeads.get(roomId) ?? -1, bucketOf(seq)));
   }
 
   private async headSeq(roomId: string): Promise<number> {
@@ -132,7 +147,9 @@ export class DynamoMessageStore extends MessageStore {
     const maxSeq = await this.headSeq(roomId);
     if (maxSeq === 0 || range.limit <= 0) return [];
     if (range.after !== undefined) return this.pageAfter(roomId, range.after, range.limit, maxSeq);
-    const below = Math.min(range.before ?? maxSeq + 1, maxSeq + 1);
+    // The head is somewhere in the newest bucket: everything stored is below that bucket's end.
+    const end = (bucketOf(maxSeq) + 1) * MESSAGE_BUCKET_SIZE;
+    const below = Math.min(range.before ?? end, end);
     return this.pageBefore(roomId, below, range.limit);
   }
 
@@ -181,6 +198,7 @@ export class DynamoMessageStore extends MessageStore {
 
   /** Deletes every bucket of the room, then its head. */
   async deleteRoom(roomId: string): Promise<void> {
+    this.knownHeads.delete(roomId);
     const maxSeq = await this.headSeq(roomId);
     const send = sendBatchWrite(this.client);
     for (let b = 0; b <= bucketOf(maxSeq); b++) {

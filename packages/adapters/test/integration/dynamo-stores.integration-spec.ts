@@ -81,6 +81,24 @@ describe(`${DynamoMessageStore.name} with a busy room`, () => {
     expect(await sut.page(roomId, { after: 0, limit: 100 })).toEqual([]);
   });
 
+  it('serves the newest page to every reader when two writers fill buckets in small batches', async () => {
+    // Two sink processes share a room's entries; each remembers only the heads it moved.
+    const [a, b] = [0, 1].map(() => new DynamoMessageStore(dynalite.client, { prefix }));
+    const reader = new DynamoMessageStore(dynalite.client, { prefix });
+    const roomId = uniqueId('room');
+    const total = 2 * MESSAGE_BUCKET_SIZE + 30;
+    for (let seq = 1; seq <= total; seq += 7) {
+      const batch = Array.from({ length: Math.min(7, total - seq + 1) }, (_, i) =>
+        makeMessage(roomId, seq + i),
+      );
+      await ((seq - 1) % 14 === 0 ? a : b)?.putBatch(batch);
+      const newest = await reader.page(roomId, { limit: 1 });
+      expect(newest.map((m) => m.seq)).toEqual([seq + batch.length - 1]);
+    }
+    const after = await reader.page(roomId, { after: total - 10, limit: 100 });
+    expect(after.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => total - 9 + i));
+  });
+
   it('keeps large messages whole when a bucket exceeds one 1 MB query page', async () => {
     const sut = new DynamoMessageStore(dynalite.client, { prefix });
     const roomId = uniqueId('room');
