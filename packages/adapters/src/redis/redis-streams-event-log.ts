@@ -130,8 +130,24 @@ export class RedisStreamsEventLog extends EventLog {
       ),
       'append',
     );
-    const message = MessageSchema.parse(JSON.parse(asString(reply[1], 'append')));
-    return { message, duplicate: asNumber(reply[0], 'append') === 1 };
+    if (asNumber(reply[0], 'append') === 1) {
+      return {
+        message: MessageSchema.parse(JSON.parse(asString(reply[1], 'append'))),
+        duplicate: true,
+      };
+    }
+    // The script wrote exactly the draft around this seq: no need to parse it back.
+    const message: Message = {
+      id: draft.id,
+      roomId: draft.roomId,
+      seq: asNumber(reply[3], 'append'),
+      userId: draft.userId,
+      content: draft.content,
+      createdAt: draft.createdAt,
+      ...(clientMsgId === undefined ? {} : { clientMsgId }),
+      kind: draft.kind,
+    };
+    return { message, duplicate: false };
   }
 
   async append(envelope: LogEnvelope): Promise<string> {

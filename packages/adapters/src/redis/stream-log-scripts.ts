@@ -7,7 +7,7 @@ import { LuaScript } from './lua-script.js';
  * KEYS: stream, seq, dedupe (unused when ARGV[1] = '0'), window.
  * ARGV: hasDedupe, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix, envelopeSuffix,
  *       windowSize, windowTtlMs, liveChannel.
- * Returns {duplicate (0|1), message JSON, stream id or ''}.
+ * Returns {1, first message JSON, ''} for a duplicate, else {0, message JSON, stream id, seq}.
  */
 export const APPEND_MESSAGE = new LuaScript(`
 if ARGV[1] == '1' then
@@ -24,7 +24,7 @@ redis.call('ZADD', KEYS[4], seq, message)
 redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[4], ARGV[8])
 redis.call('PUBLISH', ARGV[9], message)
-return {0, message, id}
+return {0, message, id, seq}
 `);
 
 /** Lua helper: the value of field `name` of a stream entry, or the whole entry as JSON. */
