@@ -17,3 +17,16 @@ export const requireMember = async (
   }
   return room;
 };
+
+/**
+ * Like {@link requireMember}, for callers that need no room record: one membership lookup when
+ * the caller belongs (the hot path of sending and typing), the full read only to tell
+ * `NOT_FOUND` from `FORBIDDEN`.
+ */
+export const requireMembership = async (
+  rooms: RoomStore,
+  roomId: string,
+  userId: string,
+): Promise<void> => {
+  if (!(await rooms.isMember(roomId, userId))) await requireMember(rooms, roomId, userId);
+};

@@ -8,7 +8,7 @@ import {
 } from '@chat/contracts';
 import { randomUUID } from 'node:crypto';
 import type { EventLog, Notifier, RoomStore } from '../ports/index.js';
-import { requireMember } from './access.js';
+import { requireMembership } from './access.js';
 import { systemClock, type Clock } from './clock.js';
 import type { HistoryPage, HistoryReader } from './history.js';
 
@@ -27,7 +27,7 @@ export class MessageService {
    * a retry with the same `clientMsgId` resolves with the first ack and delivers nothing.
    */
   async send(userId: string, payload: SendMessagePayload): Promise<SendMessageAck> {
-    await requireMember(this.rooms, payload.roomId, userId);
+    await requireMembership(this.rooms, payload.roomId, userId);
     const { message } = await this.log.appendMessage({
       id: randomUUID(),
       roomId: payload.roomId,
@@ -57,7 +57,7 @@ export class MessageService {
   }
 
   async page(userId: string, payload: GetMessagesPayload): Promise<HistoryPage> {
-    await requireMember(this.rooms, payload.roomId, userId);
+    await requireMembership(this.rooms, payload.roomId, userId);
     return this.history.page(payload.roomId, {
       ...(payload.before === undefined ? {} : { before: payload.before }),
       ...(payload.after === undefined ? {} : { after: payload.after }),
@@ -67,7 +67,7 @@ export class MessageService {
 
   /** Moves the caller's read pointer forward (clamped to the last seq); `read` only on a move. */
   async markRead(userId: string, payload: MarkReadPayload): Promise<void> {
-    await requireMember(this.rooms, payload.roomId, userId);
+    await requireMembership(this.rooms, payload.roomId, userId);
     const lastSeq = (await this.log.lastSeqs([payload.roomId])).get(payload.roomId) ?? 0;
     const seq = Math.min(payload.seq, lastSeq);
     if (seq <= 0) return;

@@ -1,6 +1,6 @@
 import { TYPING_THROTTLE_MS, type TypingPayload } from '@chat/contracts';
 import type { Notifier, PresenceStore, RoomStore } from '../ports/index.js';
-import { requireMember } from './access.js';
+import { requireMembership } from './access.js';
 
 /** Relays typing to the other members: at most every 2 s per user and room; stops always pass. */
 export class TypingService {
@@ -11,7 +11,7 @@ export class TypingService {
   ) {}
 
   async typing(userId: string, payload: TypingPayload): Promise<void> {
-    await requireMember(this.rooms, payload.roomId, userId);
+    await requireMembership(this.rooms, payload.roomId, userId);
     const isTyping = payload.isTyping ?? true;
     if (
       isTyping &&
