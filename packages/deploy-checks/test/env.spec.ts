@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   composeText,
   environmentOf,
+  exampleEnv,
   healthcheckTest,
   loadCompose,
   service,
@@ -97,6 +98,21 @@ describe('docker-compose.yml environments', () => {
       expect(healthcheckTest(service(compose, name))).toContain(
         `http://127.0.0.1:${sink.healthPort}/ready`,
       );
+    }
+  });
+
+  it('never let every origin in: CORS_ORIGINS by compose default and by .env.example', () => {
+    const unset = exampleEnv();
+    unset.delete('CORS_ORIGINS');
+    const empty = new Map([...unset, ['CORS_ORIGINS', '']]);
+    const effective = [unset, empty, exampleEnv()].map(
+      (env) => environmentOf(service(loadCompose(env), 'gateway'))['CORS_ORIGINS'] ?? '',
+    );
+    const gateway = environmentOf(service(compose, 'gateway'));
+    for (const value of effective) {
+      expect(value).not.toContain('*');
+      // The gateway refuses anything but exact origins (config.spec.ts), `*` among them.
+      expect(() => loadConfig({ ...gateway, CORS_ORIGINS: value })).not.toThrow();
     }
   });
 

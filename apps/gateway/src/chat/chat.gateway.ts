@@ -102,18 +102,21 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (payload.userId !== undefined && payload.userId !== user.id) {
         throw new ChatError('FORBIDDEN', 'you can only register as yourself');
       }
+      await this.limits.consume('event', user.id);
       return { user: { ...user, online: true }, rooms: await this.rooms.list(user.id) };
     });
   }
 
   @SubscribeMessage('get_users')
   getUsers(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
-    return this.handle(s, 'get_users', p, ack, async (_user, payload) => ({
-      users: await this.presence.directory(
-        payload.query ?? '',
-        payload.limit ?? DEFAULT_PAGE_LIMIT,
-      ),
-    }));
+    return this.handle(s, 'get_users', p, ack, (user, payload) =>
+      this.limited('event', user.id, async () => ({
+        users: await this.presence.directory(
+          payload.query ?? '',
+          payload.limit ?? DEFAULT_PAGE_LIMIT,
+        ),
+      })),
+    );
   }
 
   @SubscribeMessage('create_room')
@@ -130,6 +133,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('join_room')
   joinRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'join_room', p, ack, async (user, { roomId, userId }) => {
+      await this.limits.consume('event', user.id);
       if (userId !== undefined && userId !== user.id) {
         return { room: await this.rooms.invite(user.id, roomId, [userId]) };
       }
@@ -144,14 +148,17 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('invite')
   invite(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
-    return this.handle(s, 'invite', p, ack, async (user, { roomId, userIds }) => ({
-      room: await this.rooms.invite(user.id, roomId, userIds),
-    }));
+    return this.handle(s, 'invite', p, ack, (user, { roomId, userIds }) =>
+      this.limited('event', user.id, async () => ({
+        room: await this.rooms.invite(user.id, roomId, userIds),
+      })),
+    );
   }
 
   @SubscribeMessage('leave_room')
   leaveRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'leave_room', p, ack, async (user, { roomId }) => {
+      await this.limits.consume('event', user.id);
       await this.rooms.leave(user.id, roomId);
       return {};
     });
@@ -160,6 +167,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('delete_room')
   deleteRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'delete_room', p, ack, async (user, { roomId }) => {
+      await this.limits.consume('event', user.id);
       await this.rooms.delete(user.id, roomId);
       return {};
     });
@@ -179,6 +187,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'typing', p, ack, async (user, payload) => {
+      // Own budget: the relay throttle does not cover stops, nor starts spread over many rooms.
+      await this.limits.consume('typing', user.id);
       await this.typingService.typing(user.id, payload);
       return {};
     });
@@ -191,7 +201,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @AckParam() ack?: AckFn,
   ) {
     return this.handle(s, 'get_messages', p, ack, (user, payload) =>
-      this.messages.page(user.id, payload),
+      this.limited('event', user.id, () => this.messages.page(user.id, payload)),
     );
   }
 
@@ -205,6 +215,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('mark_read')
   markRead(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'mark_read', p, ack, async (user, payload) => {
+      await this.limits.consume('event', user.id);
       await this.messages.markRead(user.id, payload);
       return {};
     });

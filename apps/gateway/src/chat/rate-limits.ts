@@ -9,12 +9,23 @@ import {
 } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config/config.js';
 
-export type LimitedAction = 'message' | 'room' | 'search';
+/**
+ * What a point is taken for: `message` (send_message), `room` (create_room), `search` (socket
+ * and REST), `typing`, and `event` — the shared budget of every other client event (reads,
+ * membership changes, read pointers, register).
+ */
+export type LimitedAction = 'message' | 'room' | 'search' | 'typing' | 'event';
+
+/** `burst` points per `burst / perSec` seconds: `perSec` on average, up to `burst` at once. */
+const withBurst = (perSec: number, burst: number): IRateLimiterOptions => ({
+  points: Math.max(burst, perSec),
+  duration: Math.max(1, Math.ceil(burst / perSec)),
+});
 
 /**
- * Per-user limits. Messages allow a burst: `burst` points per `burst / perSec` seconds, i.e.
- * `perSec` on average with up to `burst` at once. A limit of 0 disables it. With Redis the
- * counters are shared by every replica, so a user cannot multiply a limit by reconnecting.
+ * Per-user limits, each with its own budget. Messages and the general event budget allow a
+ * burst (see `withBurst`). A limit of 0 disables it. With Redis the counters are shared by every
+ * replica, so a user cannot multiply a limit by reconnecting.
  */
 export class RateLimits {
   private readonly limiters: Partial<Record<LimitedAction, RateLimiterAbstract>>;
@@ -30,16 +41,19 @@ export class RateLimits {
         : new RateLimiterMemory(options);
     this.limiters = {
       ...(config.messagesPerSec > 0 && {
-        message: limiter('message', {
-          points: Math.max(config.messagesBurst, config.messagesPerSec),
-          duration: Math.max(1, Math.ceil(config.messagesBurst / config.messagesPerSec)),
-        }),
+        message: limiter('message', withBurst(config.messagesPerSec, config.messagesBurst)),
       }),
       ...(config.roomsPerMin > 0 && {
         room: limiter('room', { points: config.roomsPerMin, duration: 60 }),
       }),
       ...(config.searchesPerSec > 0 && {
         search: limiter('search', { points: config.searchesPerSec, duration: 1 }),
+      }),
+      ...(config.typingPerSec > 0 && {
+        typing: limiter('typing', { points: config.typingPerSec, duration: 1 }),
+      }),
+      ...(config.eventsPerSec > 0 && {
+        event: limiter('event', withBurst(config.eventsPerSec, config.eventsBurst)),
       }),
     };
   }

@@ -22,6 +22,44 @@ const list = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/**
+ * Why `origin` cannot be an entry of CORS_ORIGINS, or undefined when it is a browser origin:
+ * `http(s)://host[:port]` exactly as a browser sends it in `Origin` (lowercase, no default port,
+ * path, query or credentials), since Socket.IO compares the strings as they are.
+ */
+export function corsOriginProblem(origin: string): string | undefined {
+  if (origin.includes('*')) {
+    return (
+      `"${origin}" is refused: no wildcards. Socket.IO answers with credentials allowed, so a ` +
+      "wildcard would let every website use a visitor's connection; list the exact origins, " +
+      'e.g. https://chat.example.com'
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return `"${origin}" is not an origin: write http(s)://host[:port], e.g. https://chat.example.com`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return `"${origin}" is not an http(s) origin: write http(s)://host[:port]`;
+  }
+  if (url.origin !== origin) {
+    return (
+      `"${origin}" is not an origin as browsers send it (no path, trailing slash, query, ` +
+      `credentials or default port; lowercase host): write "${url.origin}"`
+    );
+  }
+  return undefined;
+}
+
+const corsOrigins = list.superRefine((origins, ctx) => {
+  for (const origin of origins) {
+    const problem = corsOriginProblem(origin);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+});
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -35,7 +73,7 @@ const EnvSchema = z.object({
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
-  CORS_ORIGINS: list.optional(),
+  CORS_ORIGINS: corsOrigins.optional(),
   MAX_HTTP_BUFFER_SIZE: z.coerce
     .number()
     .int()
@@ -45,6 +83,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_MESSAGES_BURST: rate(50),
   RATE_LIMIT_ROOMS_PER_MIN: rate(10),
   RATE_LIMIT_SEARCHES_PER_SEC: rate(5),
+  RATE_LIMIT_TYPING_PER_SEC: rate(10),
+  RATE_LIMIT_EVENTS_PER_SEC: rate(20),
+  RATE_LIMIT_EVENTS_BURST: rate(100),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
@@ -67,6 +108,11 @@ export interface RateLimitConfig {
   messagesBurst: number;
   roomsPerMin: number;
   searchesPerSec: number;
+  /** `typing` events, relayed or not. */
+  typingPerSec: number;
+  /** Every other client event without a limit of its own (reads, membership, read pointers). */
+  eventsPerSec: number;
+  eventsBurst: number;
 }
 
 /** The whole configuration, parsed once at start; nothing reads `process.env` afterwards. */
@@ -132,6 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
       roomsPerMin: e.RATE_LIMIT_ROOMS_PER_MIN,
       searchesPerSec: e.RATE_LIMIT_SEARCHES_PER_SEC,
+      typingPerSec: e.RATE_LIMIT_TYPING_PER_SEC,
+      eventsPerSec: e.RATE_LIMIT_EVENTS_PER_SEC,
+      eventsBurst: e.RATE_LIMIT_EVENTS_BURST,
     },
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -38,6 +38,8 @@ const NO_LIMITS = {
   RATE_LIMIT_MESSAGES_PER_SEC: '0',
   RATE_LIMIT_ROOMS_PER_MIN: '0',
   RATE_LIMIT_SEARCHES_PER_SEC: '0',
+  RATE_LIMIT_TYPING_PER_SEC: '0',
+  RATE_LIMIT_EVENTS_PER_SEC: '0',
 };
 const RUNS_PER_EVENT = Number(process.env['FUZZ_RUNS'] ?? 80);
 const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);

@@ -7,6 +7,8 @@ const NO_LIMITS = {
   RATE_LIMIT_MESSAGES_PER_SEC: '0',
   RATE_LIMIT_ROOMS_PER_MIN: '0',
   RATE_LIMIT_SEARCHES_PER_SEC: '0',
+  RATE_LIMIT_TYPING_PER_SEC: '0',
+  RATE_LIMIT_EVENTS_PER_SEC: '0',
 };
 
 describe('delivery guarantees (embedded mode)', () => {
