@@ -7,13 +7,15 @@ import { freePort, runGateway, startGateway } from '../support/gateway-process.j
 
 // Each test starts gateway processes (TypeScript compiled at start): give them room on a busy
 // two-core machine. A budget, not a timing assertion.
-describe('the gateway process', { timeout: 120_000 }, () => {
+describe('the gateway process', { timeout: 300_000 }, () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-durability-'));
   const baseEnv = {
     DATA_DIR: dataDir,
     WEB_DIST: path.join(dataDir, 'none'),
     RATE_LIMIT_MESSAGES_PER_SEC: '0',
     RATE_LIMIT_SEARCHES_PER_SEC: '0',
+    RATE_LIMIT_TYPING_PER_SEC: '0',
+    RATE_LIMIT_EVENTS_PER_SEC: '0',
   };
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -30,7 +30,10 @@ export function runGateway(env: Record<string, string>): GatewayProcess {
   return { url: `http://127.0.0.1:${env['PORT'] ?? '3000'}`, child, output: () => output, exited };
 }
 
-/** Starts the gateway process and waits until `/ready` answers 200. */
+/**
+ * Starts the gateway process and waits until `/ready` answers 200. The budget is generous: a
+ * cold start compiles the TypeScript sources, and the machine may be busy with other suites.
+ */
 export async function startGateway(env: Record<string, string>): Promise<GatewayProcess> {
   const gateway = runGateway({ HOST: '127.0.0.1', ...env });
   await pollUntil(
@@ -42,7 +45,7 @@ export async function startGateway(env: Record<string, string>): Promise<Gateway
       );
     },
     (status) => status === 200,
-    20_000,
+    90_000,
     'the gateway to be ready',
   );
   return gateway;
