@@ -21,7 +21,7 @@ export function freePort(): Promise<number> {
 export async function waitFor(
   check: () => Promise<boolean>,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {

@@ -1,3 +1,4 @@
+import { PermanentSinkError } from '@chat/core';
 import { makeMessage } from '@chat/core/conformance';
 import { errors } from '@elastic/elasticsearch';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -151,6 +152,63 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
     });
     expect(String(error)).toContain(hello.id);
     expect(requests).toHaveLength(1);
+  });
+
+  it('leaves items still refused with 429 when retries run out to the sink loop, naming none as permanent', async () => {
+    route(
+      'POST',
+      '/_bulk',
+      {
+        errors: true,
+        items: [bulkItem(hello.id, 429, 'es_rejected_execution_exception'), bulkItem(bye.id, 201)],
+      },
+      { errors: true, items: [bulkItem(hello.id, 429, 'es_rejected_execution_exception')] },
+    );
+    const error = await sut.indexBatch([hello, bye]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Not acked and not dead-lettered: a PermanentSinkError that names no envelope makes the
+    // sink loop retry the whole batch later.
+    expect(error).toBeInstanceOf(PermanentSinkError);
+    expect(error).toMatchObject({
+      permanent: false,
+      envelopeIds: [],
+      failures: [{ id: hello.id, status: 0, retryable: true }],
+    });
+    expect(requests).toHaveLength(4); // maxAttempts
+  });
+
+  it('names only the items refused with another 4xx when 429s outlast the retries too', async () => {
+    route(
+      'POST',
+      '/_bulk',
+      {
+        errors: true,
+        items: [
+          bulkItem(hello.id, 400, 'mapper_parsing_exception'),
+          bulkItem(bye.id, 429, 'es_rejected_execution_exception'),
+        ],
+      },
+      { errors: true, items: [bulkItem(bye.id, 429, 'es_rejected_execution_exception')] },
+    );
+    const error = await sut.indexBatch([hello, bye]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ permanent: false, envelopeIds: [hello.id] });
+    expect(requests.map((r) => r.body)).toEqual([
+      [
+        { index: { _index: 'test-messages', _id: hello.id } },
+        doc(hello),
+        { index: { _index: 'test-messages', _id: bye.id } },
+        doc(bye),
+      ],
+      ...Array.from({ length: 3 }, () => [
+        { index: { _index: 'test-messages', _id: bye.id } },
+        doc(bye),
+      ]),
+    ]);
   });
 
   it('retries the whole request when Elasticsearch answers 503', async () => {

@@ -1,8 +1,15 @@
+import { decodeEnvelope, type Message } from '@chat/contracts';
+import { failingChecks } from '@chat/core';
 import { ChatClient, pollUntil } from '@chat/test-support';
-import type { Message } from '@chat/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClusterFixture, type ClusterFixture } from '../support/cluster-fixture.js';
+import {
+  ALL_ITEMS_REFUSED_CALLS,
+  CYCLE as OUTAGE_CYCLE,
+  overloadedElasticsearch,
+  startSearchSink,
+} from '../support/elasticsearch-outage.js';
 
 /** Sends until stopped; records every acked message id (the set the store must hold). */
 function sendLoop(client: ChatClient, roomId: string, label: string) {
@@ -208,6 +215,96 @@ describe('faults in the scaled topology', () => {
     // Live delivery resumed too: alice's own new messages reach her again.
     const ack = await alice.ok('send_message', { roomId, content: 'after redis came back' });
     await alice.waitFor('receive_message', (m) => m.id === ack.id, 10_000);
+  });
+
+  it('retries while Elasticsearch answers 429/503, acks only what it indexed, and drains its lag', async () => {
+    const es = overloadedElasticsearch();
+    const sink = await startSearchSink(f.cluster.env, es.client, 'search-es');
+    const caughtUp = () =>
+      pollUntil(
+        () => sink.log.stats(sink.group),
+        (s) => s.lag === 0 && s.pending === 0,
+        30_000,
+        'the Elasticsearch sink to catch up with the log',
+      );
+    try {
+      await caughtUp(); // its new group starts at the head of the log
+      expect(await failingChecks(sink.checks)).toEqual([]);
+
+      es.outage = true;
+      expect((await failingChecks(sink.checks)).map((c) => c.name)).toEqual(['search']);
+      const during = sendLoop(alice, roomId, 'es-outage');
+      await pollUntil(
+        () => during.acked.length,
+        (n) => n >= 150,
+        20_000,
+        'load during the outage',
+      );
+      await during.stop();
+      // A correct sink cannot get its batch through before Elasticsearch has refused work in
+      // every way; one that acks refused items is done (nothing pending) long before.
+      const refusedEveryWay = ALL_ITEMS_REFUSED_CALLS + OUTAGE_CYCLE.length;
+      await pollUntil(
+        async () => ({ calls: es.counts.outageCalls, ...(await sink.log.stats(sink.group)) }),
+        (s) => s.calls >= refusedEveryWay || (s.lag === 0 && s.pending === 0),
+        30_000,
+        'Elasticsearch to refuse work in every way',
+      );
+      expect((await failingChecks(sink.checks)).map((c) => c.name)).toEqual(['search']);
+      es.outage = false;
+      const outageEnded = performance.now();
+      const after = sendLoop(alice, roomId, 'es-after-outage');
+      await pollUntil(
+        () => after.acked.length,
+        (n) => n >= 100,
+        20_000,
+        'load after the outage',
+      );
+      await after.stop();
+      await caughtUp();
+      const toLagZeroMs = Math.round(performance.now() - outageEnded);
+      const acked = [...during.acked, ...after.acked];
+
+      // Transient refusals are retried, never dead-lettered (a poison entry of another test may be).
+      const decodable = (raw: string) => decodeEnvelope(raw).ok;
+      const deadLettered = sink.events.deadLettered.filter((d) => decodable(d.entry.raw));
+      expect(
+        deadLettered.map((d) => d.reason),
+        'dead-lettered for a transient refusal',
+      ).toEqual([]);
+      const dlq = await sink.log.deadLetters(1000);
+      expect(dlq.filter((d) => d.group === sink.group && decodable(d.raw))).toEqual([]);
+      // Lag and pending 0: the group acked every entry. Each acked message must have been
+      // indexed by a successful bulk item: an entry acked while its item was refused is lost.
+      expect(
+        acked.filter((id) => !es.indexed.has(id)),
+        'acked by the gateway and by the sink, never indexed',
+      ).toEqual([]);
+      // The outage exercised what it is meant to, on messages of this load.
+      expect(es.counts.outageCalls).toBeGreaterThanOrEqual(refusedEveryWay);
+      expect(
+        during.acked.filter((id) => es.refusedItems.has(id)).length,
+        'acked messages Elasticsearch refused at first',
+      ).toBeGreaterThan(0);
+      expect(
+        sink.events.failed.length,
+        'batches retried by the runner once the adapter gave up on refused items',
+      ).toBeGreaterThan(0);
+      expect(await failingChecks(sink.checks)).toEqual([]);
+      console.log(
+        `Elasticsearch outage: acked ${acked.length} (${during.acked.length} during the outage), ` +
+          `indexed ${acked.filter((id) => es.indexed.has(id)).length} of them ` +
+          `(${es.indexed.size} documents in all), ${es.counts.bulkCalls} bulk calls; refused: ` +
+          `${es.counts.whole429} whole 429, ${es.counts.whole503} whole 503, ` +
+          `${es.counts.item429} item 429, ${es.counts.item503} item 503; ` +
+          `${sink.events.failed.length} batch retries by the runner, ` +
+          `${sink.events.written} entries written; ` +
+          `${es.counts.ping503} pings answered 503; lag 0 ${toLagZeroMs} ms after the outage ` +
+          `(${after.acked.length} messages sent after it)`,
+      );
+    } finally {
+      await sink.stop();
+    }
   });
 
   it('dead-letters a poison entry without blocking the entries behind it', async () => {
