@@ -6,6 +6,7 @@ import {
 } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { isRetryableRead, retryWhenRateLimited } from '../services/rate-limit';
 import { getRuntimeConfig } from '../services/runtime-config';
 import { createSocketTransport } from '../services/socket';
 import type { ChatTransport, TransportFactory } from '../services/transport';
@@ -72,14 +73,23 @@ export const useConnectionStore = defineStore('connection', () => {
     ready.value = false;
   }
 
-  /** A client event with its ack; rejects with `ChatError` (`UNAVAILABLE` when offline). */
+  /**
+   * A client event with its ack; rejects with `ChatError` (`UNAVAILABLE` when offline). Reads
+   * refused with `RATE_LIMITED` are asked again after the wait the gateway names (a few times);
+   * other events, e.g. `send_message`, fail at once and leave retrying to their caller.
+   */
   function request<E extends ClientEventName>(
     event: E,
     payload: ClientPayloads[E],
   ): Promise<ClientAckData[E]> {
     const current = transport.value;
     if (!current) return Promise.reject(new ChatError('UNAVAILABLE', 'Not connected'));
-    return current.request(event, payload);
+    if (!isRetryableRead(event, payload)) return current.request(event, payload);
+    return retryWhenRateLimited(() => {
+      // Stopped or restarted (e.g. signed out) while waiting: this answer is no longer wanted.
+      if (transport.value !== current) throw new ChatError('UNAVAILABLE', 'Not connected');
+      return current.request(event, payload);
+    });
   }
 
   return { status, ready, lastError, transport, useTransportFactory, start, stop, request };

@@ -5,10 +5,19 @@ import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
 import { useRoomsStore } from './rooms.store';
 
+/** One's own `mark_read` state in a room. */
+interface ReadMark {
+  /** The newest seq sent and recorded, or in flight; 0 for none. */
+  sent: number;
+  inFlight: boolean;
+  /** The newest seq asked for while a request was in flight, sent after it; 0 for none. */
+  next: number;
+}
+
 /** Read pointers per room and user (from `read` events), and marking one's own reading. */
 export const useReadsStore = defineStore('reads', () => {
   const pointers = reactive<Record<string, Record<string, number>>>({});
-  const sent = new Map<string, number>();
+  const marks = new Map<string, ReadMark>();
 
   function apply(event: ReadEvent): void {
     const room = pointers[event.roomId] ?? {};
@@ -30,22 +39,47 @@ export const useReadsStore = defineStore('reads', () => {
       .map(([userId]) => userId);
   }
 
-  /** Moves one's own pointer to `seq` (once per seq) and clears the room's unread count. */
+  /**
+   * Moves one's own pointer to `seq` (once per seq) and clears the room's unread count at once.
+   * Coalesced per room: while a `mark_read` is in flight only the newest seq asked for is kept,
+   * and sent when that one has been answered — a busy room costs one request per round trip,
+   * not one per message.
+   */
   function markRead(roomId: string, seq: number): void {
     useRoomsStore().clearUnread(roomId);
-    if (seq <= (sent.get(roomId) ?? 0)) return;
-    sent.set(roomId, seq);
-    useConnectionStore()
+    let mark = marks.get(roomId);
+    if (!mark) {
+      mark = { sent: 0, inFlight: false, next: 0 };
+      marks.set(roomId, mark);
+    }
+    if (seq <= Math.max(mark.sent, mark.next)) return;
+    if (mark.inFlight) mark.next = seq;
+    else send(roomId, mark, seq);
+  }
+
+  function send(roomId: string, mark: ReadMark, seq: number): void {
+    // Nothing else is in flight for the room, so `sent` is what the server has recorded.
+    const recorded = mark.sent;
+    mark.sent = seq;
+    mark.inFlight = true;
+    void useConnectionStore()
       .request('mark_read', { roomId, seq })
       .catch(() => {
         // Not recorded: allow the next attempt to send it again.
-        if (sent.get(roomId) === seq) sent.delete(roomId);
+        mark.sent = recorded;
+      })
+      .finally(() => {
+        mark.inFlight = false;
+        const next = mark.next;
+        mark.next = 0;
+        // A dropped room (left, deleted) has nothing more to mark.
+        if (marks.get(roomId) === mark && next > mark.sent) send(roomId, mark, next);
       });
   }
 
   function drop(roomId: string): void {
     delete pointers[roomId];
-    sent.delete(roomId);
+    marks.delete(roomId);
   }
 
   return { pointers, apply, seenBy, markRead, drop };

@@ -18,6 +18,14 @@ type Handler<E extends ClientEventName> = (
 type Handlers = { [E in ClientEventName]?: Handler<E> };
 type AnyListener = (payload: never) => void;
 
+interface RateBudget {
+  events: ReadonlySet<ClientEventName>;
+  points: number;
+  windowMs: number;
+  start: number;
+  used: number;
+}
+
 /**
  * Stands in for the Socket.IO transport in unit tests: requests go to handlers the test (or
  * `FakeChatServer`) registers, and the test pushes server events and connection changes.
@@ -28,6 +36,7 @@ export class FakeTransport implements ChatTransport {
   readonly sent: { event: ClientEventName; payload: unknown }[] = [];
   private readonly handlers: Handlers = {};
   private readonly listeners = new Map<ServerEventName, AnyListener[]>();
+  private budget: RateBudget | undefined;
 
   constructor(
     readonly options: TransportOptions,
@@ -44,9 +53,35 @@ export class FakeTransport implements ChatTransport {
   ): Promise<ClientAckData[E]> {
     this.sent.push({ event, payload });
     if (!this.connected) throw new ChatError('UNAVAILABLE', 'Not connected');
+    this.takePoint(event);
     const handler = (this.handlers as Record<E, Handler<E> | undefined>)[event];
     if (!handler) throw new ChatError('INTERNAL', `No fake handler for ${event}`);
     return handler(payload);
+  }
+
+  /**
+   * Limits `events` to a shared budget of `points` per fixed window of `windowMs`, answering
+   * `RATE_LIMITED` with the wait like the gateway does. Windows follow `Date.now()`, so fake
+   * timers move them.
+   */
+  rateLimit(events: readonly ClientEventName[], points: number, windowMs: number): void {
+    this.budget = { events: new Set(events), points, windowMs, start: 0, used: 0 };
+  }
+
+  private takePoint(event: ClientEventName): void {
+    const budget = this.budget;
+    if (!budget?.events.has(event)) return;
+    const now = Date.now();
+    if (now - budget.start >= budget.windowMs) {
+      budget.start = now;
+      budget.used = 0;
+    }
+    if (budget.used < budget.points) {
+      budget.used++;
+      return;
+    }
+    const seconds = Math.ceil((budget.start + budget.windowMs - now) / 1000);
+    throw new ChatError('RATE_LIMITED', `too many requests; try again in ${seconds} s`);
   }
 
   on<E extends ServerEventName>(event: E, listener: ServerToClientEvents[E]): void {
