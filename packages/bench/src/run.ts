@@ -84,7 +84,7 @@ export interface BenchResults {
   errors: { scenario: string; message: string }[];
 }
 
-function machine(): Machine {
+export function machine(): Machine {
   const version = (cmd: string, args: string[]) => {
     try {
       return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })

@@ -68,7 +68,14 @@ export class LoadGenerator {
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       const request: Request<K> = { id, call, args };
-      this.child.send(request);
+      // With a callback a closed channel (the worker stopped, e.g. on Ctrl-C) fails this call
+      // instead of emitting an unhandled 'error' on the child process.
+      this.child.send(request, (error) => {
+        if (!error) return;
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new Error(`load generator ${this.name}: ${call}: ${error.message}`));
+      });
     });
   }
 

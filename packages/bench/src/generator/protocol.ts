@@ -129,6 +129,63 @@ export interface ReconnectArgs {
   targets: string[];
 }
 
+export interface SetupChurnArgs {
+  /** Base URLs of the gateway replicas; sessions alternate between them. */
+  targets: string[];
+  /** Unique per run: pool users are `<runTag>c<i>`, fresh sign-ins `<runTag>f<n>`. */
+  runTag: string;
+  /** Guest users signed in once; pooled sessions reuse their tokens. */
+  poolSize: number;
+  /** Long-lived rooms; pool user `i` is invited to room `i % roomIds.length`. */
+  roomIds: string[];
+  /** Token of a member of every room in `roomIds` (it sends the invitations). */
+  inviterToken: string;
+}
+
+export interface ChurnArgs {
+  /** Short-lived client sessions started per second (pooled and fresh together). */
+  sessionsPerSec: number;
+  /** Of those, sessions of a newly signed-in guest (a new user each) per second. */
+  signinsPerSec: number;
+  /** Messages each session sends. */
+  messagesPerSession: number;
+  /** Pause between two actions of a session, ms. */
+  pauseMs: number;
+}
+
+/** What the churn did so far. */
+export interface ChurnStats {
+  /** Sessions started (not counting those skipped because no pool user was free). */
+  sessions: number;
+  completed: number;
+  failed: number;
+  /** Due sessions not started: every pool user was busy. */
+  skipped: number;
+  inFlight: number;
+  peakInFlight: number;
+  /** Pool user connects, joins one long-lived room, types, chats, leaves by disconnecting. */
+  visits: number;
+  /** Creates a room with another pool user, joins it, types, chats, deletes it, disconnects. */
+  cycles: number;
+  /** Fresh guests signed in (each then runs a cycle): the user directory grew by this many. */
+  signins: number;
+  connects: number;
+  joins: number;
+  typing: number;
+  roomsCreated: number;
+  roomsDeleted: number;
+  messagesSent: number;
+  messagesAcked: number;
+  /** Of those, sent into the long-lived rooms (by visits): they must be stored. */
+  visitMessagesAcked: number;
+  /** Failures by `<event> <code>` (or `<event>` for a timeout / transport error). */
+  errors: Record<string, number>;
+  /** The first few failure messages, for the log. */
+  errorSamples: string[];
+  connectMs: Distribution;
+  sessionMs: Distribution;
+}
+
 /** Request name → [arguments, result]. */
 export interface Calls {
   setupChat: [SetupChatArgs, SetupResult];
@@ -142,6 +199,13 @@ export interface Calls {
   closeIdle: [{ count: number }, { closed: number; open: number }];
   /** Loss and duplicates of recent steps, counting deliveries that arrived after their drain. */
   recount: [{ steps: number[] }, RecountResult[]];
+  /** Signs the churn's pool users in and invites them to the long-lived rooms. */
+  setupChurn: [SetupChurnArgs, { pool: number; setupMs: number }];
+  /** Starts short-lived sessions at a steady rate until `stopChurn`; returns at once. */
+  startChurn: [ChurnArgs, { started: number }];
+  churnStats: [Record<string, never>, ChurnStats];
+  /** Stops starting sessions, waits up to `drainMs` for those in flight. */
+  stopChurn: [{ drainMs: number }, ChurnStats];
 }
 
 export type CallName = keyof Calls;

@@ -6,19 +6,14 @@
  * Content of a measured message: `b <step> <k> <sentAtMs> <tag> <word> <word>` — `k` indexes
  * the step's message arrays; `tag` (`tag<step>r<room>z`) lets a probe find the newest
  * message of a room in the search index.
+ *
+ * The soak's churn (short-lived sessions, `src/generator/churn.ts`) runs in a worker of its own
+ * through the same protocol.
  */
-import {
-  CHAT_NAMESPACE,
-  SOCKET_PATH,
-  type Ack,
-  type ClientToServerEvents,
-  type Message,
-  type SendMessageAck,
-  type ServerToClientEvents,
-  type SessionResponse,
-} from '@chat/contracts';
-import { io, type Socket } from 'socket.io-client';
+import { type Ack, type Message, type SendMessageAck, type SessionResponse } from '@chat/contracts';
 import { distribution, pool, sleep } from '../stats.js';
+import { Churn } from './churn.js';
+import { connect, createSession, request, type ClientSocket } from './client.js';
 import { roomTag, VOCABULARY } from './content.js';
 import type {
   CallName,
@@ -37,8 +32,6 @@ import type {
   TrackedAck,
 } from './protocol.js';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
 interface Member {
   userId: string;
   token: string;
@@ -55,8 +48,6 @@ interface Room {
   warm: number;
   warmAttempt: number;
 }
-
-const CONNECT_TIMEOUT_MS = 20_000;
 
 class StepContext {
   readonly sendAt: Float64Array;
@@ -475,55 +466,10 @@ class Generator {
   }
 }
 
-async function createSession(baseUrl: string, name: string): Promise<SessionResponse> {
-  const res = await fetch(`${baseUrl}/chat/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  if (res.status !== 201) throw new Error(`session for ${name}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as SessionResponse;
-}
-
-function connect(baseUrl: string, auth: Record<string, string>): Promise<ClientSocket> {
-  const socket: ClientSocket = io(`${baseUrl}${CHAT_NAMESPACE}`, {
-    path: SOCKET_PATH,
-    auth,
-    transports: ['websocket'],
-    reconnection: false,
-    // One WebSocket per client: without it io() multiplexes sockets of one URL.
-    forceNew: true,
-    timeout: CONNECT_TIMEOUT_MS,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.disconnect();
-      reject(error);
-    });
-  });
-}
-
-/** Emits a chat event and resolves with its ack data; rejects on an error ack or timeout. */
-function request(
-  socket: ClientSocket | undefined,
-  event: 'create_room',
-  payload: Parameters<ClientToServerEvents['create_room']>[0],
-): Promise<{ room: { roomId: string } }> {
-  return new Promise((resolve, reject) => {
-    if (!socket) return reject(new Error(`${event}: not connected`));
-    const timer = setTimeout(() => reject(new Error(`${event}: no ack`)), 15_000);
-    socket.emit(event, payload, (res) => {
-      clearTimeout(timer);
-      if (res.ok) resolve(res.data);
-      else reject(new Error(`${event}: ${res.error.code} ${res.error.message}`));
-    });
-  });
-}
-
 type AnyRequest = { [K in CallName]: Request<K> }[CallName];
 
 const generator = new Generator();
+const churn = new Churn();
 
 function handle(req: AnyRequest): Promise<Calls[CallName][1]> {
   switch (req.call) {
@@ -543,6 +489,14 @@ function handle(req: AnyRequest): Promise<Calls[CallName][1]> {
       return Promise.resolve(generator.closeIdle(req.args.count));
     case 'recount':
       return Promise.resolve(generator.recount(req.args.steps));
+    case 'setupChurn':
+      return churn.setup(req.args);
+    case 'startChurn':
+      return Promise.resolve(churn.start(req.args));
+    case 'churnStats':
+      return Promise.resolve(churn.stats());
+    case 'stopChurn':
+      return churn.stop(req.args.drainMs);
   }
 }
 

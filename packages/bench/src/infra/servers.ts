@@ -12,6 +12,8 @@ export const NO_RATE_LIMITS = {
   RATE_LIMIT_MESSAGES_PER_SEC: '0',
   RATE_LIMIT_ROOMS_PER_MIN: '0',
   RATE_LIMIT_SEARCHES_PER_SEC: '0',
+  RATE_LIMIT_TYPING_PER_SEC: '0',
+  RATE_LIMIT_EVENTS_PER_SEC: '0',
 };
 
 /** Variables that would switch a gateway to scaled mode or another store: blanked. */

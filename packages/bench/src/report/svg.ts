@@ -12,6 +12,8 @@ export interface Series {
   color: string;
   dash?: string;
   points: Point[];
+  /** Draw a dot at every point (default true). */
+  dots?: boolean;
 }
 
 export interface Panel {
@@ -20,6 +22,8 @@ export interface Panel {
   yLabel: string;
   logY: boolean;
   series: Series[];
+  /** Labelled vertical lines (e.g. the end of a warm-up). */
+  markers?: { x: number; label: string }[];
 }
 
 const esc = (s: string) =>
@@ -50,7 +54,8 @@ function panel(p: Panel, x0: number, y0: number, w: number, h: number): string {
   const top = y0 + 30;
   const bottom = y0 + h - 45;
   const all = p.series.flatMap((s) => s.points);
-  const xMax = Math.max(1, ...all.map((pt) => pt.x)) * 1.05;
+  const markers = p.markers ?? [];
+  const xMax = Math.max(1, ...all.map((pt) => pt.x), ...markers.map((m) => m.x)) * 1.05;
   const xStep = niceStep(xMax, 6);
   const yValues = all.map((pt) => pt.y).filter((y) => y > 0);
   let yTicks: number[];
@@ -98,6 +103,13 @@ function panel(p: Panel, x0: number, y0: number, w: number, h: number): string {
   out.push(
     `<text transform="translate(${x0 + 14},${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(p.yLabel)}</text>`,
   );
+  for (const m of markers) {
+    const px = sx(m.x).toFixed(1);
+    out.push(
+      `<line x1="${px}" x2="${px}" y1="${top}" y2="${bottom}" stroke="#555" stroke-dasharray="4 3"/>`,
+      `<text x="${Number(px) + 4}" y="${top + 14}" fill="#555">${esc(m.label)}</text>`,
+    );
+  }
   for (const s of p.series) {
     if (s.points.length === 0) continue;
     const d = s.points
@@ -106,7 +118,7 @@ function panel(p: Panel, x0: number, y0: number, w: number, h: number): string {
     out.push(
       `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
     );
-    for (const pt of s.points) {
+    for (const pt of s.dots === false ? [] : s.points) {
       out.push(
         `<circle cx="${sx(pt.x).toFixed(1)}" cy="${sy(pt.y).toFixed(1)}" r="3.5" stroke="${s.color}" stroke-width="1.5" fill="${pt.open ? 'white' : s.color}"/>`,
       );

@@ -1,0 +1,71 @@
+/** The load generators' client side: guest sign-in, one Socket.IO connection, acked events. */
+import {
+  CHAT_NAMESPACE,
+  SOCKET_PATH,
+  type Ack,
+  type ClientAckData,
+  type ClientEventName,
+  type ClientPayloads,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SessionResponse,
+} from '@chat/contracts';
+import { io, type Socket } from 'socket.io-client';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/** `POST /chat/session`: a guest token for `name` (which must be free). */
+export async function createSession(baseUrl: string, name: string): Promise<SessionResponse> {
+  const res = await fetch(`${baseUrl}/chat/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (res.status !== 201) throw new Error(`session for ${name}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as SessionResponse;
+}
+
+/** One WebSocket-only connection of its own (no multiplexing, no reconnection). */
+export function connect(baseUrl: string, auth: Record<string, string>): Promise<ClientSocket> {
+  const socket: ClientSocket = io(`${baseUrl}${CHAT_NAMESPACE}`, {
+    path: SOCKET_PATH,
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    // One WebSocket per client: without it io() multiplexes sockets of one URL.
+    forceNew: true,
+    timeout: CONNECT_TIMEOUT_MS,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.disconnect();
+      reject(error);
+    });
+  });
+}
+
+/** Emits a chat event and resolves with its ack data; rejects on an error ack or timeout. */
+export function request<E extends ClientEventName>(
+  socket: ClientSocket | undefined,
+  event: E,
+  payload: ClientPayloads[E],
+  timeoutMs = 15_000,
+): Promise<ClientAckData[E]> {
+  return new Promise((resolve, reject) => {
+    if (!socket) return reject(new Error(`${event}: not connected`));
+    const timer = setTimeout(() => reject(new Error(`${event}: no ack`)), timeoutMs);
+    // The typed emit cannot take a generic event name; the payload and ack types match `E`.
+    (socket as unknown as { emit: (...args: unknown[]) => void }).emit(
+      event,
+      payload,
+      (res: Ack<ClientAckData[E]>) => {
+        clearTimeout(timer);
+        if (res.ok) resolve(res.data);
+        else reject(new Error(`${event}: ${res.error.code} ${res.error.message}`));
+      },
+    );
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * `pnpm soak`: ten minutes (by default) of steady load with connection churn against two
+ * gateway replicas; heap after GC and RSS sampled throughout. Writes the plot and a markdown
+ * section for docs/reliability.md, and stops everything it started (also on Ctrl-C).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import { parseSoakOptions } from './options.js';
+import { renderSoakMarkdown, soakChart, soakProblems, summarize } from './report.js';
+import { runSoak, type SoakResults } from './run.js';
+
+async function main(): Promise<void> {
+  const options = parseSoakOptions(process.argv.slice(2));
+  const t0 = Date.now();
+  const log = (line: string) =>
+    process.stdout.write(`[soak ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  let results: SoakResults;
+  if (options.reportOnly) {
+    results = JSON.parse(readFileSync(options.reportOnly, 'utf8')) as SoakResults;
+    log(`rendering the report of the run in ${options.reportOnly}`);
+  } else {
+    results = await runSoak(options, log);
+    if (results.meta.interrupted) {
+      log('interrupted: no report written');
+      process.exit(130);
+    }
+    mkdirSync(path.dirname(options.raw), { recursive: true });
+    // Formatted: the repository's `prettier --check .` sees this (ignored by git) file too.
+    writeFileSync(options.raw, await format(JSON.stringify(results), { parser: 'json' }));
+  }
+  const summary = summarize(results);
+  mkdirSync(path.dirname(options.out), { recursive: true });
+  mkdirSync(path.dirname(options.plot), { recursive: true });
+  writeFileSync(options.plot, soakChart(results, summary));
+  const markdown = await format(
+    renderSoakMarkdown(results, summary, options.linkFrom, options.plot),
+    {
+      ...((await resolveConfig(options.out)) ?? {}),
+      parser: 'markdown',
+    },
+  );
+  writeFileSync(options.out, markdown);
+
+  const b = summary.base;
+  log(
+    `base load: ${b.sent} sent, ${b.acked} acked, ${b.delivered}/${b.expected} delivered, ` +
+      `lost ${b.lost}, dup ${b.duplicates}, dropped sockets ${b.disconnects}`,
+  );
+  const c = results.churn;
+  if (c) {
+    log(
+      `churn: ${c.sessions} sessions (${c.completed} ok, ${c.failed} failed, ${c.skipped} not ` +
+        `started), ${c.connects} connects, ${c.signins} sign-ins, rooms ${c.roomsCreated} ` +
+        `created / ${c.roomsDeleted} deleted, ${c.messagesAcked} messages acked`,
+    );
+    for (const sample of c.errorSamples) log(`churn failure: ${sample}`);
+  }
+  const s = results.storage;
+  if (s) {
+    log(
+      `stored: ${s.stored}/${s.acked} acked base messages (${s.missing} missing, ` +
+        `${s.storedTwice} twice), churn ${s.churnStored}/${s.churnAcked}`,
+    );
+  }
+  for (const p of summary.processes) {
+    const mib = (v: number | undefined) => (v === undefined ? '–' : (v / 2 ** 20).toFixed(1));
+    const pct = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)} %`);
+    log(
+      `${p.name.padEnd(9)}: heap after GC ${mib(p.warm.heap)} → ${mib(p.end.heap)} MiB ` +
+        `(${pct(p.heapGrowthPct)}), rss ${mib(p.warm.rss)} → ${mib(p.end.rss)} MiB ` +
+        `(${pct(p.rssGrowthPct)}), timers ${p.warm.timers ?? '–'} → ${p.end.timers ?? '–'}, ` +
+        `${p.samples} samples`,
+    );
+  }
+  log(
+    summary.pass === undefined
+      ? 'verdict: not judged (quick run or missing samples)'
+      : `verdict: heap growth ${summary.pass ? 'under' : 'OVER'} ${results.meta.options.maxGrowthPct} %`,
+  );
+  log(`section: ${options.out}`);
+  log(`plot:    ${options.plot}`);
+  if (!options.reportOnly) log(`raw:     ${options.raw}`);
+  const problems = soakProblems(results, summary);
+  for (const p of problems) log(`problem: ${p}`);
+  if (problems.length > 0 && options.check) process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
