@@ -24,8 +24,14 @@ export function runGateway(env: Record<string, string>): GatewayProcess {
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Whatever happens to the test (a timeout abandons it), the process goes with the worker.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    child.once('exit', (code, signal) => {
+      process.off('exit', killOnExit);
+      resolve(code ?? signal ?? 'unknown');
+    }),
   );
   return { url: `http://127.0.0.1:${env['PORT'] ?? '3000'}`, child, output: () => output, exited };
 }
@@ -36,17 +42,23 @@ export function runGateway(env: Record<string, string>): GatewayProcess {
  */
 export async function startGateway(env: Record<string, string>): Promise<GatewayProcess> {
   const gateway = runGateway({ HOST: '127.0.0.1', ...env });
-  await pollUntil(
-    async () => {
-      if (gateway.child.exitCode !== null) throw new Error(`gateway exited: ${gateway.output()}`);
-      return fetch(`${gateway.url}/ready`).then(
-        (r) => r.status,
-        () => 0,
-      );
-    },
-    (status) => status === 200,
-    90_000,
-    'the gateway to be ready',
-  );
+  try {
+    await pollUntil(
+      async () => {
+        if (gateway.child.exitCode !== null) throw new Error(`gateway exited: ${gateway.output()}`);
+        return fetch(`${gateway.url}/ready`).then(
+          (r) => r.status,
+          () => 0,
+        );
+      },
+      (status) => status === 200,
+      90_000,
+      'the gateway to be ready',
+    );
+  } catch (error) {
+    // Never leave a process behind when the test gives up on it.
+    gateway.child.kill('SIGKILL');
+    throw error;
+  }
   return gateway;
 }
