@@ -72,14 +72,26 @@ export interface ScaledConnections {
   close(): Promise<void>;
 }
 
+/**
+ * The Redis connection every scaled adapter shares. While Redis is unreachable, commands wait
+ * in the offline queue (`maxRetriesPerRequest: null`) and go out once it is back. A command that
+ * was already sent when the connection dropped is sent again after the reconnect (ioredis's
+ * default): Redis may have run it and lost only the reply, so every command we send must be
+ * safe to run twice — the message append recognises its own message id (`APPEND_MESSAGE`).
+ */
+export function connectRedis(env: Pick<ScaledEnv, 'REDIS_URL' | 'REDIS_CLUSTER'>): Redis | Cluster {
+  const options = { maxRetriesPerRequest: null };
+  return env.REDIS_CLUSTER
+    ? new Cluster([env.REDIS_URL], { redisOptions: options })
+    : new Redis(env.REDIS_URL, options);
+}
+
 /** Connects every scaled adapter; nothing is created until `provision` is called. */
 export function connectScaled(
   env: ScaledEnv,
   onError: (error: unknown) => void,
 ): ScaledConnections {
-  const redis = env.REDIS_CLUSTER
-    ? new Cluster([env.REDIS_URL], { redisOptions: { maxRetriesPerRequest: null } })
-    : new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = connectRedis(env);
   redis.on('error', onError);
   const dynamo = new DynamoDBClient({
     region: env.AWS_REGION ?? 'us-east-1',

@@ -1,4 +1,5 @@
 import {
+  ChatError,
   CLIENT_MSG_ID_TTL_MS,
   ENVELOPE_VERSION,
   MessageSchema,
@@ -32,6 +33,12 @@ export interface RedisStreamsEventLogOptions {
   dedupeTtlMs?: number;
   /** On a Redis Cluster, how often a blocking `read` polls the shards. Default 100 ms. */
   clusterPollMs?: number;
+  /**
+   * An append without a `clientMsgId` is refused once its draft is this old by Redis's clock,
+   * and its id is remembered twice as long, so a command re-sent after a lost reply never
+   * appends twice. Assumes gateway and Redis clocks agree within it. Default 2 min.
+   */
+  maxDraftAgeMs?: number;
 }
 
 /**
@@ -54,6 +61,7 @@ export class RedisStreamsEventLog extends EventLog {
   private readonly windowSize: number;
   private readonly windowTtlMs: number;
   private readonly dedupeTtlMs: number;
+  private readonly maxDraftAgeMs: number;
   private readonly groups: StreamConsumerGroups;
   private readonly liveChannel: string;
   private readonly subscribers = new Set<RedisClient>();
@@ -67,6 +75,7 @@ export class RedisStreamsEventLog extends EventLog {
     this.windowSize = options.windowSize ?? 500;
     this.windowTtlMs = options.windowTtlMs ?? 7 * 24 * 3600_000;
     this.dedupeTtlMs = Math.max(options.dedupeTtlMs ?? 25 * 3600_000, CLIENT_MSG_ID_TTL_MS);
+    this.maxDraftAgeMs = options.maxDraftAgeMs ?? 120_000;
     this.groups = new StreamConsumerGroups(client, this.layout, options.clusterPollMs ?? 100);
     this.liveChannel = `${options.prefix ?? 'chat'}:live`;
   }
@@ -113,12 +122,14 @@ export class RedisStreamsEventLog extends EventLog {
         [
           this.layout.stream(shard),
           this.layout.seq(draft.roomId),
-          this.layout.dedupe(draft.roomId, draft.userId, clientMsgId ?? ''),
+          clientMsgId === undefined
+            ? this.layout.appended(draft.roomId, draft.id)
+            : this.layout.dedupe(draft.roomId, draft.userId, clientMsgId),
           this.layout.window(draft.roomId),
         ],
         [
           clientMsgId === undefined ? '0' : '1',
-          this.dedupeTtlMs,
+          clientMsgId === undefined ? 2 * this.maxDraftAgeMs : this.dedupeTtlMs,
           `${head.slice(0, -1)},"seq":`,
           `,${tail.slice(1)}`,
           envelopeHead,
@@ -126,10 +137,18 @@ export class RedisStreamsEventLog extends EventLog {
           this.windowSize,
           this.windowTtlMs,
           this.liveChannel,
+          this.maxDraftAgeMs,
+          Date.parse(draft.createdAt),
         ],
       ),
       'append',
     );
+    if (asNumber(reply[0], 'append') === 2) {
+      throw new ChatError(
+        'UNAVAILABLE',
+        'the message log did not take the message in time; send it again',
+      );
+    }
     if (asNumber(reply[0], 'append') === 1) {
       return {
         message: MessageSchema.parse(JSON.parse(asString(reply[1], 'append'))),

@@ -61,6 +61,11 @@ export class StreamLogLayout {
     return `${this.tag(this.shardOf(roomId))}:dedupe:${parts}`;
   }
 
+  /** Marks a message id as appended, so a command re-sent after a lost reply appends nothing. */
+  appended(roomId: string, messageId: string): string {
+    return `${this.tag(this.shardOf(roomId))}:appended:${encodeURIComponent(messageId)}`;
+  }
+
   /** Entry ids handed to consumers name their shard: `<shard>:<stream id>`. */
   entryId(shard: number, streamId: string): string {
     return `${shard}:${streamId}`;

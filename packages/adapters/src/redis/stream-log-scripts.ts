@@ -1,24 +1,39 @@
 import { LuaScript } from './lua-script.js';
 
 /**
- * Append a message: dedupe on clientMsgId, take the room's next seq, XADD the envelope, put
- * the message in the room's hot window and PUBLISH it on the live channel — all in one
- * script, so it is atomic, and publish order is seq order (scripts run one at a time).
- * KEYS: stream, seq, dedupe (unused when ARGV[1] = '0'), window.
- * ARGV: hasDedupe, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix, envelopeSuffix,
- *       windowSize, windowTtlMs, liveChannel.
- * Returns {1, first message JSON, ''} for a duplicate, else {0, message JSON, stream id, seq}.
+ * Append a message: dedupe, take the room's next seq, XADD the envelope, put the message in the
+ * room's hot window and PUBLISH it on the live channel — all in one script, so it is atomic,
+ * and publish order is seq order (scripts run one at a time).
+ *
+ * Dedupe has two forms. With a clientMsgId (ARGV[1] = '1') KEYS[3] remembers the first message
+ * for ARGV[2] ms (≥ 24 h): a client's retry returns it. Without one, KEYS[3] marks the message
+ * id as appended for ARGV[2] ms (a few minutes), so the same command sent again — a client
+ * library re-sends commands whose reply a dropped connection lost — appends nothing; and a
+ * draft older than ARGV[10] ms by Redis's clock is refused, so no re-send can outlive its mark.
+ * KEYS: stream, seq, dedupe or appended mark, window.
+ * ARGV: hasClientMsgId, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix,
+ *       envelopeSuffix, windowSize, windowTtlMs, liveChannel, maxDraftAgeMs, draftCreatedAtMs.
+ * Returns {1, first message JSON, ''} for a duplicate, {2} for a stale draft, else
+ * {0, message JSON, stream id, seq}.
  */
 export const APPEND_MESSAGE = new LuaScript(`
-if ARGV[1] == '1' then
-  local first = redis.call('GET', KEYS[3])
-  if first then return {1, first, ''} end
+local first = redis.call('GET', KEYS[3])
+if first then
+  if ARGV[1] == '1' then return {1, first, ''} end
+  return {1, ARGV[3] .. first .. ARGV[4], ''}
+end
+if ARGV[1] == '0' then
+  local now = redis.call('TIME')
+  local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  if nowMs - tonumber(ARGV[11]) > tonumber(ARGV[10]) then return {2} end
 end
 local seq = redis.call('INCR', KEYS[2])
 local message = ARGV[3] .. seq .. ARGV[4]
 local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[5] .. message .. ARGV[6])
 if ARGV[1] == '1' then
   redis.call('SET', KEYS[3], message, 'PX', ARGV[2])
+else
+  redis.call('SET', KEYS[3], seq, 'PX', ARGV[2])
 end
 redis.call('ZADD', KEYS[4], seq, message)
 redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))

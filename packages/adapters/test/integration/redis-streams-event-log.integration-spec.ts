@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeEventLogConformance, pollUntil, uniqueId } from '@chat/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsEventLog } from '../../src/redis/redis-streams-event-log.js';
+import { connectRedis } from '../../src/scaled.js';
 import { StreamLogLayout } from '../../src/redis/stream-log-layout.js';
 import {
   startRedisCluster,
@@ -9,6 +10,7 @@ import {
   type RedisClusterServer,
   type RedisServer,
 } from '../support/redis-server.js';
+import { startReplyDroppingProxy } from '../support/reply-dropping-proxy.js';
 
 let server: RedisServer;
 let cluster: RedisClusterServer;
@@ -120,5 +122,49 @@ describe(`${RedisStreamsEventLog.name} specifics`, () => {
     ]);
     expect((await sut.stats(group)).deadLetters).toBe(1);
     await sut.close();
+  });
+});
+
+describe(`${RedisStreamsEventLog.name} when a reply is lost`, () => {
+  it('appends a message once when the connection drops after Redis ran the append', async () => {
+    const proxy = await startReplyDroppingProxy(server.port);
+    const client = connectRedis({ REDIS_URL: proxy.url, REDIS_CLUSTER: false });
+    const sut = new RedisStreamsEventLog(client, { prefix: prefix(), shards: 2 });
+    try {
+      const roomId = uniqueId('room');
+      await sut.appendMessage(draft(roomId, 'before'));
+      proxy.dropReplyTo('lost-reply');
+      // The client re-sends the command after reconnecting; Redis has already run it once.
+      const { message } = await sut.appendMessage(draft(roomId, 'lost-reply'));
+      expect(proxy.dropped).toBe(1);
+      expect(message.seq).toBe(2);
+      const logged = await sut.window(roomId, { after: 0, limit: 10 });
+      expect(logged.map((m) => [m.seq, m.content])).toEqual([
+        [1, 'before'],
+        [2, 'lost-reply'],
+      ]);
+      expect((await sut.lastSeqs([roomId])).get(roomId)).toBe(2);
+    } finally {
+      await sut.close();
+      client.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it('refuses a draft without clientMsgId older than maxDraftAgeMs, so no re-send outlives its mark', async () => {
+    const sut = new RedisStreamsEventLog(server.client(), {
+      prefix: prefix(),
+      maxDraftAgeMs: 60_000,
+    });
+    const roomId = uniqueId('room');
+    const old = {
+      ...draft(roomId, 'late'),
+      createdAt: new Date(Date.now() - 120_000).toISOString(),
+    };
+    await expect(sut.appendMessage(old)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect((await sut.lastSeqs([roomId])).get(roomId)).toBe(0);
+    // With a clientMsgId the 24 h dedupe covers any re-send: an old draft is taken.
+    const { message } = await sut.appendMessage({ ...old, clientMsgId: 'c1' });
+    expect(message.seq).toBe(1);
   });
 });
