@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { REPO_ROOT } from './infra/servers.js';
+import { argvReader } from './cli-args.js';
 
 export const SCENARIOS = [
   'fanout',
@@ -110,25 +111,8 @@ export const USAGE = `pnpm bench [-- options]
 `;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const args = [...argv];
-  const flag = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return false;
-    args.splice(i, 1);
-    return true;
-  };
-  const value = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-    args.splice(i, 2);
-    return v;
-  };
-  if (flag('--help') || flag('-h')) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  const { flag, value, helpRequested, assertConsumed } = argvReader(argv, USAGE);
+  helpRequested();
   const quick = flag('--quick');
   const base = quick ? QUICK : FULL;
   const check = flag('--check');
@@ -138,8 +122,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const stepMs = value('--step-ms');
   const out = value('--out');
   const reportOnly = value('--report-only');
-  const rest = args.filter((a) => a !== '--');
-  if (rest.length > 0) throw new Error(`unknown arguments: ${rest.join(' ')}\n${USAGE}`);
+  assertConsumed();
   const scenarios = new Set<Scenario>();
   for (const name of only ? only.split(',') : SCENARIOS) {
     if (!(SCENARIOS as readonly string[]).includes(name))

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PACKAGE_DIR, REPO_ROOT } from '../infra/servers.js';
+import { argvReader } from '../cli-args.js';
 
 export interface SoakOptions {
   mode: 'full' | 'quick';
@@ -102,21 +103,7 @@ export const USAGE = `pnpm soak [-- options]
 `;
 
 export function parseSoakOptions(argv: readonly string[]): SoakOptions {
-  const args = [...argv];
-  const flag = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return false;
-    args.splice(i, 1);
-    return true;
-  };
-  const value = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-    args.splice(i, 2);
-    return v;
-  };
+  const { flag, value, helpRequested, assertConsumed } = argvReader(argv, USAGE);
   const positive = (name: string) => {
     const v = value(name);
     if (v === undefined) return undefined;
@@ -124,10 +111,7 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`bad ${name} ${v}`);
     return n;
   };
-  if (flag('--help') || flag('-h')) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  helpRequested();
   const quick = flag('--quick');
   const base = quick ? QUICK : FULL;
   const check = flag('--check');
@@ -142,8 +126,7 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
   const out = value('--out');
   const plot = value('--plot');
   const reportOnly = value('--report-only');
-  const rest = args.filter((a) => a !== '--');
-  if (rest.length > 0) throw new Error(`unknown arguments: ${rest.join(' ')}\n${USAGE}`);
+  assertConsumed();
   const durationMs = minutes === undefined ? base.durationMs : minutes * MINUTE;
   const warmupMs = warmup === undefined ? base.warmupMs : Number(warmup) * MINUTE;
   if (!(warmupMs >= 0) || warmupMs >= durationMs)
