@@ -10,6 +10,7 @@ import {
   type HeapGrowth,
   type HeapTotals,
 } from '../report/heap-snapshot.js';
+import { inspectorUrl, InspectorSession } from '../soak/inspector.js';
 import { sleep } from '../stats.js';
 import { waitQuiet } from './ramp.js';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -29,6 +30,16 @@ export interface MemoryPoint {
   rssPerConnectionMarginal: number;
   heapPerConnectionMarginal: number;
   setup: ConnectIdleResult;
+  /**
+   * The same, settled: after a full GC forced through the inspector and a short pause — what the
+   * connections hold once the garbage of connecting them is collected (V8 returns the pages).
+   */
+  settled?: {
+    rssBytes: number;
+    heapUsedBytes: number;
+    rssPerConnection: number;
+    heapPerConnection: number;
+  };
 }
 
 export interface ConnectionsResult {
@@ -156,10 +167,24 @@ export async function measureConnections(
   const replica = await startReplica(cluster.env, dataDir, {}, [
     '--heapsnapshot-signal=SIGUSR2',
     `--diagnostic-dir=${snapshots}`,
+    '--inspect=127.0.0.1:0',
   ]);
   const generator = LoadGenerator.start('idle-connections');
+  const inspectorAt = inspectorUrl(replica.proc.logs());
+  const inspector = inspectorAt ? await InspectorSession.connect(inspectorAt) : undefined;
   try {
     const pid = replica.proc.pid ?? 0;
+    /** RSS and heap used after a forced full GC, RSS the lowest of a few samples. */
+    const afterGc = async () => {
+      if (!inspector) return undefined;
+      const { memory } = await inspector.afterGc();
+      let rss = memory.rss;
+      for (let i = 0; i < 4; i++) {
+        await sleep(500);
+        rss = Math.min(rss, rssBytes(pid) ?? rss);
+      }
+      return { rss, heap: memory.heapUsed };
+    };
     // Warm the code paths (auth, join, presence) with a few connections, then measure at 0.
     await generator.call('connectIdle', {
       target: replica.url,
@@ -170,6 +195,7 @@ export async function measureConnections(
     await generator.call('closeAll', {});
     await sleep(settle.pauseMs);
     const idle = await settledMemory(pid, replica.url, settle.samples);
+    const idleGc = await afterGc();
     log(`connections: idle gateway rss ${(idle.rss / 1e6).toFixed(1)} MB`);
     const points: MemoryPoint[] = [];
     let open = 0;
@@ -197,12 +223,25 @@ export async function measureConnections(
         heapPerConnectionMarginal: (mem.heap - previous.heap) / (level - prevLevel),
         setup,
       };
+      const gc = await afterGc();
+      if (gc && idleGc) {
+        point.settled = {
+          rssBytes: gc.rss,
+          heapUsedBytes: gc.heap,
+          rssPerConnection: (gc.rss - idleGc.rss) / level,
+          heapPerConnection: (gc.heap - idleGc.heap) / level,
+        };
+      }
       previous = mem;
       points.push(point);
       log(
         `connections: ${level} open (${setup.failed} failed): rss ${(mem.rss / 1e6).toFixed(1)} MB, ` +
           `${(point.rssPerConnection / 1024).toFixed(1)} KB/conn, heap ${(point.heapPerConnection / 1024).toFixed(1)} KB/conn, ` +
-          `${setup.connectsPerSec.toFixed(0)} connects/s`,
+          `${setup.connectsPerSec.toFixed(0)} connects/s` +
+          (point.settled
+            ? `; after a full GC: ${(point.settled.rssPerConnection / 1024).toFixed(1)} KB/conn rss, ` +
+              `${(point.settled.heapPerConnection / 1024).toFixed(1)} KB/conn heap`
+            : ''),
       );
     }
     // What a connection holds: heap snapshots (they force a full GC and inflate RSS, so they come
@@ -242,6 +281,7 @@ export async function measureConnections(
       ...(heap && { heap }),
     };
   } finally {
+    await inspector?.close();
     await generator.call('closeAll', {}).catch(() => undefined);
     await generator.stop();
     await replica.proc.stop();
