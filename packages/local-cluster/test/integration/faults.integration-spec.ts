@@ -264,42 +264,46 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     );
   });
 
-  it('keeps every acked message when Redis restarts during sends (AOF on)', async () => {
-    const load = sendLoop(alice, roomId, 'redis-restart');
-    await pollUntil(
-      () => load.acked.length,
-      (n) => n >= 100 * LOAD,
-      WAIT_MS,
-      'load before the restart',
-    );
-    await f.cluster.redis.stop();
-    await f.cluster.restartRedis();
-    const redisBackAt = performance.now();
-    const afterRestart = load.acked.length;
-    await pollUntil(
-      () => load.acked.length,
-      (n) => n >= afterRestart + 100 * LOAD,
-      WAIT_MS,
-      'acks after the restart',
-    );
-    await load.stop();
-    const stored = await pollUntil(
-      () =>
-        f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith('redis-restart'))),
-      (m) => m.length >= load.acked.length,
-      WAIT_MS,
-      'the store to hold every acked message',
-    );
-    expectExactlyOnce(
-      'Redis restart during sends (AOF, `appendfsync everysec`, clean shutdown)',
-      stored,
-      load.acked,
-      redisBackAt,
-    );
-    // Live delivery resumed too: alice's own new messages reach her again.
-    const ack = await alice.ok('send_message', { roomId, content: 'after redis came back' });
-    await alice.waitFor('receive_message', (m) => m.id === ack.id, 10_000);
-  });
+  // A clean restart, and a crash: with `appendfsync everysec` Redis writes the AOF before it
+  // answers, so a process crash loses nothing (a host crash could lose up to a second).
+  for (const crash of [false, true]) {
+    it(`keeps every acked message when Redis ${crash ? 'is killed (kill -9)' : 'restarts'} during sends (AOF on)`, async () => {
+      const label = crash ? 'redis-kill' : 'redis-restart';
+      const load = sendLoop(alice, roomId, label);
+      await pollUntil(
+        () => load.acked.length,
+        (n) => n >= 100 * LOAD,
+        WAIT_MS,
+        'load before the restart',
+      );
+      await (crash ? f.cluster.redis.kill('SIGKILL') : f.cluster.redis.stop());
+      await f.cluster.restartRedis();
+      const redisBackAt = performance.now();
+      const afterRestart = load.acked.length;
+      await pollUntil(
+        () => load.acked.length,
+        (n) => n >= afterRestart + 100 * LOAD,
+        WAIT_MS,
+        'acks after the restart',
+      );
+      await load.stop();
+      const stored = await pollUntil(
+        () => f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith(`${label} `))),
+        (m) => m.length >= load.acked.length,
+        WAIT_MS,
+        'the store to hold every acked message',
+      );
+      expectExactlyOnce(
+        `Redis ${crash ? '`kill -9`' : 'clean restart'} during sends (AOF, \`appendfsync everysec\`)`,
+        stored,
+        load.acked,
+        redisBackAt,
+      );
+      // Live delivery resumed too: alice's own new messages reach her again.
+      const ack = await alice.ok('send_message', { roomId, content: `after ${label}` });
+      await alice.waitFor('receive_message', (m) => m.id === ack.id, 10_000);
+    });
+  }
 
   it('retries while Elasticsearch answers 429/503, acks only what it indexed, and drains its lag', async () => {
     const es = overloadedElasticsearch();
