@@ -1,2 +1,3 @@
 export * from './chat-client.js';
 export * from './poll-until.js';
+export * from './rate-limits.js';

@@ -1,5 +1,5 @@
 import { type ClientEventName, type ErrorCode, type Room } from '@chat/contracts';
-import { ChatClient } from '@chat/test-support';
+import { ChatClient, NO_RATE_LIMITS } from '@chat/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -75,14 +75,6 @@ const PAYLOAD: Record<ClientEventName, (roomId: string) => Record<string, unknow
   mark_read: (roomId) => ({ roomId, seq: 1 }),
 };
 
-const NO_LIMITS = {
-  RATE_LIMIT_MESSAGES_PER_SEC: '0',
-  RATE_LIMIT_ROOMS_PER_MIN: '0',
-  RATE_LIMIT_SEARCHES_PER_SEC: '0',
-  RATE_LIMIT_TYPING_PER_SEC: '0',
-  RATE_LIMIT_EVENTS_PER_SEC: '0',
-};
-
 describe('authorisation matrix: every room event × every caller', () => {
   let app: TestApp;
   const clients = {} as Record<Actor | 'carol' | 'dave', ChatClient>;
@@ -90,7 +82,7 @@ describe('authorisation matrix: every room event × every caller', () => {
   const cellRooms = new Set<string>();
 
   beforeAll(async () => {
-    app = await startTestApp(NO_LIMITS);
+    app = await startTestApp(NO_RATE_LIMITS);
     for (const name of ['alice', 'bob', 'mallory', 'carol', 'dave'] as const) {
       clients[name] = await ChatClient.connect(app.url, name);
     }

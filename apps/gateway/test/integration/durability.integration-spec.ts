@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { ChatClient, pollUntil } from '@chat/test-support';
+import { ChatClient, pollUntil, NO_RATE_LIMITS } from '@chat/test-support';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,7 @@ describe('the gateway process', { timeout: 300_000 }, () => {
   const baseEnv = {
     DATA_DIR: dataDir,
     WEB_DIST: path.join(dataDir, 'none'),
-    RATE_LIMIT_MESSAGES_PER_SEC: '0',
-    RATE_LIMIT_SEARCHES_PER_SEC: '0',
-    RATE_LIMIT_TYPING_PER_SEC: '0',
-    RATE_LIMIT_EVENTS_PER_SEC: '0',
+    ...NO_RATE_LIMITS,
   };
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

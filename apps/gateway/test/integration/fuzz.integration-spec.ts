@@ -9,7 +9,7 @@ import {
   type ClientEventName,
   type ErrorCode,
 } from '@chat/contracts';
-import { ChatClient, createSession, pollUntil } from '@chat/test-support';
+import { ChatClient, createSession, pollUntil, NO_RATE_LIMITS } from '@chat/test-support';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,13 +34,6 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  *   in the (shared, in-process) server was polluted.
  */
 
-const NO_LIMITS = {
-  RATE_LIMIT_MESSAGES_PER_SEC: '0',
-  RATE_LIMIT_ROOMS_PER_MIN: '0',
-  RATE_LIMIT_SEARCHES_PER_SEC: '0',
-  RATE_LIMIT_TYPING_PER_SEC: '0',
-  RATE_LIMIT_EVENTS_PER_SEC: '0',
-};
 const RUNS_PER_EVENT = Number(process.env['FUZZ_RUNS'] ?? 80);
 const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
 /** Frames stay well under Socket.IO's 64 KB `maxHttpBufferSize` (that case is tested elsewhere). */
@@ -506,7 +499,7 @@ describe('fuzzing every client event (fast-check)', () => {
     (await alice.ok('create_room', { name: 'fuzzed', participants: ['bob'] })).room.roomId;
 
   beforeAll(async () => {
-    app = await startTestApp(NO_LIMITS);
+    app = await startTestApp(NO_RATE_LIMITS);
     alice = await ChatClient.connect(app.url, 'alice');
     bob = await ChatClient.connect(app.url, 'bob');
     carol = await ChatClient.connect(app.url, 'carol');

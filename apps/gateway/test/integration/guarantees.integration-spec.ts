@@ -1,15 +1,7 @@
 import type { Room } from '@chat/contracts';
-import { ChatClient, pollUntil } from '@chat/test-support';
+import { ChatClient, pollUntil, NO_RATE_LIMITS } from '@chat/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-const NO_LIMITS = {
-  RATE_LIMIT_MESSAGES_PER_SEC: '0',
-  RATE_LIMIT_ROOMS_PER_MIN: '0',
-  RATE_LIMIT_SEARCHES_PER_SEC: '0',
-  RATE_LIMIT_TYPING_PER_SEC: '0',
-  RATE_LIMIT_EVENTS_PER_SEC: '0',
-};
 
 describe('delivery guarantees (embedded mode)', () => {
   let app: TestApp;
@@ -21,7 +13,7 @@ describe('delivery guarantees (embedded mode)', () => {
   let room: Room;
 
   beforeAll(async () => {
-    app = await startTestApp(NO_LIMITS);
+    app = await startTestApp(NO_RATE_LIMITS);
     alice = await ChatClient.connect(app.url, 'alice');
     aliceAgain = await ChatClient.connect(app.url, 'alice', alice.token);
     bob = await ChatClient.connect(app.url, 'bob');

@@ -4,15 +4,8 @@ import type { Message } from '@chat/contracts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NO_RATE_LIMITS } from '@chat/test-support';
 import { freePort, startCluster, type Cluster } from '../../src/index.js';
-
-export const NO_RATE_LIMITS = {
-  RATE_LIMIT_MESSAGES_PER_SEC: '0',
-  RATE_LIMIT_ROOMS_PER_MIN: '0',
-  RATE_LIMIT_SEARCHES_PER_SEC: '0',
-  RATE_LIMIT_TYPING_PER_SEC: '0',
-  RATE_LIMIT_EVENTS_PER_SEC: '0',
-};
 
 export interface ClusterFixture {
   cluster: Cluster;

@@ -1,0 +1,11 @@
+/**
+ * Environment that turns off every per-user rate limit of the gateway, for suites that send
+ * faster than a person would (the limits have their own tests).
+ */
+export const NO_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_MESSAGES_PER_SEC: '0',
+  RATE_LIMIT_ROOMS_PER_MIN: '0',
+  RATE_LIMIT_SEARCHES_PER_SEC: '0',
+  RATE_LIMIT_TYPING_PER_SEC: '0',
+  RATE_LIMIT_EVENTS_PER_SEC: '0',
+};
