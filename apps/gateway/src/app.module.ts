@@ -108,7 +108,10 @@ export class AppModule {
         { provide: Metrics, useValue: metrics },
         { provide: SocketNotifier, useValue: new SocketNotifier() },
         { provide: TokenService, useValue: new TokenService(config.auth, config.dataDir) },
-        { provide: RateLimits, useValue: new RateLimits(config.rateLimits, infra.redis) },
+        {
+          provide: RateLimits,
+          useValue: new RateLimits(config.rateLimits, infra.redis, config.scaled?.REDIS_KEY_PREFIX),
+        },
         {
           provide: SINKS,
           useValue:

@@ -78,6 +78,8 @@ export class ChatIoAdapter extends IoAdapter {
     const pub = duplicate();
     const sub = duplicate();
     this.fanOutClients.push(pub, sub);
-    return createAdapter(pub, sub, { key: 'chat:socket.io' });
+    return createAdapter(pub, sub, {
+      key: `${this.config.scaled?.REDIS_KEY_PREFIX ?? 'chat'}:socket.io`,
+    });
   }
 }

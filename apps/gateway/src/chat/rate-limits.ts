@@ -30,13 +30,14 @@ const withBurst = (perSec: number, burst: number): IRateLimiterOptions => ({
 export class RateLimits {
   private readonly limiters: Partial<Record<LimitedAction, RateLimiterAbstract>>;
 
-  constructor(config: RateLimitConfig, redis?: Redis | Cluster) {
-    const limiter = (keyPrefix: string, options: IRateLimiterOptions) =>
+  /** `redisKeyPrefix`: the deployment's `REDIS_KEY_PREFIX`; counters live at `<prefix>:rl:…`. */
+  constructor(config: RateLimitConfig, redis?: Redis | Cluster, redisKeyPrefix = 'chat') {
+    const limiter = (action: LimitedAction, options: IRateLimiterOptions) =>
       redis
         ? new RateLimiterRedis({
             ...options,
             storeClient: redis,
-            keyPrefix: `chat:rl:${keyPrefix}`,
+            keyPrefix: `${redisKeyPrefix}:rl:${action}`,
           })
         : new RateLimiterMemory(options);
     this.limiters = {

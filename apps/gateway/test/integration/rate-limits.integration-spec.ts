@@ -207,6 +207,18 @@ describe('per-user limits with Redis: one budget for every replica', () => {
     expect(await outcome(b.consume(action, 'someone-else'))).toBe('OK');
   });
 
+  it("keeps each deployment's counters under its REDIS_KEY_PREFIX", async () => {
+    const client = clients[0];
+    if (!client) throw new Error('no client');
+    const tenantA = new RateLimits(config, client, 'tenant-a');
+    const tenantB = new RateLimits(config, client, 'tenant-b');
+    for (let i = 0; i < 60; i++) await tenantA.consume('message', 'same-user-id');
+    expect(await outcome(tenantA.consume('message', 'same-user-id'))).toBe('RATE_LIMITED');
+    expect(await outcome(tenantB.consume('message', 'same-user-id'))).toBe('OK');
+    expect(await client.keys('tenant-a:rl:message*')).not.toEqual([]);
+    expect(await client.keys('chat:rl:*same-user-id*')).toEqual([]);
+  });
+
   it('refuses typing on one replica once the other has spent the budget', async () => {
     const [a, b] = replicas;
     if (!a || !b) throw new Error('no replicas');
