@@ -159,10 +159,14 @@ export class ElasticsearchSearchIndex extends SearchIndex {
         }),
       );
       pending = [];
-      response.items.forEach((item, i) => {
-        const result = item.index;
-        const message = batch[i];
-        if (!result?.error || !message) return;
+      batch.forEach((message, i) => {
+        const result = response.items[i]?.index;
+        // An item Elasticsearch did not answer for is not known to be indexed: send it again.
+        if (!result) {
+          pending.push(message);
+          return;
+        }
+        if (!result.error) return;
         if (isTransientStatus(result.status)) pending.push(message);
         else
           permanent.push({

@@ -129,6 +129,25 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
     ]);
   });
 
+  it('sends again an item the bulk response does not answer for', async () => {
+    route(
+      'POST',
+      '/_bulk',
+      { errors: false, items: [bulkItem(hello.id, 201)] },
+      { errors: false, items: [bulkItem(bye.id, 201)] },
+    );
+    await sut.indexBatch([hello, bye]);
+    expect(requests.map((r) => r.body)).toEqual([
+      [
+        { index: { _index: 'test-messages', _id: hello.id } },
+        doc(hello),
+        { index: { _index: 'test-messages', _id: bye.id } },
+        doc(bye),
+      ],
+      [{ index: { _index: 'test-messages', _id: bye.id } }, doc(bye)],
+    ]);
+  });
+
   it('reports items rejected with another 4xx as permanent and does not retry them', async () => {
     route('POST', '/_bulk', {
       errors: true,
