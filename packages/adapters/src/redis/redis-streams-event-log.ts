@@ -143,13 +143,14 @@ export class RedisStreamsEventLog extends EventLog {
       ),
       'append',
     );
-    if (asNumber(reply[0], 'append') === 2) {
+    const outcome = asNumber(reply[0], 'append');
+    if (outcome === 2) {
       throw new ChatError(
         'UNAVAILABLE',
         'the message log did not take the message in time; send it again',
       );
     }
-    if (asNumber(reply[0], 'append') === 1) {
+    if (outcome === 1) {
       return {
         message: MessageSchema.parse(JSON.parse(asString(reply[1], 'append'))),
         duplicate: true,
