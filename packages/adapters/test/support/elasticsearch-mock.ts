@@ -1,35 +1,11 @@
-import { createRequire } from 'node:module';
-import { Client, type BaseConnection, type errors } from '@elastic/elasticsearch';
-import type * as Elasticsearch from '@elastic/elasticsearch';
-import type * as MockModule from '@elastic/elasticsearch-mock';
+import type { errors } from '@elastic/elasticsearch';
 import type { MockPattern } from '@elastic/elasticsearch-mock';
 import { ElasticsearchSearchIndex } from '../../src/elasticsearch/elasticsearch-search-index.js';
+import { mockedClient, responseError } from '../../src/testing/elasticsearch-mock.js';
 
-// The mock is CommonJS and checks `instanceof` against the CommonJS build of the client's
-// errors, so both come through `require` (the ESM build has its own, distinct classes).
-const require = createRequire(import.meta.url);
-// `module.exports` is the class; NodeNext types a CommonJS default export as `.default.default`.
-const Mock = require('@elastic/elasticsearch-mock') as typeof MockModule.default.default;
-const cjsErrors = (require('@elastic/elasticsearch') as typeof Elasticsearch).errors;
+export { responseError };
 
 export type Reply = Record<string, unknown> | errors.ResponseError;
-
-/** The error the client raises for an HTTP error status. */
-export const responseError = (statusCode: number): errors.ResponseError =>
-  new cjsErrors.ResponseError({
-    body: { error: { type: 'unavailable', reason: 'try later' }, status: statusCode },
-    statusCode,
-    headers: {},
-    warnings: null,
-    meta: {
-      context: null,
-      name: 'mock',
-      request: { params: { method: 'POST', path: '/' }, options: {}, id: 1 },
-      connection: null,
-      attempts: 0,
-      aborted: false,
-    },
-  });
 
 export interface MockedIndex {
   sut: ElasticsearchSearchIndex;
@@ -44,14 +20,8 @@ export interface MockedIndex {
  * the client's own retries are off so that every retry seen is the adapter's.
  */
 export function mockedIndex(): MockedIndex {
-  const mock = new Mock();
+  const { client, mock } = mockedClient({ maxRetries: 0 });
   const requests: MockPattern[] = [];
-  const client = new Client({
-    node: 'http://localhost:9200',
-    // Same class at run time; only the typings of the two builds differ (see above).
-    Connection: mock.getConnection() as unknown as typeof BaseConnection,
-    maxRetries: 0,
-  });
   const sut = new ElasticsearchSearchIndex(client, {
     prefix: 'test',
     retry: { baseDelayMs: 1, maxAttempts: 4 },

@@ -11,35 +11,13 @@ import {
   type DependencyCheck,
   type LogEntry,
 } from '@chat/core';
-import { Client, type BaseConnection } from '@elastic/elasticsearch';
-import type * as Elasticsearch from '@elastic/elasticsearch';
-import type * as MockModule from '@elastic/elasticsearch-mock';
+import { mockedClient, responseError } from '@chat/adapters/testing';
+import type { Client } from '@elastic/elasticsearch';
 import type { MockPattern } from '@elastic/elasticsearch-mock';
-import { createRequire } from 'node:module';
 
-// The mock is CommonJS and checks `instanceof` against the CommonJS build of the client's
-// errors, so both come through `require` (the ESM build has its own, distinct classes).
-const require = createRequire(import.meta.url);
-// `module.exports` is the class; NodeNext types a CommonJS default export as `.default.default`.
-const Mock = require('@elastic/elasticsearch-mock') as typeof MockModule.default.default;
-const cjsErrors = (require('@elastic/elasticsearch') as typeof Elasticsearch).errors;
-
-/** What Elasticsearch answers for an HTTP error status (the mock sends its status and body). */
-const responseError = (statusCode: number, type: string) =>
-  new cjsErrors.ResponseError({
-    body: { error: { type, reason: `${type} (mock outage)` }, status: statusCode },
-    statusCode,
-    headers: {},
-    warnings: null,
-    meta: {
-      context: null,
-      name: 'elasticsearch-mock',
-      request: { params: { method: 'POST', path: '/' }, options: {}, id: 1 },
-      connection: null,
-      attempts: 0,
-      aborted: false,
-    },
-  });
+/** What Elasticsearch answers for an HTTP error status during the outage. */
+const refused = (statusCode: number, type: string) =>
+  responseError(statusCode, type, `${type} (mock outage)`);
 
 /** The `_id` of each action of a bulk body (an `index` action line, then its document). */
 const bulkIds = (body: MockPattern['body']): string[] => {
@@ -125,12 +103,9 @@ export interface OverloadedElasticsearch {
  * requests index every item (recording its `_id`) unless `outage` is on.
  */
 export function overloadedElasticsearch(): OverloadedElasticsearch {
-  const mock = new Mock();
+  const { client, mock } = mockedClient();
   const es: OverloadedElasticsearch = {
-    client: new Client({
-      node: 'http://localhost:9200',
-      Connection: mock.getConnection() as unknown as typeof BaseConnection,
-    }),
+    client,
     outage: false,
     indexed: new Set(),
     refusedItems: new Set(),
@@ -147,13 +122,13 @@ export function overloadedElasticsearch(): OverloadedElasticsearch {
   const { counts } = es;
   mock.add({ method: 'PUT', path: '/_index_template/:name' }, () => ({ acknowledged: true }));
   mock.add({ method: 'HEAD', path: '/_alias/:name' }, () =>
-    responseError(404, 'aliases_not_found_exception'),
+    refused(404, 'aliases_not_found_exception'),
   );
   mock.add({ method: 'PUT', path: '/:index' }, () => ({ acknowledged: true }));
   mock.add({ method: 'HEAD', path: '/' }, () => {
     if (!es.outage) return {};
     counts.ping503++;
-    return responseError(503, 'master_not_discovered_exception');
+    return refused(503, 'master_not_discovered_exception');
   });
   mock.add({ method: 'POST', path: '/_bulk' }, (params) => {
     counts.bulkCalls++;
@@ -163,11 +138,11 @@ export function overloadedElasticsearch(): OverloadedElasticsearch {
       : { refusal: undefined, round: 0 };
     if (refusal === 'whole-429') {
       counts.whole429++;
-      return responseError(429, 'es_rejected_execution_exception');
+      return refused(429, 'es_rejected_execution_exception');
     }
     if (refusal === 'whole-503') {
       counts.whole503++;
-      return responseError(503, 'unavailable_shards_exception');
+      return refused(503, 'unavailable_shards_exception');
     }
     const items = ids.map((id, i) => {
       const status = refusal && itemStatus(refusal, round, i);
