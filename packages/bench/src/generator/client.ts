@@ -6,26 +6,13 @@ import {
   type ClientAckData,
   type ClientEventName,
   type ClientPayloads,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-  type SessionResponse,
 } from '@chat/contracts';
-import { io, type Socket } from 'socket.io-client';
+import type { ClientSocket } from '@chat/test-support';
+import { io } from 'socket.io-client';
 
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export { createSession, type ClientSocket } from '@chat/test-support';
 
 const CONNECT_TIMEOUT_MS = 20_000;
-
-/** `POST /chat/session`: a guest token for `name` (which must be free). */
-export async function createSession(baseUrl: string, name: string): Promise<SessionResponse> {
-  const res = await fetch(`${baseUrl}/chat/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  if (res.status !== 201) throw new Error(`session for ${name}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as SessionResponse;
-}
 
 /** One WebSocket-only connection of its own (no multiplexing, no reconnection). */
 export function connect(baseUrl: string, auth: Record<string, string>): Promise<ClientSocket> {

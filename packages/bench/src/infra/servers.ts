@@ -1,6 +1,7 @@
 import { freePort, ManagedProcess, waitFor } from '@chat/local-cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NO_RATE_LIMITS } from '@chat/test-support';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const PACKAGE_DIR = path.resolve(HERE, '../..');
@@ -8,13 +9,7 @@ export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
 export const GATEWAY_MAIN = path.join(REPO_ROOT, 'apps/gateway/src/main.ts');
 const RELAY_MAIN = path.join(HERE, '../relay/main.ts');
 
-export const NO_RATE_LIMITS = {
-  RATE_LIMIT_MESSAGES_PER_SEC: '0',
-  RATE_LIMIT_ROOMS_PER_MIN: '0',
-  RATE_LIMIT_SEARCHES_PER_SEC: '0',
-  RATE_LIMIT_TYPING_PER_SEC: '0',
-  RATE_LIMIT_EVENTS_PER_SEC: '0',
-};
+export { NO_RATE_LIMITS };
 
 /** Variables that would switch a gateway to scaled mode or another store: blanked. */
 const SCALED_VARIABLES = {
