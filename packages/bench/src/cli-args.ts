@@ -32,3 +32,12 @@ export function argvReader(argv: readonly string[], usage: string) {
   };
   return { flag, value, helpRequested, assertConsumed };
 }
+
+/** `[<label>   12 s] line` on stdout: progress of a long run, seconds since it started. */
+export function progressLog(label: string): (line: string) => void {
+  const t0 = Date.now();
+  return (line) =>
+    process.stdout.write(
+      `[${label} ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`,
+    );
+}

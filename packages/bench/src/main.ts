@@ -2,22 +2,19 @@
  * `pnpm bench`: runs the benchmark scenarios against servers it starts on loopback, writes
  * docs/benchmarks.md and the latency plot, and stops everything it started.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { progressLog } from './cli-args.js';
 import { PACKAGE_DIR } from './infra/servers.js';
 import { parseOptions } from './options.js';
 import { checkResults } from './report/check.js';
-import { renderMarkdown, writeReport } from './report/markdown.js';
-import { format, resolveConfig } from 'prettier';
+import { writeReport } from './report/markdown.js';
+import { writeFormatted } from './report/write-formatted.js';
 import { runBenchmarks, type BenchResults } from './run.js';
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const t0 = Date.now();
-  const log = (line: string) =>
-    process.stdout.write(
-      `[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`,
-    );
+  const log = progressLog('bench');
   const rawDir = path.join(PACKAGE_DIR, '.results');
   const raw = options.reportOnly ?? path.join(rawDir, `latest-${options.mode}.json`);
   let results: BenchResults;
@@ -28,14 +25,9 @@ async function main(): Promise<void> {
   } else {
     log(`${options.mode} run: ${[...options.scenarios].join(', ')}`);
     results = await runBenchmarks(options, log);
-    mkdirSync(rawDir, { recursive: true });
-    writeFileSync(raw, await format(JSON.stringify(results), { parser: 'json' }));
+    await writeFormatted(raw, JSON.stringify(results), 'json');
   }
-  const markdown = await format(renderMarkdown(results, options), {
-    ...((await resolveConfig(options.out)) ?? {}),
-    parser: 'markdown',
-  });
-  writeReport(results, options, markdown);
+  await writeReport(results, options);
   log(`report: ${options.out}`);
   log(`plot:   ${options.plot}`);
   log(`raw:    ${raw}`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions } from '../options.js';
@@ -6,6 +6,7 @@ import type { BenchResults, RampPair } from '../run.js';
 import type { ProfileResult } from '../scenarios/profile.js';
 import { bestSustained, queueGrew, type RampResult, type RampStep } from '../scenarios/ramp.js';
 import { chart, type Series } from './svg.js';
+import { writeFormatted } from './write-formatted.js';
 
 const ANALYSIS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'analysis.md');
 
@@ -709,8 +710,7 @@ export function renderMarkdown(results: BenchResults, options: BenchOptions): st
 }
 
 /** Writes the markdown (prettier-formatted by the caller) and the SVG plot. */
-export function writeReport(results: BenchResults, options: BenchOptions, markdown: string): void {
-  mkdirSync(path.dirname(options.out), { recursive: true });
-  writeFileSync(options.out, markdown);
+export async function writeReport(results: BenchResults, options: BenchOptions): Promise<void> {
+  await writeFormatted(options.out, renderMarkdown(results, options), 'markdown');
   writeFileSync(options.plot, plot(results));
 }

@@ -5,16 +5,15 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { format, resolveConfig } from 'prettier';
+import { progressLog } from '../cli-args.js';
+import { writeFormatted } from '../report/write-formatted.js';
 import { parseSoakOptions } from './options.js';
 import { renderSoakMarkdown, soakChart, soakProblems, summarize } from './report.js';
 import { runSoak, type SoakResults } from './run.js';
 
 async function main(): Promise<void> {
   const options = parseSoakOptions(process.argv.slice(2));
-  const t0 = Date.now();
-  const log = (line: string) =>
-    process.stdout.write(`[soak ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  const log = progressLog('soak');
   let results: SoakResults;
   if (options.reportOnly) {
     results = JSON.parse(readFileSync(options.reportOnly, 'utf8')) as SoakResults;
@@ -25,22 +24,16 @@ async function main(): Promise<void> {
       log('interrupted: no report written');
       process.exit(130);
     }
-    mkdirSync(path.dirname(options.raw), { recursive: true });
-    // Formatted: the repository's `prettier --check .` sees this (ignored by git) file too.
-    writeFileSync(options.raw, await format(JSON.stringify(results), { parser: 'json' }));
+    await writeFormatted(options.raw, JSON.stringify(results), 'json');
   }
   const summary = summarize(results);
-  mkdirSync(path.dirname(options.out), { recursive: true });
   mkdirSync(path.dirname(options.plot), { recursive: true });
   writeFileSync(options.plot, soakChart(results, summary));
-  const markdown = await format(
+  await writeFormatted(
+    options.out,
     renderSoakMarkdown(results, summary, options.linkFrom, options.plot),
-    {
-      ...((await resolveConfig(options.out)) ?? {}),
-      parser: 'markdown',
-    },
+    'markdown',
   );
-  writeFileSync(options.out, markdown);
 
   const b = summary.base;
   log(
