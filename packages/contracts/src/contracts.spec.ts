@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, ENVELOPE_VERSION } from './envelope.js';
 import { GetMessagesSchema, SendMessageSchema } from './events.js';
-import {
-  codePointLength,
-  MAX_CONTENT_CODE_POINTS,
-  normaliseName,
-  userIdForName,
-} from './limits.js';
+import { codePointLength, MAX_CONTENT_CODE_POINTS, normaliseName, nameKey } from './limits.js';
 
 describe('normaliseName', () => {
   it('trims, NFC-normalises and keeps the case of a valid name', () => {
     expect(normaliseName('  Alice ')).toBe('Alice');
     // 한 written as three conjoining jamo becomes the one precomposed syllable.
     expect(normaliseName('\u1112\u1161\u11ab\u1100\u1173\u11af')).toBe('한글');
-    expect(userIdForName('Alice')).toBe('alice');
+    expect(nameKey('Alice')).toBe('alice');
   });
 
   it.each(['', '   ', 'a b', 'x<y', 'a'.repeat(33), 'tab\there', 'emoji🙂'])(

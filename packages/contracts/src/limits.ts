@@ -47,5 +47,8 @@ export const normaliseName = (raw: string): string | undefined => {
   return name;
 };
 
-/** The user id for a display name: the normalised name, lower-cased. */
-export const userIdForName = (name: string): string => name.toLowerCase();
+/**
+ * The key a guest name is held under: the normalised name, lower-cased. It is also the id of
+ * the first user who holds the name; a later holder gets an id of their own.
+ */
+export const nameKey = (name: string): string => name.toLowerCase();

@@ -17,6 +17,7 @@ import {
   type Identity,
 } from '@chat/core';
 import { Controller, Get, Headers, Inject, Param, Query } from '@nestjs/common';
+import { bearerToken } from '../auth/bearer.js';
 import { TokenService } from '../auth/token.service.js';
 import { RateLimits } from '../chat/rate-limits.js';
 
@@ -87,9 +88,10 @@ export class ChatController {
   }
 
   private caller(header: unknown): Promise<Identity> {
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new ChatError('UNAUTHORIZED', 'send Authorization: Bearer <token>');
-    return this.tokens.verify(match[1]);
+    const token = bearerToken(header);
+    if (token === undefined)
+      throw new ChatError('UNAUTHORIZED', 'send Authorization: Bearer <token>');
+    return this.tokens.verify(token);
   }
 }
 

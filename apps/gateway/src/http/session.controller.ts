@@ -1,11 +1,15 @@
 import { SessionRequestSchema, type SessionResponse } from '@chat/contracts';
 import { UserService } from '@chat/core';
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { bearerToken } from '../auth/bearer.js';
 import { TokenService } from '../auth/token.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ChatError } from '@chat/contracts';
 
-/** Guest sign-in: a name becomes a signed session token. */
+/**
+ * Guest sign-in: a name becomes a signed session token. Sent with the holder's own valid token
+ * (`Authorization: Bearer`), it renews their claim: same user, a token with a new expiry.
+ */
 @Controller('chat/session')
 export class SessionController {
   constructor(
@@ -16,7 +20,10 @@ export class SessionController {
 
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown): Promise<SessionResponse> {
+  async create(
+    @Body() body: unknown,
+    @Headers('authorization') auth: unknown,
+  ): Promise<SessionResponse> {
     if (this.config.auth.mode !== 'guest') {
       throw new ChatError('FORBIDDEN', 'guest sessions are disabled; sign in with your token');
     }
@@ -24,7 +31,18 @@ export class SessionController {
     const { identity, expiresAt } = await this.users.claimGuest(
       name,
       this.config.auth.guestTokenTtlMs,
+      await this.holder(auth),
     );
     return { token: await this.tokens.issueGuest(identity, expiresAt), user: identity };
+  }
+
+  /** The caller's user id when they present a valid token; a stale one is just a new claim. */
+  private async holder(auth: unknown): Promise<string | undefined> {
+    const token = bearerToken(auth);
+    if (token === undefined) return undefined;
+    return this.tokens.verify(token).then(
+      (identity) => identity.id,
+      () => undefined,
+    );
   }
 }

@@ -1,11 +1,16 @@
-import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { UserStore, type UserRecord } from '@chat/core';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { UserStore, type NameClaim, type UserRecord } from '@chat/core';
 import {
   N,
   S,
   batchGetAll,
   isConditionFailed,
-  optStr,
+  num,
   queryAll,
   sendBatchGet,
   str,
@@ -25,24 +30,32 @@ export interface DynamoUserStoreOptions {
 /** Lower-cases for prefix matching in any script, as the embedded store does. */
 const searchKey = (value: string): string => value.normalize('NFC').toLowerCase();
 
-const toRecord = (item: Item): UserRecord => {
-  const claimExpiresAt = optStr(item, 'claimExpiresAt');
-  return {
-    id: str(item, 'id'),
-    name: str(item, 'name'),
-    createdAt: str(item, 'createdAt'),
-    ...(claimExpiresAt !== undefined && { claimExpiresAt }),
-  };
-};
+/**
+ * A guest name's claim is an item of the users table keyed `#name#<key>`: no user id starts
+ * with `#` (guest ids are names or `<name>~<hex>`), and it has no `dir`, so no index sees it.
+ */
+const NAME_ITEM = '#name#';
+
+const toRecord = (item: Item): UserRecord => ({
+  id: str(item, 'id'),
+  name: str(item, 'name'),
+  createdAt: str(item, 'createdAt'),
+});
+
+/** Who holds a name until when, from its claim item or, before those existed, the user item. */
+interface Holder {
+  userId: string;
+  until: number;
+}
 
 const byId = (a: UserRecord, b: UserRecord): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * The user directory on DynamoDB, one item per user id.
  *
- * `claim` is one conditional UpdateItem (free = no item, never claimed, or `claimUntil` ≤ now),
- * so of concurrent claims exactly one wins; a re-claim keeps `createdAt` and takes the new
- * display name. Prefix search uses two GSIs on a constant partition (`dir`), sorted by the
+ * `claimName` reads the name's claim item, then writes it with a condition on what it read
+ * (absent, or the same holder and expiry), so of concurrent claims exactly one wins; only the
+ * winner then writes the user item. Prefix search uses two GSIs on a constant partition (`dir`), sorted by the
  * lower-cased id and name: sign-ups are far below one partition's write limit, and the
  * directory is read only when inviting. GSIs are eventually consistent, so a user who signed
  * in a moment ago may be missing from `list` (never from `get`). The caller owns `client`.
@@ -58,47 +71,83 @@ export class DynamoUserStore extends UserStore {
     this.table = tableNames(options.prefix ?? 'chat-').users;
   }
 
-  async claim(
-    user: { id: string; name: string },
-    now: string,
-    expiresAt: string,
-  ): Promise<boolean> {
+  async claimName(claim: NameClaim): Promise<string | undefined> {
+    const nowMs = Date.parse(claim.now);
+    const held = await this.holder(claim.key);
+    const current = held !== undefined && held.until > nowMs;
+    if (current && held.userId !== claim.holderId) return undefined;
+    const userId = current
+      ? held.userId
+      : (await this.exists(claim.key))
+        ? claim.freshId
+        : claim.key;
     try {
-      await this.upsert(user, now, {
-        set: 'claimExpiresAt = :e, claimUntil = :until',
-        values: {
-          ':e': S(expiresAt),
-          ':until': N(Date.parse(expiresAt)),
-          ':nowMs': N(Date.parse(now)),
-        },
-        condition:
-          'attribute_not_exists(id) OR attribute_not_exists(claimUntil) OR claimUntil <= :nowMs',
-      });
-      return true;
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            id: S(`${NAME_ITEM}${claim.key}`),
+            holder: S(userId),
+            claimUntil: N(Date.parse(claim.expiresAt)),
+          },
+          ...(held === undefined
+            ? { ConditionExpression: 'attribute_not_exists(id)' }
+            : {
+                ConditionExpression:
+                  '(attribute_not_exists(id) OR (holder = :holder AND claimUntil = :until))',
+                ExpressionAttributeValues: { ':holder': S(held.userId), ':until': N(held.until) },
+              }),
+        }),
+      );
     } catch (error) {
-      if (isConditionFailed(error)) return false;
+      if (isConditionFailed(error)) return undefined;
       throw error;
     }
+    await this.upsert({ id: userId, name: claim.name }, claim.now);
+    return userId;
+  }
+
+  private async holder(key: string): Promise<Holder | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { id: S(`${NAME_ITEM}${key}`) },
+        ConsistentRead: true,
+      }),
+    );
+    if (item) return { userId: str(item, 'holder'), until: num(item, 'claimUntil') };
+    // Written before claim items: the claim lived on the user item whose id is the key.
+    const { Item: legacy } = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { id: S(key) }, ConsistentRead: true }),
+    );
+    return legacy?.['claimUntil'] ? { userId: key, until: num(legacy, 'claimUntil') } : undefined;
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    const { Item: item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { id: S(id) },
+        ConsistentRead: true,
+        ProjectionExpression: 'id',
+      }),
+    );
+    return item !== undefined;
   }
 
   /** Records the user, or refreshes the display name of an existing one. */
   async touch(user: { id: string; name: string }, now: string): Promise<void> {
-    await this.upsert(user, now, {});
+    await this.upsert(user, now);
   }
 
-  private async upsert(
-    user: { id: string; name: string },
-    now: string,
-    extra: { set?: string; values?: Item; condition?: string },
-  ): Promise<void> {
+  private async upsert(user: { id: string; name: string }, now: string): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: { id: S(user.id) },
         UpdateExpression:
           'SET #name = :name, nameKey = :nameKey, idKey = :idKey, dir = :dir, ' +
-          `createdAt = if_not_exists(createdAt, :now)${extra.set ? `, ${extra.set}` : ''}`,
-        ...(extra.condition !== undefined && { ConditionExpression: extra.condition }),
+          'createdAt = if_not_exists(createdAt, :now)',
         ExpressionAttributeNames: { '#name': 'name' },
         ExpressionAttributeValues: {
           ':name': S(user.name),
@@ -106,7 +155,6 @@ export class DynamoUserStore extends UserStore {
           ':idKey': S(searchKey(user.id)),
           ':dir': S(USER_DIRECTORY_PARTITION),
           ':now': S(now),
-          ...extra.values,
         },
       }),
     );
@@ -114,7 +162,9 @@ export class DynamoUserStore extends UserStore {
 
   /** The known users among `ids`, ordered by id; unknown ids are left out. */
   async get(ids: readonly string[]): Promise<UserRecord[]> {
-    const keys = [...new Set(ids)].map((id) => ({ id: S(id) }));
+    const keys = [...new Set(ids)]
+      .filter((id) => !id.startsWith(NAME_ITEM))
+      .map((id) => ({ id: S(id) }));
     const items = await batchGetAll(
       sendBatchGet(this.client),
       this.table,

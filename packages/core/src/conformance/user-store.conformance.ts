@@ -22,30 +22,66 @@ export function describeUserStoreConformance(
       return { id, name: id.toUpperCase() };
     };
 
-    it('claims a new name and records the user', async () => {
+    /** Claims the name whose key is `user.id`, as `UserService` does. */
+    const claim = (
+      user: { id: string; name: string },
+      now: string,
+      expiresAt: string,
+      holderId?: string,
+    ) =>
+      sut.claimName({
+        key: user.id,
+        name: user.name,
+        now,
+        expiresAt,
+        freshId: uniqueId(`${user.id}~`),
+        ...(holderId !== undefined && { holderId }),
+      });
+
+    it('claims a new name under its key as the user id and records the user', async () => {
       const user = person();
-      const expiresAt = at(HOUR);
-      expect(await sut.claim(user, at(0), expiresAt)).toBe(true);
+      expect(await claim(user, at(0), at(HOUR))).toBe(user.id);
       const [record, ...rest] = await sut.get([user.id]);
       expect(rest).toEqual([]);
       expect(record).toMatchObject({ id: user.id, name: user.name });
-      expect(record && Date.parse(record.claimExpiresAt ?? '')).toBe(Date.parse(expiresAt));
     });
 
     it('lets exactly one of many concurrent claims of a name win', async () => {
       const user = person();
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => sut.claim(user, at(0), at(HOUR))),
+        Array.from({ length: 10 }, () => claim(user, at(0), at(HOUR))),
       );
-      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(results.filter((id) => id !== undefined)).toEqual([user.id]);
     });
 
-    it('refuses a held name until its claim expires, then frees it', async () => {
+    it('refuses a held name until its claim expires', async () => {
       const user = person();
-      expect(await sut.claim(user, at(-3 * HOUR), at(-HOUR))).toBe(true);
-      expect(await sut.claim(user, at(-2 * HOUR), at(HOUR))).toBe(false);
-      expect(await sut.claim(user, at(0), at(HOUR))).toBe(true);
-      expect(await sut.claim(user, at(1000), at(2 * HOUR))).toBe(false);
+      expect(await claim(user, at(-3 * HOUR), at(-HOUR))).toBe(user.id);
+      expect(await claim(user, at(-2 * HOUR), at(HOUR))).toBeUndefined();
+      expect(await claim(user, at(0), at(HOUR))).toBeDefined();
+      expect(await claim(user, at(1000), at(2 * HOUR))).toBeUndefined();
+    });
+
+    it('gives whoever takes an expired name a new id, never the earlier holder', async () => {
+      const user = person();
+      expect(await claim(user, at(-3 * HOUR), at(-HOUR))).toBe(user.id);
+      const next = await claim({ id: user.id, name: user.id }, at(0), at(HOUR));
+      expect(next).toBeDefined();
+      expect(next).not.toBe(user.id);
+      // A claimant presenting the lapsed holder's id does not get it back either.
+      expect(await claim(user, at(2 * HOUR), at(3 * HOUR), user.id)).not.toBe(user.id);
+      const records = await sut.get([user.id, next ?? '']);
+      expect(records.map((r) => r.id).sort()).toEqual([user.id, next].sort());
+    });
+
+    it('renews a held name for its holder only, keeping their id', async () => {
+      const user = person();
+      expect(await claim(user, at(0), at(HOUR))).toBe(user.id);
+      expect(await claim(user, at(1000), at(2 * HOUR), user.id)).toBe(user.id);
+      expect(await claim(user, at(2000), at(3 * HOUR), 'someone-else')).toBeUndefined();
+      expect(await claim(user, at(2000), at(3 * HOUR))).toBeUndefined();
+      // The renewal moved the expiry: at 90 minutes the name is still held.
+      expect(await claim(user, at(90 * 60_000), at(4 * HOUR))).toBeUndefined();
     });
 
     it('touches a new or existing user without failing', async () => {
@@ -56,14 +92,14 @@ export function describeUserStoreConformance(
         expect.objectContaining({ id: user.id, name: user.name }),
       ]);
       const claimed = person();
-      await sut.claim(claimed, at(0), at(HOUR));
+      await claim(claimed, at(0), at(HOUR));
       await expect(sut.touch(claimed, at(0))).resolves.toBeUndefined();
     });
 
     it('gets the known users among the ids', async () => {
       const [a, b] = [person(), person()];
       await sut.touch(a, at(0));
-      await sut.claim(b, at(0), at(HOUR));
+      await claim(b, at(0), at(HOUR));
       const found = await sut.get([b.id, uniqueId('user'), a.id]);
       expect(found.map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
       expect(await sut.get([])).toEqual([]);
@@ -72,7 +108,7 @@ export function describeUserStoreConformance(
     it('lists users by case-insensitive id or name prefix, ordered by id', async () => {
       const prefix = uniqueId('p').replaceAll('-', '');
       const ids = ['c', 'a', 'b'].map((s) => `${prefix}${s}`);
-      for (const id of ids) await sut.claim({ id, name: id.toUpperCase() }, at(0), at(HOUR));
+      for (const id of ids) await claim({ id, name: id.toUpperCase() }, at(0), at(HOUR));
       const sub = uniqueId('sub');
       await sut.touch({ id: sub, name: `Zed${prefix}` }, at(0));
       const listed = await sut.list(prefix.toUpperCase(), 10);
@@ -84,7 +120,7 @@ export function describeUserStoreConformance(
 
     it('lists users by a Hangul name prefix', async () => {
       const id = `김${uniqueId('철수')}`;
-      await sut.claim({ id, name: id }, at(0), at(HOUR));
+      await claim({ id, name: id }, at(0), at(HOUR));
       expect((await sut.list(id.slice(0, 4), 100)).map((u) => u.id)).toContain(id);
     });
   });

@@ -1,11 +1,15 @@
-import { UserStore, type UserRecord } from '../ports/user-store.port.js';
+import { UserStore, type NameClaim, type UserRecord } from '../ports/user-store.port.js';
 import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
 
 interface UserRow {
   id: string;
   name: string;
   created_at: string;
-  claim_expires_at: string | null;
+}
+
+interface NameRow {
+  user_id: string;
+  expires_at: string;
 }
 
 const SCHEMA = `
@@ -13,11 +17,26 @@ CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   created_at TEXT NOT NULL,
-  claim_expires_at TEXT,
   id_key TEXT NOT NULL,
   name_key TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS guest_names (
+  name_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
 `;
+
+/** Databases written before `guest_names` kept each guest's claim on their user row. */
+const migrateClaims = (db: SqliteDatabase): void => {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(users)').all();
+  if (!columns.some((c) => c.name === 'claim_expires_at')) return;
+  db.transaction(() => {
+    db.exec(`INSERT OR IGNORE INTO guest_names (name_key, user_id, expires_at)
+             SELECT id_key, id, claim_expires_at FROM users WHERE claim_expires_at IS NOT NULL`);
+    db.exec('ALTER TABLE users DROP COLUMN claim_expires_at');
+  })();
+};
 
 /** Lower-cases for prefix matching in any script (SQLite's own LIKE folds ASCII only). */
 const searchKey = (value: string): string => value.normalize('NFC').toLowerCase();
@@ -30,35 +49,36 @@ export class SqliteUserStore extends UserStore {
   constructor(private readonly db: SqliteDatabase) {
     super();
     db.exec(SCHEMA);
+    migrateClaims(db);
   }
 
-  /**
-   * Claims the name when it is new, was never claimed (e.g. seen only through JWT) or its claim
-   * expired at `now`. A re-claim keeps the first `createdAt` and takes the new display name.
-   */
-  claim(user: { id: string; name: string }, now: string, expiresAt: string): Promise<boolean> {
+  /** One `BEGIN IMMEDIATE` transaction: read the name's holder, then extend or hand it over. */
+  claimName(claim: NameClaim): Promise<string | undefined> {
     return settle(() =>
       this.db
         .transaction(() => {
-          const row = this.db
-            .prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?')
-            .get(user.id);
-          if (!row) {
-            this.db
-              .prepare(
-                `INSERT INTO users (id, name, created_at, claim_expires_at, id_key, name_key)
-                 VALUES (?, ?, ?, ?, ?, ?)`,
-              )
-              .run(user.id, user.name, now, expiresAt, searchKey(user.id), searchKey(user.name));
-            return true;
+          const held = this.db
+            .prepare<[string], NameRow>('SELECT * FROM guest_names WHERE name_key = ?')
+            .get(claim.key);
+          const current = held && Date.parse(held.expires_at) > Date.parse(claim.now);
+          let userId: string;
+          if (current && held.user_id === claim.holderId) {
+            userId = held.user_id;
+          } else if (current) {
+            return undefined;
+          } else {
+            const keyTaken = this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(claim.key);
+            userId = keyTaken ? claim.freshId : claim.key;
           }
-          const held =
-            row.claim_expires_at !== null && Date.parse(row.claim_expires_at) > Date.parse(now);
-          if (held) return false;
           this.db
-            .prepare('UPDATE users SET name = ?, name_key = ?, claim_expires_at = ? WHERE id = ?')
-            .run(user.name, searchKey(user.name), expiresAt, user.id);
-          return true;
+            .prepare(
+              `INSERT INTO guest_names (name_key, user_id, expires_at) VALUES (?, ?, ?)
+               ON CONFLICT (name_key) DO UPDATE SET
+                 user_id = excluded.user_id, expires_at = excluded.expires_at`,
+            )
+            .run(claim.key, userId, claim.expiresAt);
+          this.upsert({ id: userId, name: claim.name }, claim.now);
+          return userId;
         })
         .immediate(),
     );
@@ -66,15 +86,16 @@ export class SqliteUserStore extends UserStore {
 
   /** Records the user, or refreshes the display name of an existing one. */
   touch(user: { id: string; name: string }, now: string): Promise<void> {
-    return settle(() => {
-      this.db
-        .prepare(
-          `INSERT INTO users (id, name, created_at, claim_expires_at, id_key, name_key)
-           VALUES (?, ?, ?, NULL, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key`,
-        )
-        .run(user.id, user.name, now, searchKey(user.id), searchKey(user.name));
-    });
+    return settle(() => this.upsert(user, now));
+  }
+
+  private upsert(user: { id: string; name: string }, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO users (id, name, created_at, id_key, name_key) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key`,
+      )
+      .run(user.id, user.name, now, searchKey(user.id), searchKey(user.name));
   }
 
   /** The known users among `ids`, ordered by id; unknown ids are left out. */
@@ -114,6 +135,5 @@ function toRecord(row: UserRow): UserRecord {
     id: row.id,
     name: row.name,
     createdAt: row.created_at,
-    ...(row.claim_expires_at !== null && { claimExpiresAt: row.claim_expires_at }),
   };
 }

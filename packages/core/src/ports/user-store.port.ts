@@ -2,26 +2,38 @@ export interface UserRecord {
   id: string;
   name: string;
   createdAt: string;
-  /** Expiry of the newest guest token issued for this name (ISO); the name is free after it. */
-  claimExpiresAt?: string;
+}
+
+/** A request to hold a guest name, as `UserService` builds it. */
+export interface NameClaim {
+  /** The name's key: the lower-cased name. One holder per key. */
+  key: string;
+  /** The display name, in the claimant's case. */
+  name: string;
+  now: string;
+  /** When the claim lapses (ISO): the expiry of the newest token issued under it. */
+  expiresAt: string;
+  /** The id a new holder gets when `key` is already some user's id. Never an existing id. */
+  freshId: string;
+  /** The user renewing their own claim, authenticated by a token still valid. */
+  holderId?: string;
 }
 
 /**
  * The user directory: everyone who has signed in at least once.
  *
  * Guarantees:
- * - `claim` is atomic: of two concurrent claims of a free name exactly one wins; a name is
- *   free when it was never claimed or its claim has expired at `now`.
+ * - `claimName` is atomic: of concurrent claims of a free name exactly one wins; a name is free
+ *   when it was never claimed or its claim has expired at `now`. A name held by `holderId` is
+ *   extended for that holder. A new holder never becomes an earlier user: they get the id
+ *   `key` only when no user has it yet, else `freshId`, so an expired name hands over nothing
+ *   (rooms, ownership, history) of whoever held it before.
  * - `touch` records a user seen through another identity provider (JWT mode), never failing
  *   on an existing user.
  */
 export abstract class UserStore {
-  /** Claims `name` for a guest until `expiresAt`; false when someone else holds it. */
-  abstract claim(
-    user: { id: string; name: string },
-    now: string,
-    expiresAt: string,
-  ): Promise<boolean>;
+  /** Holds the name until `expiresAt`: the holder's user id, or undefined when held by another. */
+  abstract claimName(claim: NameClaim): Promise<string | undefined>;
   abstract touch(user: { id: string; name: string }, now: string): Promise<void>;
   abstract get(ids: readonly string[]): Promise<UserRecord[]>;
   /** Users whose id or name starts with `query` (case-insensitive), ordered by id. */

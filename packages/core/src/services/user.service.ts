@@ -1,4 +1,5 @@
-import { ChatError, normaliseName, userIdForName } from '@chat/contracts';
+import { ChatError, normaliseName, nameKey } from '@chat/contracts';
+import { randomBytes } from 'node:crypto';
 import type { UserStore } from '../ports/index.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -21,10 +22,15 @@ export class UserService {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Binds a name to a new guest session until `expiresAt`; `NameTakenError` if held. */
+  /**
+   * Binds a name to a guest session until `expiresAt`; `NameTakenError` if someone else holds
+   * it. `holderId`, the caller proven by a valid token, renews their own claim. Whoever takes
+   * a name after its claim expired is a new user with a new id: the name hands over nothing.
+   */
   async claimGuest(
     rawName: string,
     ttlMs: number,
+    holderId?: string,
   ): Promise<{ identity: Identity; expiresAt: Date }> {
     const name = normaliseName(rawName);
     if (name === undefined) {
@@ -35,10 +41,18 @@ export class UserService {
     }
     const now = this.clock();
     const expiresAt = new Date(now.getTime() + ttlMs);
-    const identity = { id: userIdForName(name), name };
-    const claimed = await this.users.claim(identity, now.toISOString(), expiresAt.toISOString());
-    if (!claimed) throw new NameTakenError(name);
-    return { identity, expiresAt };
+    const key = nameKey(name);
+    const id = await this.users.claimName({
+      key,
+      name,
+      now: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      // `~` is not allowed in names, so this id is no one's name-derived id.
+      freshId: `${key}~${randomBytes(4).toString('hex')}`,
+      ...(holderId !== undefined && { holderId }),
+    });
+    if (id === undefined) throw new NameTakenError(name);
+    return { identity: { id, name }, expiresAt };
   }
 
   /** Records a user authenticated elsewhere (JWT mode), so others can find and invite them. */

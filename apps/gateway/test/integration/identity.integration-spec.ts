@@ -1,0 +1,81 @@
+import { ChatClient, createSession, pollUntil } from '@chat/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** Guest tokens (and so name claims) last two seconds here. */
+const TTL_MS = 2000;
+
+/** A JWT's `exp`, in seconds. */
+const expiry = (token: string): number =>
+  (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number })
+    .exp;
+
+describe('guest names and the identity behind them', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ GUEST_TOKEN_TTL_DAYS: String(TTL_MS / 86_400_000) });
+  });
+  afterAll(() => app?.destroy());
+
+  const claim = (name: string, token?: string) =>
+    fetch(`${app.url}/chat/session`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+      },
+      body: JSON.stringify({ name }),
+    });
+
+  it('gives whoever takes an expired name a new user, not the earlier holder’s rooms', async () => {
+    const erin = await ChatClient.connect(app.url, 'Erin');
+    const friend = await ChatClient.connect(app.url, 'erins-friend');
+    const { room } = await erin.ok('create_room', {
+      name: 'private',
+      participants: ['erins-friend'],
+    });
+    await erin.ok('send_message', { roomId: room.roomId, content: 'only for my friend' });
+    erin.close();
+
+    // Once Erin's claim has lapsed, someone else takes the name, in another letter case.
+    const res = await pollUntil(
+      () => claim('ERIN'),
+      (r) => r.status === 201,
+      5 * TTL_MS,
+      'the name to be free again',
+    );
+    const { token, user } = (await res.json()) as { token: string; user: { id: string } };
+    expect(user.id).not.toBe('erin');
+    const newcomer = await ChatClient.connect(app.url, 'ERIN', token);
+    const { rooms, user: registered } = await newcomer.ok('register', {});
+    expect(registered.id).toBe(user.id);
+    expect(rooms).toEqual([]);
+    expect(await newcomer.request('get_messages', { roomId: room.roomId })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    // What the newcomer says reaches no one as Erin.
+    const { room: theirs } = await newcomer.ok('create_room', { participants: ['erins-friend'] });
+    await newcomer.ok('send_message', { roomId: theirs.roomId, content: 'hi, it is me' });
+    const seen = await friend.waitFor('receive_message', (m) => m.roomId === theirs.roomId);
+    expect(seen.userId).toBe(user.id);
+    newcomer.close();
+    friend.close();
+  });
+
+  it('lets the holder renew the name with their token while others get 409', async () => {
+    const first = await createSession(app.url, 'Fay');
+    expect((await claim('fay')).status).toBe(409);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const renewed = await claim('Fay', first.token);
+    expect(renewed.status).toBe(201);
+    const body = (await renewed.json()) as { token: string; user: { id: string } };
+    expect(body.user.id).toBe(first.user.id);
+    expect(expiry(body.token)).toBeGreaterThan(expiry(first.token));
+  });
+
+  it('treats an invalid token as no token: a held name stays taken', async () => {
+    await createSession(app.url, 'Gus');
+    expect((await claim('gus', 'not-a-token')).status).toBe(409);
+  });
+});
