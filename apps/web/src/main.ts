@@ -9,7 +9,11 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { createAppI18n } from './i18n';
 import { loadRuntimeConfig } from './services/runtime-config';
+import { useAuthStore } from './stores/auth.store';
 import { useSettingsStore } from './stores/settings.store';
+
+/** How often an open app checks whether its guest token is due for renewal. */
+const RENEWAL_CHECK_MS = 60 * 60 * 1000;
 
 const start = async (): Promise<void> => {
   await loadRuntimeConfig();
@@ -22,6 +26,9 @@ const start = async (): Promise<void> => {
   });
   app.use(createAppI18n(useSettingsStore(pinia).locale));
   app.mount('#app');
+  const auth = useAuthStore(pinia);
+  void auth.renewIfDue();
+  setInterval(() => void auth.renewIfDue(), RENEWAL_CHECK_MS);
 };
 
 void start();

@@ -3,14 +3,21 @@ import { getRuntimeConfig } from './runtime-config';
 
 /**
  * `POST /chat/session` (guest mode). Resolves with the signed token and the user; rejects with a
- * `ChatError` whose code says why (`CONFLICT` for a taken name).
+ * `ChatError` whose code says why (`CONFLICT` for a taken name). With the holder's own token,
+ * `renewWith`, it renews their claim on the name: the same user with a fresh token.
  */
-export const createGuestSession = async (name: string): Promise<SessionResponse> => {
+export const createGuestSession = async (
+  name: string,
+  renewWith?: string,
+): Promise<SessionResponse> => {
   let res: Response;
   try {
     res = await fetch(`${getRuntimeConfig().gatewayUrl}/chat/session`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(renewWith !== undefined && { authorization: `Bearer ${renewWith}` }),
+      },
       body: JSON.stringify({ name }),
     });
   } catch {

@@ -13,6 +13,22 @@ interface StoredSession {
 }
 
 const SESSION_KEY = 'chat.session';
+/** The issuer of the server's own guest tokens (JWT-mode tokens are not ours to renew). */
+const GUEST_ISSUER = 'chat-guest';
+
+/** A JWT's issuer and lifetime, read without verifying (the server verifies). */
+const tokenLifetime = (raw: string): { iss?: string; iat?: number; exp?: number } | undefined => {
+  try {
+    const payload = raw.split('.')[1] ?? '';
+    return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      iss?: string;
+      iat?: number;
+      exp?: number;
+    };
+  } catch {
+    return undefined;
+  }
+};
 
 const isStoredSession = (value: unknown): value is StoredSession =>
   typeof value === 'object' &&
@@ -41,6 +57,28 @@ export const useAuthStore = defineStore('auth', () => {
     token.value = session.token;
     user.value = session.user;
     signOutReason.value = null;
+    persist();
+  }
+
+  /**
+   * Renews a guest token past half its life, so a person keeps their name (and with it their
+   * rooms) while they keep using the app. A failed renewal keeps the current token.
+   */
+  async function renewIfDue(now: number = Date.now()): Promise<void> {
+    const current = token.value;
+    const name = user.value?.name;
+    if (current === null || name === undefined) return;
+    const claims = tokenLifetime(current);
+    if (claims?.iss !== GUEST_ISSUER || claims.iat === undefined || claims.exp === undefined) {
+      return;
+    }
+    const halfLife = ((claims.iat + claims.exp) / 2) * 1000;
+    if (now < halfLife || now >= claims.exp * 1000) return;
+    const session = await createGuestSession(name, current).catch(() => undefined);
+    // Signed out, or signed in anew, while the renewal was under way: keep what is there now.
+    if (session === undefined || token.value !== current) return;
+    token.value = session.token;
+    user.value = session.user;
     persist();
   }
 
@@ -74,6 +112,7 @@ export const useAuthStore = defineStore('auth', () => {
     signOutDetail,
     signInAsGuest,
     signInWithToken,
+    renewIfDue,
     setUser,
     signOut,
   };
