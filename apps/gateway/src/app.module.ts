@@ -65,11 +65,7 @@ function serviceProviders(): Provider[] {
   });
   return [
     factory(HistoryReader, (i) => new HistoryReader(i.log, i.messages)),
-    {
-      provide: RoomViews,
-      useFactory: (i: Infrastructure, h: HistoryReader) => new RoomViews(i.log, i.rooms, h),
-      inject: [INFRASTRUCTURE, HistoryReader],
-    },
+    factory(RoomViews, (i) => new RoomViews(i.log, i.rooms)),
     factory(UserService, (i) => new UserService(i.users)),
     factory(LiveDelivery, (i, n) => new LiveDelivery(i.log, n)),
     factory(TypingService, (i, n) => new TypingService(i.rooms, i.presence, n)),

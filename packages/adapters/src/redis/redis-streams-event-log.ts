@@ -8,17 +8,19 @@ import {
 } from '@chat/contracts';
 import {
   EventLog,
+  SENT_MARKS_KEPT,
   type AppendResult,
   type GroupStats,
   type LogEntry,
   type MessageDraft,
   type PageRange,
+  type SentMark,
 } from '@chat/core';
 import type { Redis } from 'ioredis';
 import { asArray, asNumber, asString, type RedisClient } from './lua-script.js';
 import { StreamConsumerGroups, type DeadLetter } from './stream-consumer-groups.js';
 import { StreamLogLayout } from './stream-log-layout.js';
-import { APPEND_MESSAGE } from './stream-log-scripts.js';
+import { APPEND_MESSAGE, SENT_MARKS } from './stream-log-scripts.js';
 
 export interface RedisStreamsEventLogOptions {
   /** Key prefix; also the hash-tag stem `{<prefix>:log:<n>}`. Default `chat`. */
@@ -29,6 +31,11 @@ export interface RedisStreamsEventLogOptions {
   windowSize?: number;
   /** A room's hot window expires this long after its last message. Default 7 days. */
   windowTtlMs?: number;
+  /**
+   * A room's sent marks (for unread counts) expire this long after its last user message.
+   * Default 30 days; after it, unread counts of the room are estimated from seqs.
+   */
+  sentMarksTtlMs?: number;
   /** How long a `clientMsgId` is remembered; at least 24 h. Default 25 h. */
   dedupeTtlMs?: number;
   /** On a Redis Cluster, how often a blocking `read` polls the shards. Default 100 ms. */
@@ -60,6 +67,7 @@ export class RedisStreamsEventLog extends EventLog {
   private readonly layout: StreamLogLayout;
   private readonly windowSize: number;
   private readonly windowTtlMs: number;
+  private readonly sentMarksTtlMs: number;
   private readonly dedupeTtlMs: number;
   private readonly maxDraftAgeMs: number;
   private readonly groups: StreamConsumerGroups;
@@ -74,6 +82,7 @@ export class RedisStreamsEventLog extends EventLog {
     this.layout = new StreamLogLayout(options.prefix ?? 'chat', options.shards ?? 16);
     this.windowSize = options.windowSize ?? 500;
     this.windowTtlMs = options.windowTtlMs ?? 7 * 24 * 3600_000;
+    this.sentMarksTtlMs = options.sentMarksTtlMs ?? 30 * 24 * 3600_000;
     this.dedupeTtlMs = Math.max(options.dedupeTtlMs ?? 25 * 3600_000, CLIENT_MSG_ID_TTL_MS);
     this.maxDraftAgeMs = options.maxDraftAgeMs ?? 120_000;
     this.groups = new StreamConsumerGroups(client, this.layout, options.clusterPollMs ?? 100);
@@ -126,6 +135,7 @@ export class RedisStreamsEventLog extends EventLog {
             ? this.layout.appended(draft.roomId, draft.id)
             : this.layout.dedupe(draft.roomId, draft.userId, clientMsgId),
           this.layout.window(draft.roomId),
+          this.layout.sentMarks(draft.roomId),
         ],
         [
           clientMsgId === undefined ? '0' : '1',
@@ -139,6 +149,9 @@ export class RedisStreamsEventLog extends EventLog {
           this.liveChannel,
           this.maxDraftAgeMs,
           Date.parse(draft.createdAt),
+          draft.kind === 'user' ? draft.userId : '',
+          SENT_MARKS_KEPT,
+          this.sentMarksTtlMs,
         ],
       ),
       'append',
@@ -182,16 +195,10 @@ export class RedisStreamsEventLog extends EventLog {
   }
 
   async lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>> {
-    const unique = [...new Set(roomIds)];
-    const byShard = new Map<number, string[]>();
-    for (const roomId of unique) {
-      const shard = this.layout.shardOf(roomId);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), roomId]);
-    }
     const result = new Map<string, number>();
     // One MGET per shard: its keys share a hash tag, so it is valid on a cluster too.
     await Promise.all(
-      [...byShard.values()].map(async (rooms) => {
+      this.byShard(roomIds).map(async (rooms) => {
         const values = await this.client.mget(rooms.map((r) => this.layout.seq(r)));
         rooms.forEach((roomId, i) => result.set(roomId, Number(values[i] ?? 0)));
       }),
@@ -223,8 +230,48 @@ export class RedisStreamsEventLog extends EventLog {
     );
   }
 
+  /** One script call per shard asked: each reads its rooms' marks in its own slot. */
+  async sentMarks(
+    after: ReadonlyMap<string, number>,
+    limit: number,
+  ): Promise<Map<string, SentMark[]>> {
+    const result = new Map<string, SentMark[]>();
+    const count = Math.min(limit, SENT_MARKS_KEPT);
+    await Promise.all(
+      this.byShard([...after.keys()]).map(async (rooms) => {
+        const reply = asArray(
+          await SENT_MARKS.run(
+            this.client,
+            rooms.map((r) => this.layout.sentMarks(r)),
+            [...rooms.map((r) => after.get(r) ?? 0), count],
+          ),
+          'sent marks',
+        );
+        rooms.forEach((roomId, i) => {
+          const [exists, ...marks] = asArray(reply[i], 'sent marks');
+          if (asNumber(exists, 'sent marks') === 0) return;
+          result.set(
+            roomId,
+            marks.map((m) => parseMark(asString(m, 'sent mark'))),
+          );
+        });
+      }),
+    );
+    return result;
+  }
+
   async forgetRoom(roomId: string): Promise<void> {
-    await this.client.del(this.layout.window(roomId));
+    await this.client.del(this.layout.window(roomId), this.layout.sentMarks(roomId));
+  }
+
+  /** Distinct rooms grouped by shard, so each group's keys sit in one cluster slot. */
+  private byShard(roomIds: Iterable<string>): string[][] {
+    const byShard = new Map<number, string[]>();
+    for (const roomId of new Set(roomIds)) {
+      const shard = this.layout.shardOf(roomId);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), roomId]);
+    }
+    return [...byShard.values()];
   }
 
   ensureGroup(group: string): Promise<void> {
@@ -272,6 +319,12 @@ export class RedisStreamsEventLog extends EventLog {
     return Promise.resolve();
   }
 }
+
+/** `<seq>:<sender>`: the seq is digits, so the first colon ends it. */
+const parseMark = (mark: string): SentMark => {
+  const colon = mark.indexOf(':');
+  return { seq: Number(mark.slice(0, colon)), userId: mark.slice(colon + 1) };
+};
 
 const safeJson = (raw: string): unknown => {
   try {

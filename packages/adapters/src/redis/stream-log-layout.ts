@@ -56,6 +56,11 @@ export class StreamLogLayout {
     return `${this.tag(this.shardOf(roomId))}:window:${encodeURIComponent(roomId)}`;
   }
 
+  /** The room's sent marks: a sorted set of `<seq>:<sender>` by seq, its newest user messages. */
+  sentMarks(roomId: string): string {
+    return `${this.tag(this.shardOf(roomId))}:sent:${encodeURIComponent(roomId)}`;
+  }
+
   dedupe(roomId: string, userId: string, clientMsgId: string): string {
     const parts = [roomId, userId, clientMsgId].map(encodeURIComponent).join(':');
     return `${this.tag(this.shardOf(roomId))}:dedupe:${parts}`;

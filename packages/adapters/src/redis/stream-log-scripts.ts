@@ -10,9 +10,12 @@ import { LuaScript } from './lua-script.js';
  * id as appended for ARGV[2] ms (a few minutes), so the same command sent again — a client
  * library re-sends commands whose reply a dropped connection lost — appends nothing; and a
  * draft older than ARGV[10] ms by Redis's clock is refused, so no re-send can outlive its mark.
- * KEYS: stream, seq, dedupe or appended mark, window.
+ * A user message (ARGV[12] = its sender) also gets a mark `<seq>:<sender>` in the room's
+ * sent marks (KEYS[5]), which keep the newest ARGV[13] for ARGV[14] ms after the last one.
+ * KEYS: stream, seq, dedupe or appended mark, window, sent marks.
  * ARGV: hasClientMsgId, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix,
- *       envelopeSuffix, windowSize, windowTtlMs, liveChannel, maxDraftAgeMs, draftCreatedAtMs.
+ *       envelopeSuffix, windowSize, windowTtlMs, liveChannel, maxDraftAgeMs, draftCreatedAtMs,
+ *       sender ('' for a system message), marksKept, marksTtlMs.
  * Returns {1, first message JSON, ''} for a duplicate, {2} for a stale draft, else
  * {0, message JSON, stream id, seq}.
  */
@@ -38,8 +41,28 @@ end
 redis.call('ZADD', KEYS[4], seq, message)
 redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[4], ARGV[8])
+if ARGV[12] ~= '' then
+  redis.call('ZADD', KEYS[5], seq, seq .. ':' .. ARGV[12])
+  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -1 - tonumber(ARGV[13]))
+  redis.call('PEXPIRE', KEYS[5], ARGV[14])
+end
 redis.call('PUBLISH', ARGV[9], message)
 return {0, message, id, seq}
+`);
+
+/**
+ * Per room, its newest sent marks above a seq. KEYS: sent marks per room (one slot).
+ * ARGV: the seq per key, then the limit. Returns per key {exists, mark, …}, newest first.
+ */
+export const SENT_MARKS = new LuaScript(`
+local limit = ARGV[#ARGV]
+local out = {}
+for i, key in ipairs(KEYS) do
+  local marks = redis.call('ZRANGE', key, '+inf', '(' .. ARGV[i], 'BYSCORE', 'REV', 'LIMIT', 0, limit)
+  table.insert(marks, 1, redis.call('EXISTS', key))
+  out[i] = marks
+end
+return out
 `);
 
 /** Lua helper: the value of field `name` of a stream entry, or the whole entry as JSON. */

@@ -1,6 +1,11 @@
 import { decodeEnvelope, type Message } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventLog, LogEntry, MessageDraft } from '../ports/event-log.port.js';
+import {
+  SENT_MARKS_KEPT,
+  type EventLog,
+  type LogEntry,
+  type MessageDraft,
+} from '../ports/event-log.port.js';
 import { pollUntil, sleep, uniqueId, type ConformanceFactory } from './harness.js';
 
 const draft = (roomId: string, overrides: Partial<MessageDraft> = {}): MessageDraft => ({
@@ -150,6 +155,43 @@ export function describeEventLogConformance(
       expect(await sut.window(gone, { after: 0, limit: 10 })).toEqual([]);
       expect(await sut.window(kept, { limit: 10 })).toHaveLength(2);
       expect((await sut.appendMessage(draft(gone))).message.seq).toBe(3);
+    });
+
+    it('marks user messages by seq and sender, newest first, after a given seq', async () => {
+      const [room, quiet, unknown] = [uniqueId('room'), uniqueId('room'), uniqueId('room')];
+      for (const userId of ['alice', 'bob', 'carol']) {
+        await sut.appendMessage(draft(room, { userId }));
+      }
+      await sut.appendMessage(draft(room, { userId: 'bob', kind: 'system' }));
+      await sut.appendMessage(draft(room, { userId: 'dave' }));
+      await sut.appendMessage(draft(quiet, { kind: 'system' }));
+      const marks = await sut.sentMarks(
+        new Map([
+          [room, 1],
+          [quiet, 0],
+        ]),
+        10,
+      );
+      expect(marks.get(room)).toEqual([
+        { seq: 5, userId: 'dave' },
+        { seq: 3, userId: 'carol' },
+        { seq: 2, userId: 'bob' },
+      ]);
+      expect(marks.get(quiet) ?? []).toEqual([]);
+      expect((await sut.sentMarks(new Map([[room, 0]]), 2)).get(room)).toHaveLength(2);
+      expect((await sut.sentMarks(new Map([[unknown, 0]]), 10)).get(unknown) ?? []).toEqual([]);
+    });
+
+    it('keeps marks of at least the newest SENT_MARKS_KEPT user messages, and forgets them with the room', async () => {
+      const room = uniqueId('room');
+      const total = SENT_MARKS_KEPT + 5;
+      for (let i = 0; i < total; i++) await sut.appendMessage(draft(room, { content: `m${i}` }));
+      const marks = (await sut.sentMarks(new Map([[room, 0]]), SENT_MARKS_KEPT)).get(room) ?? [];
+      expect(marks.map((m) => m.seq)).toEqual(
+        Array.from({ length: SENT_MARKS_KEPT }, (_, i) => total - i),
+      );
+      await sut.forgetRoom(room);
+      expect((await sut.sentMarks(new Map([[room, 0]]), 10)).get(room) ?? []).toEqual([]);
     });
 
     it('delivers every entry once to a group and keeps it pending until acked', async () => {

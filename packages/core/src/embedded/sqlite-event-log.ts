@@ -8,10 +8,12 @@ import {
 } from '@chat/contracts';
 import {
   EventLog,
+  SENT_MARKS_KEPT,
   type AppendResult,
   type GroupStats,
   type LogEntry,
   type MessageDraft,
+  type SentMark,
 } from '../ports/event-log.port.js';
 import type { PageRange } from '../ports/page.js';
 import { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
@@ -58,6 +60,19 @@ CREATE TABLE IF NOT EXISTS log_forgotten_rooms (
 );
 `;
 
+/** Marks of each room's newest user messages, for unread counts that never read messages. */
+const SENT_MARKS_SCHEMA = `
+CREATE TABLE log_sent_marks (
+  room_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
+INSERT INTO log_sent_marks (room_id, seq, user_id)
+  SELECT room_id, seq, json_extract(raw, '$.payload.userId') FROM log_entries
+  WHERE seq IS NOT NULL AND json_extract(raw, '$.payload.kind') = 'user';
+`;
+
 /** Wakes blocked readers of any instance in this process when an entry is appended. */
 const appended = new EventEmitter();
 appended.setMaxListeners(0);
@@ -89,6 +104,11 @@ export class SqliteEventLog extends EventLog {
     this.pollMs = options.pollMs ?? 25;
     this.dedupeTtlMs = options.dedupeTtlMs ?? CLIENT_MSG_ID_TTL_MS;
     db.exec(SCHEMA);
+    const hasMarks = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_sent_marks'")
+      .get();
+    // A database from before marks gets them from the entries it still holds.
+    if (!hasMarks) db.transaction(() => db.exec(SENT_MARKS_SCHEMA))();
     this.groups = new SqliteConsumerGroups(db, this.now);
     this.appends = new SqliteGroupCommit(
       db,
@@ -158,8 +178,27 @@ export class SqliteEventLog extends EventLog {
     });
   }
 
+  sentMarks(after: ReadonlyMap<string, number>, limit: number): Promise<Map<string, SentMark[]>> {
+    return settle(() => {
+      const query = this.db.prepare<[string, number, number], { seq: number; user_id: string }>(
+        `SELECT seq, user_id FROM log_sent_marks WHERE room_id = ? AND seq > ?
+         ORDER BY seq DESC LIMIT ?`,
+      );
+      const marks = new Map<string, SentMark[]>();
+      for (const [roomId, seq] of after) {
+        const rows = query.all(roomId, seq, Math.min(limit, SENT_MARKS_KEPT));
+        marks.set(
+          roomId,
+          rows.map((r) => ({ seq: r.seq, userId: r.user_id })),
+        );
+      }
+      return marks;
+    });
+  }
+
   forgetRoom(roomId: string): Promise<void> {
     return settle(() => {
+      this.db.prepare('DELETE FROM log_sent_marks WHERE room_id = ?').run(roomId);
       this.db
         .prepare(
           `INSERT INTO log_forgotten_rooms (room_id, up_to_entry)
@@ -282,6 +321,18 @@ export class SqliteEventLog extends EventLog {
     this.db
       .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, ?, ?)')
       .run(message.roomId, seq, JSON.stringify(envelope));
+    if (kind === 'user') {
+      this.db
+        .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id) VALUES (?, ?, ?)')
+        .run(roomId, seq, userId);
+      // Keep the newest SENT_MARKS_KEPT: one index seek to the oldest one kept.
+      this.db
+        .prepare(
+          `DELETE FROM log_sent_marks WHERE room_id = @roomId AND seq <= (SELECT seq FROM
+           log_sent_marks WHERE room_id = @roomId ORDER BY seq DESC LIMIT 1 OFFSET @kept)`,
+        )
+        .run({ roomId, kept: SENT_MARKS_KEPT });
+    }
     if (clientMsgId !== undefined) {
       this.db
         .prepare(

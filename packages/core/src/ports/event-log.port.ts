@@ -27,6 +27,15 @@ export interface LogEntry {
   deliveries: number;
 }
 
+/** A user message as unread counting sees it: its seq and sender, none of its content. */
+export interface SentMark {
+  seq: number;
+  userId: string;
+}
+
+/** How many of each room's newest user messages the log keeps marks of, at least. */
+export const SENT_MARKS_KEPT = 101;
+
 export interface GroupStats {
   /** Entries not yet delivered to the group. */
   lag: number;
@@ -49,6 +58,9 @@ export interface GroupStats {
  * - `window` serves a room's recent messages straight from the log, so a message is visible
  *   to history the moment it is acked, before any sink has stored it. It may hold only a
  *   suffix of the room's history; callers merge it with the message store.
+ * - `sentMarks` answers from marks of at least the newest `SENT_MARKS_KEPT` user messages of
+ *   each room, written with the append: its cost depends on the number of rooms asked, never
+ *   on what was written in them.
  * - Consumer groups: every group sees every entry at least once; an entry stays pending until
  *   acked; entries pending on a dead consumer can be claimed after `minIdleMs`.
  * - `trim` never removes an entry some group has not acknowledged.
@@ -61,7 +73,16 @@ export abstract class EventLog {
   abstract lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>>;
   /** Recent messages of a room still held by the log, filtered by `range`, ascending. */
   abstract window(roomId: string, range: PageRange): Promise<Message[]>;
-  /** Drops the room's recent window (after the room is deleted). */
+  /**
+   * Per room of `after`, its newest user messages (not system ones) with a seq above the given
+   * one, at most `limit` (≤ `SENT_MARKS_KEPT`), newest first. A room whose marks the log no
+   * longer holds (the Redis log drops a room's marks after long idleness) is left out.
+   */
+  abstract sentMarks(
+    after: ReadonlyMap<string, number>,
+    limit: number,
+  ): Promise<Map<string, SentMark[]>>;
+  /** Drops the room's recent window and marks (after the room is deleted). */
   abstract forgetRoom(roomId: string): Promise<void>;
   /**
    * The live feed that delivery is built on: `listener` gets every message appended from now

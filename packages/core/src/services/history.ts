@@ -35,24 +35,4 @@ export class HistoryReader {
       range.after !== undefined ? merged.slice(0, range.limit) : merged.slice(-range.limit);
     return { messages, hasMore };
   }
-
-  /**
-   * Messages `readerId` has not read: user messages of others after their read pointer — and
-   * after their own newest message, since sending a message reads everything before it. Looks
-   * at the newest `cap` messages only (badges show "99+" beyond), so it costs one page read.
-   */
-  async countUnread(
-    roomId: string,
-    readerId: string,
-    pointer: number,
-    cap: number,
-  ): Promise<number> {
-    const { messages } = await this.page(roomId, { limit: cap });
-    const own = messages
-      .filter((m) => m.kind === 'user' && m.userId === readerId)
-      .map((m) => m.seq);
-    const readUpTo = Math.max(pointer, ...own);
-    return messages.filter((m) => m.kind === 'user' && m.userId !== readerId && m.seq > readUpTo)
-      .length;
-  }
 }

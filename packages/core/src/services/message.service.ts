@@ -39,7 +39,7 @@ export class MessageService {
     });
     // Delivery comes from the log's live feed (LiveDelivery), in seq order on every replica.
     // Sending reads everything before the message: unread counts take the sender's newest
-    // message as their read point (HistoryReader.countUnread), so no write per message.
+    // message as their read point (RoomViews), so no write per message.
     return { id: message.id, seq: message.seq, createdAt: message.createdAt };
   }
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { embeddedFixture, type EmbeddedFixture } from '../testing/embedded-fixture.js';
 import { RoomService } from './room.service.js';
 
@@ -58,6 +58,24 @@ describe(RoomService.name, () => {
     expect((await sut.get('bob', room.roomId)).unread).toBe(1);
     await f.messageService.markRead('bob', { roomId: room.roomId, seq: 99 });
     expect((await sut.get('bob', room.roomId)).unread).toBe(0);
+  });
+
+  it('counts unread without reading a single message, so big messages cost nothing more', async () => {
+    const room = await sut.create('alice', { participants: ['bob'] });
+    for (let i = 0; i < 120; i++) {
+      await f.messageService.send('alice', {
+        roomId: room.roomId,
+        content: `${i} ${'x'.repeat(3900)}`,
+      });
+    }
+    const window = vi.spyOn(f.log, 'window');
+    const page = vi.spyOn(f.messages, 'page');
+    const [listed] = await sut.list('bob');
+    expect(listed?.unread).toBe(100);
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 115 });
+    expect((await sut.list('bob'))[0]?.unread).toBe(5);
+    expect(window).not.toHaveBeenCalled();
+    expect(page).not.toHaveBeenCalled();
   });
 
   it('treats sending as reading everything before the sent message', async () => {
