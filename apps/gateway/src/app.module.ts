@@ -15,6 +15,7 @@ import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/comm
 import { TokenService } from './auth/token.service.js';
 import { ChatGateway } from './chat/chat.gateway.js';
 import { RateLimits } from './chat/rate-limits.js';
+import { SocketGuard } from './chat/socket-guard.js';
 import { SocketNotifier } from './chat/socket-notifier.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { ChatController } from './http/chat.controller.js';
@@ -108,6 +109,7 @@ export class AppModule {
           provide: RateLimits,
           useValue: new RateLimits(config.rateLimits, infra.redis, config.scaled?.REDIS_KEY_PREFIX),
         },
+        { provide: SocketGuard, useValue: new SocketGuard(config.socketLimits) },
         {
           provide: SINKS,
           useValue:

@@ -32,6 +32,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** With `RATE_LIMITED`: how long to wait before the same request can succeed. */
+  retryAfterMs?: number;
 }
 
 /** What every client event's ack callback receives. */
@@ -42,6 +44,7 @@ export interface ExceptionEvent {
   event: string;
   code: ErrorCode;
   message: string;
+  retryAfterMs?: number;
 }
 
 /**
@@ -55,6 +58,16 @@ export class ChatError extends Error {
   ) {
     super(message);
     this.name = 'ChatError';
+  }
+}
+
+/** Over a limit: `RATE_LIMITED`, with the wait a client can act on without parsing text. */
+export class RateLimitedError extends ChatError {
+  constructor(
+    readonly retryAfterMs: number,
+    what = 'requests',
+  ) {
+    super('RATE_LIMITED', `too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
   }
 }
 

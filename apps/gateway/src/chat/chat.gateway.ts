@@ -26,12 +26,13 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { TokenService } from '../auth/token.service.js';
 import { LOGGER, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { toErrorBody } from './errors.js';
 import { RateLimits, type LimitedAction } from './rate-limits.js';
+import { SocketGuard } from './socket-guard.js';
 import {
   roomChannel,
   SocketNotifier,
@@ -58,6 +59,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(PresenceService) private readonly presence: PresenceService,
     @Inject(SearchService) private readonly searchService: SearchService,
     @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(SocketGuard) private readonly guard: SocketGuard,
     @Inject(SocketNotifier) private readonly notifier: SocketNotifier,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(Metrics) private readonly metrics: Metrics,
@@ -79,6 +81,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleConnection(socket: ChatSocket): void {
     const { user, roomIds } = socket.data;
+    this.guard.watch(socket);
     this.metrics.connections.inc();
     // Synchronously, before any event of this socket is handled or any emit can miss it.
     void socket.join([userChannel(user.id), ...roomIds.map(roomChannel)]);
@@ -224,10 +227,17 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private async authenticate(socket: ChatSocket): Promise<void> {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const user = await this.tokens.verify(auth?.token);
-    // Guests entered the directory when they claimed their name; IdP users on first sight.
-    if (this.tokens.mode === 'jwt') await this.users.seen(user);
-    const rooms = await this.rooms.memberships(user.id);
-    socket.data = { user, roomIds: rooms.map((r) => r.roomId) };
+    // Before any store is read for the connection: a user at the cap costs one check.
+    const release = this.guard.admit(socket, user.id);
+    try {
+      // Guests entered the directory when they claimed their name; IdP users on first sight.
+      if (this.tokens.mode === 'jwt') await this.users.seen(user);
+      const rooms = await this.rooms.memberships(user.id);
+      socket.data = { user, roomIds: rooms.map((r) => r.roomId) };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   private async afterConnect(socket: ChatSocket): Promise<void> {
@@ -261,6 +271,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.metrics.events.inc({ event, code: body.code });
       if (ack) ack({ ok: false, error: body });
       else socket.emit('exception', { event, ...body });
+      if (error instanceof z.ZodError) this.guard.malformed(socket, event);
     }
   }
 }

@@ -1,9 +1,12 @@
-import { ChatError, type ErrorBody } from '@chat/contracts';
+import { ChatError, RateLimitedError, type ErrorBody } from '@chat/contracts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
 /** Translates anything thrown by a handler into the wire's `{ code, message }`, once. */
 export function toErrorBody(error: unknown, logger: Logger, context: string): ErrorBody {
+  if (error instanceof RateLimitedError) {
+    return { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+  }
   if (error instanceof ChatError) return { code: error.code, message: error.message };
   if (error instanceof z.ZodError) return { code: 'BAD_REQUEST', message: describeIssues(error) };
   if (isOutage(error)) {

@@ -1,4 +1,4 @@
-import { ChatError } from '@chat/contracts';
+import { RateLimitedError } from '@chat/contracts';
 import type { Cluster, Redis } from 'ioredis';
 import {
   RateLimiterMemory,
@@ -11,10 +11,11 @@ import type { RateLimitConfig } from '../config/config.js';
 
 /**
  * What a point is taken for: `message` (send_message), `room` (create_room), `search` (socket
- * and REST), `typing`, and `event` — the shared budget of every other client event (reads,
- * membership changes, read pointers, register).
+ * and REST), `typing`, and `event` — the shared budget of every other client event and REST
+ * read (reads, membership changes, read pointers, register) — all per user; and `session`
+ * (guest sign-ins), per client IP.
  */
-export type LimitedAction = 'message' | 'room' | 'search' | 'typing' | 'event';
+export type LimitedAction = 'message' | 'room' | 'search' | 'typing' | 'event' | 'session';
 
 /** `burst` points per `burst / perSec` seconds: `perSec` on average, up to `burst` at once. */
 const withBurst = (perSec: number, burst: number): IRateLimiterOptions => ({
@@ -56,19 +57,24 @@ export class RateLimits {
       ...(config.eventsPerSec > 0 && {
         event: limiter('event', withBurst(config.eventsPerSec, config.eventsBurst)),
       }),
+      ...(config.sessionsPerMin > 0 && {
+        session: limiter('session', { points: config.sessionsPerMin, duration: 60 }),
+      }),
     };
   }
 
-  /** Takes one point for `userId`, or throws `RATE_LIMITED` with the wait. */
-  async consume(action: LimitedAction, userId: string): Promise<void> {
+  /**
+   * Takes `points` for `key` (a user id; a client IP for `session`), or throws `RATE_LIMITED`
+   * with the wait.
+   */
+  async consume(action: LimitedAction, key: string, points = 1): Promise<void> {
     const limiter = this.limiters[action];
     if (!limiter) return;
     try {
-      await limiter.consume(userId);
+      await limiter.consume(key, points);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      const seconds = Math.ceil(error.msBeforeNext / 1000);
-      throw new ChatError('RATE_LIMITED', `too many requests; try again in ${seconds} s`);
+      throw new RateLimitedError(error.msBeforeNext);
     }
   }
 }

@@ -90,6 +90,18 @@ describe('loadConfig: rate limits', () => {
       typingPerSec: 10,
       eventsPerSec: 20,
       eventsBurst: 100,
+      sessionsPerMin: 20,
+    });
+  });
+
+  it('defaults what one connection and one client may hold', () => {
+    expect(loadConfig(EMBEDDED).socketLimits).toEqual({
+      eventsPerSec: 50,
+      eventsBurst: 200,
+      badEventsPerMin: 20,
+      socketsPerUser: 20,
+      socketsPerIp: 200,
+      trustedProxyHops: 0,
     });
   });
 

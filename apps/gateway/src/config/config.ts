@@ -86,6 +86,13 @@ const EnvSchema = z.object({
   RATE_LIMIT_TYPING_PER_SEC: rate(10),
   RATE_LIMIT_EVENTS_PER_SEC: rate(20),
   RATE_LIMIT_EVENTS_BURST: rate(100),
+  RATE_LIMIT_SESSIONS_PER_MIN: rate(20),
+  RATE_LIMIT_SOCKET_EVENTS_PER_SEC: rate(50),
+  RATE_LIMIT_SOCKET_EVENTS_BURST: rate(200),
+  MAX_BAD_EVENTS_PER_MIN: rate(20),
+  MAX_SOCKETS_PER_USER: rate(20),
+  MAX_SOCKETS_PER_IP: rate(200),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
@@ -113,6 +120,21 @@ export interface RateLimitConfig {
   /** Every other client event without a limit of its own (reads, membership, read pointers). */
   eventsPerSec: number;
   eventsBurst: number;
+  /** Guest sign-ins per client IP. */
+  sessionsPerMin: number;
+}
+
+/** What one connection and one client may hold of a replica (`SocketGuard`); 0 disables each. */
+export interface SocketLimitConfig {
+  /** Every event of one socket, valid or not. */
+  eventsPerSec: number;
+  eventsBurst: number;
+  /** Malformed or unknown events of one socket before it is disconnected. */
+  badEventsPerMin: number;
+  socketsPerUser: number;
+  socketsPerIp: number;
+  /** Proxies in front whose `X-Forwarded-For` entry is trusted for the client IP. */
+  trustedProxyHops: number;
 }
 
 /** The whole configuration, parsed once at start; nothing reads `process.env` afterwards. */
@@ -135,6 +157,7 @@ export interface AppConfig {
   corsOrigins?: string[];
   maxHttpBufferSize: number;
   rateLimits: RateLimitConfig;
+  socketLimits: SocketLimitConfig;
   sqliteSynchronous: Env['SQLITE_SYNCHRONOUS'];
   shutdownTimeoutMs: number;
   /** Set when `REDIS_URL` is: the scaled adapters, no in-process sinks. */
@@ -181,6 +204,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       typingPerSec: e.RATE_LIMIT_TYPING_PER_SEC,
       eventsPerSec: e.RATE_LIMIT_EVENTS_PER_SEC,
       eventsBurst: e.RATE_LIMIT_EVENTS_BURST,
+      sessionsPerMin: e.RATE_LIMIT_SESSIONS_PER_MIN,
+    },
+    socketLimits: {
+      eventsPerSec: e.RATE_LIMIT_SOCKET_EVENTS_PER_SEC,
+      eventsBurst: Math.max(e.RATE_LIMIT_SOCKET_EVENTS_BURST, e.RATE_LIMIT_SOCKET_EVENTS_PER_SEC),
+      badEventsPerMin: e.MAX_BAD_EVENTS_PER_MIN,
+      socketsPerUser: e.MAX_SOCKETS_PER_USER,
+      socketsPerIp: e.MAX_SOCKETS_PER_IP,
+      trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -87,11 +87,18 @@ export class ChatController {
     return this.searchService.search(user.id, payload);
   }
 
-  private caller(header: unknown): Promise<Identity> {
+  /**
+   * The authenticated caller. Every REST read takes a point of the caller's shared event
+   * budget (search takes its own too): embedded mode has no Kong in front to limit them.
+   */
+  private async caller(header: unknown): Promise<Identity> {
     const token = bearerToken(header);
-    if (token === undefined)
+    if (token === undefined) {
       throw new ChatError('UNAUTHORIZED', 'send Authorization: Bearer <token>');
-    return this.tokens.verify(token);
+    }
+    const user = await this.tokens.verify(token);
+    await this.limits.consume('event', user.id);
+    return user;
   }
 }
 

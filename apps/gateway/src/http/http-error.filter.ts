@@ -1,4 +1,10 @@
-import { ChatError, HTTP_STATUS_BY_CODE, NAME_TAKEN, type ErrorCode } from '@chat/contracts';
+import {
+  ChatError,
+  HTTP_STATUS_BY_CODE,
+  NAME_TAKEN,
+  RateLimitedError,
+  type ErrorCode,
+} from '@chat/contracts';
 import { NameTakenError } from '@chat/core';
 import {
   Catch,
@@ -35,6 +41,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     const { status, code, message } = this.describe(error);
+    if (error instanceof RateLimitedError) {
+      res.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+      res.status(status).json({ code, message, retryAfterMs: error.retryAfterMs });
+      return;
+    }
     res.status(status).json({ code, message });
   }
 

@@ -1,8 +1,10 @@
 import { SessionRequestSchema, type SessionResponse } from '@chat/contracts';
 import { UserService } from '@chat/core';
-import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Ip, Post } from '@nestjs/common';
 import { bearerToken } from '../auth/bearer.js';
 import { TokenService } from '../auth/token.service.js';
+import { RateLimits } from '../chat/rate-limits.js';
+import { clientIp } from './client-ip.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ChatError } from '@chat/contracts';
 
@@ -16,6 +18,7 @@ export class SessionController {
     @Inject(UserService) private readonly users: UserService,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RateLimits) private readonly limits: RateLimits,
   ) {}
 
   @Post()
@@ -23,10 +26,15 @@ export class SessionController {
   async create(
     @Body() body: unknown,
     @Headers('authorization') auth: unknown,
+    @Headers('x-forwarded-for') forwardedFor: string | undefined,
+    @Ip() peer: string | undefined,
   ): Promise<SessionResponse> {
     if (this.config.auth.mode !== 'guest') {
       throw new ChatError('FORBIDDEN', 'guest sessions are disabled; sign in with your token');
     }
+    // Per client IP: one visitor cannot mint a crowd of users.
+    const ip = clientIp(peer, forwardedFor, this.config.socketLimits.trustedProxyHops);
+    await this.limits.consume('session', ip);
     const { name } = SessionRequestSchema.parse(body ?? {});
     const { identity, expiresAt } = await this.users.claimGuest(
       name,

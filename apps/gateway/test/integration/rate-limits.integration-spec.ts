@@ -169,6 +169,7 @@ describe('per-user limits with Redis: one budget for every replica', () => {
     typingPerSec: TYPING_PER_SEC,
     eventsPerSec: 1,
     eventsBurst: 60,
+    sessionsPerMin: 0,
   };
 
   const outcome = (run: Promise<void>) =>
