@@ -18,6 +18,18 @@ describe('normaliseName', () => {
     },
   );
 
+  it.each([
+    ['a variation selector', 'bob\uFE0F'],
+    ['a combining grapheme joiner', 'bob\u034F'],
+    ['a zero-width joiner', 'b\u200Dob'],
+    ['a Hangul filler', 'bob\u3164'],
+    ['only Hangul fillers', '\u3164\u3164'],
+    ['only a choseong filler', '\u115F'],
+    ['only punctuation', '._-'],
+  ])('refuses a name with %s, which looks like another or like nothing', (_, raw) => {
+    expect(normaliseName(raw)).toBeUndefined();
+  });
+
   it('counts code points, not UTF-16 units, against the 32 limit', () => {
     expect(normaliseName('가'.repeat(32))).toBe('가'.repeat(32));
     expect(normaliseName('𝒜'.repeat(32))).toBe('𝒜'.repeat(32));

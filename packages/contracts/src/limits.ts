@@ -35,15 +35,24 @@ export const codePointLength = (value: string): number => {
 };
 
 const NAME_PATTERN = /^[\p{L}\p{M}\p{N}_.-]+$/u;
+/**
+ * Code points that render as nothing (variation selectors, joiners, Hangul fillers…): a name
+ * holding one can pass for another, or for a blank.
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+/** A name needs something visible: letters or digits, not only marks or punctuation. */
+const VISIBLE = /[\p{L}\p{N}]/u;
 
 /**
  * Normalises a display name the way the server does: NFC, trimmed. Returns `undefined` when
- * the result is not a valid name (letters of any script, digits, `_ - .`; 1–32 code points).
+ * the result is not a valid name (letters of any script, digits, `_ - .`; 1–32 code points;
+ * nothing invisible, and at least one letter or digit).
  */
 export const normaliseName = (raw: string): string | undefined => {
   const name = raw.normalize('NFC').trim();
   const length = codePointLength(name);
   if (length < 1 || length > MAX_NAME_CODE_POINTS || !NAME_PATTERN.test(name)) return undefined;
+  if (INVISIBLE.test(name) || !VISIBLE.test(name)) return undefined;
   return name;
 };
 

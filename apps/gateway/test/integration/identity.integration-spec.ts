@@ -78,6 +78,16 @@ describe('guest names and the identity behind them', () => {
     expect(expiry(body.token)).toBeGreaterThan(expiry(first.token));
   });
 
+  it('refuses invisible characters (400) and look-alikes of a held name (409)', async () => {
+    await createSession(app.url, 'Hal');
+    expect((await claim('Hal\uFE0F')).status).toBe(400);
+    expect((await claim('\u3164\u3164')).status).toBe(400);
+    // Cyrillic Н, а and Latin l: "Наl" looks like "Hal".
+    const lookalike = await claim('\u041d\u0430l');
+    expect(lookalike.status).toBe(409);
+    expect(await lookalike.json()).toMatchObject({ code: 'NAME_TAKEN' });
+  });
+
   it('treats an invalid token as no token: a held name stays taken', async () => {
     await createSession(app.url, 'Gus');
     expect((await claim('gus', 'not-a-token')).status).toBe(409);

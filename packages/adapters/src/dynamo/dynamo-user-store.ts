@@ -73,14 +73,10 @@ export class DynamoUserStore extends UserStore {
 
   async claimName(claim: NameClaim): Promise<string | undefined> {
     const nowMs = Date.parse(claim.now);
-    const held = await this.holder(claim.key);
+    const held = await this.holder(claim.key, claim.id);
     const current = held !== undefined && held.until > nowMs;
     if (current && held.userId !== claim.holderId) return undefined;
-    const userId = current
-      ? held.userId
-      : (await this.exists(claim.key))
-        ? claim.freshId
-        : claim.key;
+    const userId = current ? held.userId : (await this.exists(claim.id)) ? claim.freshId : claim.id;
     try {
       await this.client.send(
         new PutItemCommand({
@@ -107,7 +103,7 @@ export class DynamoUserStore extends UserStore {
     return userId;
   }
 
-  private async holder(key: string): Promise<Holder | undefined> {
+  private async holder(key: string, id: string): Promise<Holder | undefined> {
     const { Item: item } = await this.client.send(
       new GetItemCommand({
         TableName: this.table,
@@ -116,11 +112,11 @@ export class DynamoUserStore extends UserStore {
       }),
     );
     if (item) return { userId: str(item, 'holder'), until: num(item, 'claimUntil') };
-    // Written before claim items: the claim lived on the user item whose id is the key.
+    // Written before claim items: the claim lived on the user item whose id is the name.
     const { Item: legacy } = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: { id: S(key) }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.table, Key: { id: S(id) }, ConsistentRead: true }),
     );
-    return legacy?.['claimUntil'] ? { userId: key, until: num(legacy, 'claimUntil') } : undefined;
+    return legacy?.['claimUntil'] ? { userId: id, until: num(legacy, 'claimUntil') } : undefined;
   }
 
   private async exists(id: string): Promise<boolean> {

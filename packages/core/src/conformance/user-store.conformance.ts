@@ -22,7 +22,7 @@ export function describeUserStoreConformance(
       return { id, name: id.toUpperCase() };
     };
 
-    /** Claims the name whose key is `user.id`, as `UserService` does. */
+    /** Claims the name whose key and first id are `user.id`, as `UserService` does. */
     const claim = (
       user: { id: string; name: string },
       now: string,
@@ -31,6 +31,7 @@ export function describeUserStoreConformance(
     ) =>
       sut.claimName({
         key: user.id,
+        id: user.id,
         name: user.name,
         now,
         expiresAt,
@@ -72,6 +73,20 @@ export function describeUserStoreConformance(
       expect(await claim(user, at(2 * HOUR), at(3 * HOUR), user.id)).not.toBe(user.id);
       const records = await sut.get([user.id, next ?? '']);
       expect(records.map((r) => r.id).sort()).toEqual([user.id, next].sort());
+    });
+
+    it('holds a name under its key: a claim of another spelling with the same key is refused', async () => {
+      const user = person();
+      expect(await claim(user, at(0), at(HOUR))).toBe(user.id);
+      const lookalike = { key: user.id, id: `${user.id}-lookalike`, name: 'Look-alike' };
+      expect(
+        await sut.claimName({
+          ...lookalike,
+          now: at(0),
+          expiresAt: at(HOUR),
+          freshId: uniqueId('x'),
+        }),
+      ).toBeUndefined();
     });
 
     it('renews a held name for its holder only, keeping their id', async () => {

@@ -23,7 +23,14 @@ describe('SqliteUserStore on a database written before guest_names', () => {
       .prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)')
       .run('alice', 'Alice', now, held, 'alice', 'alice');
     const sut = new SqliteUserStore(temp.db);
-    const claim = { key: 'alice', name: 'ALICE', now, expiresAt: held, freshId: 'alice~1' };
+    const claim = {
+      key: 'alice',
+      id: 'alice',
+      name: 'ALICE',
+      now,
+      expiresAt: held,
+      freshId: 'alice~1',
+    };
     expect(await sut.claimName(claim)).toBeUndefined();
     expect(await sut.claimName({ ...claim, holderId: 'alice' })).toBe('alice');
     expect(await sut.get(['alice'])).toEqual([{ id: 'alice', name: 'ALICE', createdAt: now }]);

@@ -67,8 +67,8 @@ export class SqliteUserStore extends UserStore {
           } else if (current) {
             return undefined;
           } else {
-            const keyTaken = this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(claim.key);
-            userId = keyTaken ? claim.freshId : claim.key;
+            const idTaken = this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(claim.id);
+            userId = idTaken ? claim.freshId : claim.id;
           }
           this.db
             .prepare(

@@ -1,5 +1,6 @@
 import { ChatError, normaliseName, nameKey } from '@chat/contracts';
 import { randomBytes } from 'node:crypto';
+import unhomoglyph from 'unhomoglyph';
 import type { UserStore } from '../ports/index.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -43,7 +44,8 @@ export class UserService {
     const expiresAt = new Date(now.getTime() + ttlMs);
     const key = nameKey(name);
     const id = await this.users.claimName({
-      key,
+      key: confusablesSkeleton(name),
+      id: key,
       name,
       now: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
@@ -66,3 +68,14 @@ export class UserService {
     return user && { id: user.id, name: user.name };
   }
 }
+
+/**
+ * The Unicode TR39 skeleton of a name, in any letter case: names with one skeleton look alike
+ * (Latin `paypal` and its Cyrillic look-alike, `rn` and `m`, `Hal` and Cyrillic `Наl`), so they
+ * are held as one. The skeleton is taken before lower-casing too, since some look-alikes only
+ * look alike in capitals.
+ */
+export const confusablesSkeleton = (name: string): string => {
+  const skeleton = (s: string) => unhomoglyph(s.normalize('NFD')).normalize('NFD');
+  return skeleton(skeleton(name).toLowerCase());
+};
