@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { ChatIoAdapter } from './chat/chat-io.adapter.js';
 import type { AppConfig } from './config/config.js';
+import { BrowserRequestGuard } from './http/browser-request.guard.js';
+import { OriginPolicy } from './http/origin-policy.js';
 import { serveWebApp } from './http/web-app.js';
 import { createInfrastructure } from './infra/infrastructure.js';
 import { createLogger } from './observability/logger.js';
@@ -26,9 +28,11 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   const metrics = new Metrics();
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(config, infra, logger, metrics),
-    { logger: false, bodyParser: true },
+    // JSON bodies only: nothing parses a form or text body, and BrowserRequestGuard refuses it.
+    { logger: false, bodyParser: false },
   );
   app.useBodyParser('json', { limit: '16kb' });
+  app.useGlobalGuards(new BrowserRequestGuard(new OriginPolicy(config.corsOrigins)));
   app.useWebSocketAdapter(
     new ChatIoAdapter(app, config, infra.redis, (err, event) =>
       logger.error({ err, event }, 'event handler failed'),

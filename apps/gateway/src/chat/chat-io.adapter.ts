@@ -7,10 +7,13 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
+import { OriginPolicy } from '../http/origin-policy.js';
+import { allowHandshake } from './engine-policy.js';
 
 /**
- * Socket.IO server options of the chat endpoint: path, frame limit, CORS, transports, and —
- * with a Redis connection — the Redis adapter that fans events out across replicas.
+ * Socket.IO server options of the chat endpoint: path, frame limit, CORS, transports, the
+ * handshake's origin check, and — with a Redis connection — the Redis adapter that fans events
+ * out across replicas.
  */
 export class ChatIoAdapter extends IoAdapter {
   private readonly fanOutClients: (Redis | Cluster)[] = [];
@@ -34,6 +37,7 @@ export class ChatIoAdapter extends IoAdapter {
         ? { origin: this.config.corsOrigins, credentials: true }
         : { origin: false },
       serveClient: false,
+      allowRequest: allowHandshake(new OriginPolicy(this.config.corsOrigins)),
       ...(this.redis ? { adapter: this.redisAdapter(this.redis) } : {}),
     };
     const server: Server = super.createIOServer(port, chatOptions as ServerOptions);

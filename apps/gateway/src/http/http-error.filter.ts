@@ -25,6 +25,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  415: 'BAD_REQUEST',
   429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
