@@ -7,6 +7,7 @@ import { ChatIoAdapter } from './chat/chat-io.adapter.js';
 import type { AppConfig } from './config/config.js';
 import { BrowserRequestGuard } from './http/browser-request.guard.js';
 import { OriginPolicy } from './http/origin-policy.js';
+import { securityHeaders } from './http/security-headers.js';
 import { serveWebApp } from './http/web-app.js';
 import { createInfrastructure } from './infra/infrastructure.js';
 import { createLogger } from './observability/logger.js';
@@ -31,6 +32,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     // JSON bodies only: nothing parses a form or text body, and BrowserRequestGuard refuses it.
     { logger: false, bodyParser: false },
   );
+  app.use(securityHeaders());
   app.useBodyParser('json', { limit: '16kb' });
   app.useGlobalGuards(new BrowserRequestGuard(new OriginPolicy(config.corsOrigins)));
   app.useWebSocketAdapter(

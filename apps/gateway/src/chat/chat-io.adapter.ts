@@ -8,6 +8,7 @@ import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
 import { OriginPolicy } from '../http/origin-policy.js';
+import { securityHeaders } from '../http/security-headers.js';
 import { allowHandshake } from './engine-policy.js';
 
 /**
@@ -41,6 +42,7 @@ export class ChatIoAdapter extends IoAdapter {
       ...(this.redis ? { adapter: this.redisAdapter(this.redis) } : {}),
     };
     const server: Server = super.createIOServer(port, chatOptions as ServerOptions);
+    server.engine.use(securityHeaders());
     // Engine.io keeps each session's first HTTP request (headers, socket, parser state) for
     // its whole life; nothing here reads it after the handshake, so let it go (Socket.IO's
     // "Memory usage" guide): a few KB less per idle connection.
