@@ -14,12 +14,18 @@ import type { AppConfig } from '../config/config.js';
 
 const GUEST_ISSUER = 'chat-guest';
 const SECRET_FILE = 'auth-secret';
+/** Longest `sub` (user id) accepted from any token: the longest user id a payload may name. */
+export const MAX_SUBJECT_LENGTH = 128;
+/** A compact JWS exactly: three base64url parts, nothing around them (no whitespace to trim). */
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
  * Issues guest tokens and verifies every token the gateway sees. Guest tokens are HS256 with a
  * secret from `AUTH_SECRET` or generated once into the data folder. In JWT mode tokens come
- * from the operator's identity provider: HS256 with `JWT_SECRET`, or RS256/ES256 via JWKS; the
- * accepted algorithms are fixed, so `alg: none` and HS/RS confusion are rejected.
+ * from the operator's identity provider: HS256 with `JWT_SECRET`, or RS256/ES256 via JWKS, and
+ * must carry the configured `iss` and `aud`; the accepted algorithms are fixed, so `alg: none`
+ * and HS/RS confusion are rejected. A token is taken exactly as sent: anything but a compact
+ * JWS (surrounding whitespace included) is refused, never trimmed.
  */
 export class TokenService {
   private readonly guestKey: Uint8Array;
@@ -31,6 +37,9 @@ export class TokenService {
   ) {
     this.guestKey = new TextEncoder().encode(config.secret ?? loadOrCreateSecret(dataDir));
     if (config.mode === 'jwt') {
+      if (!config.issuer || !config.audience) {
+        throw new Error('AUTH_MODE=jwt needs an issuer and an audience to verify');
+      }
       this.jwtKey = config.jwksUrl
         ? createRemoteJWKSet(new URL(config.jwksUrl))
         : new TextEncoder().encode(config.jwtSecret);
@@ -56,6 +65,7 @@ export class TokenService {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
       throw new ChatError('UNAUTHORIZED', 'a token is required');
     }
+    if (!COMPACT_JWS.test(token)) throw new ChatError('UNAUTHORIZED', 'the token is malformed');
     try {
       return toIdentity(await this.verifyPayload(token));
     } catch (error) {
@@ -74,9 +84,9 @@ export class TokenService {
       return payload;
     }
     const options = {
-      requiredClaims: ['exp', 'sub'],
-      ...(this.config.issuer ? { issuer: this.config.issuer } : {}),
-      ...(this.config.audience ? { audience: this.config.audience } : {}),
+      requiredClaims: ['exp', 'sub', 'iss', 'aud'],
+      issuer: this.config.issuer,
+      audience: this.config.audience,
     };
     const key = this.jwtKey;
     if (key instanceof Uint8Array) {
@@ -93,6 +103,12 @@ const toIdentity = (payload: JWTPayload): Identity => {
   // anyone holding the HS256 secret) could otherwise make the user id a number or an object.
   if (typeof id !== 'string' || id.length === 0) {
     throw new ChatError('UNAUTHORIZED', 'the token has no subject');
+  }
+  if (id.length > MAX_SUBJECT_LENGTH) {
+    throw new ChatError(
+      'UNAUTHORIZED',
+      `the token's subject is over ${MAX_SUBJECT_LENGTH} characters`,
+    );
   }
   const name = [payload['name'], payload['preferred_username']].find(
     (v): v is string => typeof v === 'string' && v.length > 0,

@@ -125,3 +125,29 @@ describe('loadConfig: rate limits', () => {
     ]);
   });
 });
+
+describe('loadConfig: AUTH_MODE=jwt', () => {
+  const JWT = {
+    ...EMBEDDED,
+    AUTH_MODE: 'jwt',
+    JWT_SECRET: 'the-identity-providers-shared-secret-0123456789',
+  };
+
+  it('requires the issuer and the audience of tokens, listing both', () => {
+    const listed = problems(JWT);
+    expect(listed.map((p) => p.split(':')[0]).sort()).toEqual(['JWT_AUDIENCE', 'JWT_ISSUER']);
+    expect(problems({ ...JWT, JWT_ISSUER: 'https://idp.example.test/', JWT_AUDIENCE: '' })).toEqual(
+      [expect.stringMatching(/^JWT_AUDIENCE: .*`aud`/)],
+    );
+  });
+
+  it('loads with both, and guest mode needs neither', () => {
+    const config = loadConfig({
+      ...JWT,
+      JWT_ISSUER: 'https://idp.example.test/',
+      JWT_AUDIENCE: 'chat',
+    });
+    expect(config.auth).toMatchObject({ issuer: 'https://idp.example.test/', audience: 'chat' });
+    expect(loadConfig(EMBEDDED).auth.mode).toBe('guest');
+  });
+});

@@ -105,6 +105,19 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
       'JWT_SECRET: AUTH_MODE=jwt needs JWT_SECRET (HS256) or JWT_JWKS_URL (RS256/ES256)',
     );
   }
+  // Without both, a token the same key signed for another application would be accepted.
+  const claims = [
+    ['JWT_ISSUER', 'iss'],
+    ['JWT_AUDIENCE', 'aud'],
+  ] as const;
+  for (const [name, claim] of env['AUTH_MODE'] === 'jwt' ? claims : []) {
+    if (!env[name]) {
+      problems.push(
+        `${name}: AUTH_MODE=jwt needs the \`${claim}\` your identity provider sets in tokens ` +
+          'for this chat, so that its tokens for other applications are refused',
+      );
+    }
+  }
   return problems;
 }
 
@@ -151,6 +164,7 @@ export interface AppConfig {
     guestTokenTtlMs: number;
     jwtSecret?: string;
     jwksUrl?: string;
+    /** Required `iss` and `aud` of JWTs; both set whenever `mode` is `jwt`. */
     issuer?: string;
     audience?: string;
   };

@@ -100,6 +100,8 @@ describe('the gateway process', { timeout: 300_000 }, () => {
     const output = gateway.output();
     expect(output).toContain('PORT');
     expect(output).toContain('JWT_SECRET');
+    expect(output).toContain('JWT_ISSUER');
+    expect(output).toContain('JWT_AUDIENCE');
     expect(output).toContain('RATE_LIMIT_ROOMS_PER_MIN');
   });
 

@@ -5,12 +5,16 @@ import { ChatClient } from '@chat/test-support';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const SECRET = 'a-shared-secret-of-the-identity-provider-0123456789';
+const ISSUER = 'https://idp.example.test/';
+const AUDIENCE = 'chat';
 const key = new TextEncoder().encode(SECRET);
 
 const sign = (claims: Record<string, unknown>, expiresIn: string | number = '1h') =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('u-42')
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
     .sign(key);
@@ -39,7 +43,12 @@ describe('AUTH_MODE=jwt', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ AUTH_MODE: 'jwt', JWT_SECRET: SECRET });
+    app = await startTestApp({
+      AUTH_MODE: 'jwt',
+      JWT_SECRET: SECRET,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+    });
   });
 
   afterAll(() => app?.destroy());
@@ -63,8 +72,10 @@ describe('AUTH_MODE=jwt', () => {
     );
     const tampered = `${header}.${forgedPayload}.${signature}`;
     const expired = await sign({}, Math.floor(Date.now() / 1000) - 60);
-    const unsigned = new UnsecuredJWT({ sub: 'u-42' }).setExpirationTime('1h').encode();
-    const otherKey = await new SignJWT({})
+    const unsigned = new UnsecuredJWT({ sub: 'u-42', iss: ISSUER, aud: AUDIENCE })
+      .setExpirationTime('1h')
+      .encode();
+    const otherKey = await new SignJWT({ iss: ISSUER, aud: AUDIENCE })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('u-42')
       .setExpirationTime('1h')

@@ -354,17 +354,48 @@ describe('token attacks: AUTH_MODE=jwt with a JWKS (RS256/ES256)', () => {
 
 describe('token attacks: AUTH_MODE=jwt with a shared secret (HS256)', () => {
   const SECRET = 'the-identity-providers-shared-secret-0123456789';
+  const ISSUER = 'https://idp.example.test/';
+  const AUDIENCE = 'chat';
   let app: TestApp;
   const sign = (payload: JWTPayload, secret = SECRET, alg = 'HS256') =>
-    new SignJWT({ sub: 'user-1', exp: now() + 3600, ...payload })
+    new SignJWT({ sub: 'user-1', iss: ISSUER, aud: AUDIENCE, exp: now() + 3600, ...payload })
       .setProtectedHeader({ alg })
       .sign(enc.encode(secret));
 
   beforeAll(async () => {
-    app = await startTestApp({ AUTH_MODE: 'jwt', JWT_SECRET: SECRET });
+    app = await startTestApp({
+      AUTH_MODE: 'jwt',
+      JWT_SECRET: SECRET,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+    });
   });
 
   afterAll(() => app?.destroy());
+
+  it('refuses a token the same key signed for another application (issuer or audience)', async () => {
+    await expectAccepted(app.url, await sign({}));
+    await expectRefused(app.url, await sign({ aud: 'another-app' }), 'another audience');
+    await expectRefused(app.url, await sign({ iss: 'https://other.example/' }), 'another issuer');
+    await expectRefused(app.url, await sign({ aud: undefined }), 'no audience');
+    await expectRefused(app.url, await sign({ iss: undefined }), 'no issuer');
+  });
+
+  it('refuses a subject over 128 characters', async () => {
+    await expectAccepted(app.url, await sign({ sub: 'u'.repeat(128) }));
+    await expectRefused(app.url, await sign({ sub: 'u'.repeat(129) }), 'sub of 129');
+    await expectRefused(app.url, await sign({ sub: 'u'.repeat(4000) }), 'sub of 4000');
+  });
+
+  it('refuses a token with surrounding whitespace instead of trimming it', async () => {
+    const token = await sign({});
+    expect(await handshake(app.url, { token })).toBe('connected');
+    for (const padded of [`${token} `, `${token}\n`, ` ${token}`, `\t${token}`, `${token}\u00a0`]) {
+      expect(await handshake(app.url, { token: padded }), JSON.stringify(padded)).toBe(
+        'UNAUTHORIZED',
+      );
+    }
+  });
 
   it('refuses guest tokens, other algorithms and subjects that are not strings', async () => {
     await expectAccepted(app.url, await sign({}));
@@ -377,7 +408,7 @@ describe('token attacks: AUTH_MODE=jwt with a shared secret (HS256)', () => {
     }
     await expectRefused(app.url, await sign({}, SECRET, 'HS512'), 'HS512 with the secret');
     const rsa = await generateKeyPair('RS256');
-    const rs = await new SignJWT({ sub: 'user-1', exp: now() + 3600 })
+    const rs = await new SignJWT({ sub: 'user-1', iss: ISSUER, aud: AUDIENCE, exp: now() + 3600 })
       .setProtectedHeader({ alg: 'RS256' })
       .sign(rsa.privateKey);
     await expectRefused(app.url, rs, 'RS256 while configured for HS256');
