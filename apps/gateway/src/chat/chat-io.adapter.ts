@@ -9,12 +9,12 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
 import { OriginPolicy } from '../http/origin-policy.js';
 import { securityHeaders } from '../http/security-headers.js';
-import { allowHandshake } from './engine-policy.js';
+import { allowHandshake, closeSessionOnOversizedPost } from './engine-policy.js';
 
 /**
- * Socket.IO server options of the chat endpoint: path, frame limit, CORS, transports, the
- * handshake's origin check, and — with a Redis connection — the Redis adapter that fans events
- * out across replicas.
+ * Socket.IO server options of the chat endpoint: path, frame limit (over it a long-polling
+ * session closes too), CORS, transports, the handshake's origin check (no JSONP), and — with a
+ * Redis connection — the Redis adapter that fans events out across replicas.
  */
 export class ChatIoAdapter extends IoAdapter {
   private readonly fanOutClients: (Redis | Cluster)[] = [];
@@ -43,6 +43,7 @@ export class ChatIoAdapter extends IoAdapter {
     };
     const server: Server = super.createIOServer(port, chatOptions as ServerOptions);
     server.engine.use(securityHeaders());
+    closeSessionOnOversizedPost(server);
     // Engine.io keeps each session's first HTTP request (headers, socket, parser state) for
     // its whole life; nothing here reads it after the handshake, so let it go (Socket.IO's
     // "Memory usage" guide): a few KB less per idle connection.
