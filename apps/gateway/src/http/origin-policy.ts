@@ -27,8 +27,8 @@ export class OriginPolicy {
 
 /**
  * The server's own origin is the one the browser addressed, whose host it sent as `Host`. A
- * proxy in front may forward the host without its port (NGINX's `$host`); then the host name
- * alone is compared, since a browser always names a port that is not the default.
+ * browser names every port but the scheme's default, so a `Host` without a port means the
+ * default one or a proxy that dropped it (NGINX's `$host`); then the host name alone is compared.
  */
 function isOwnOrigin(origin: string, host: string | undefined): boolean {
   if (!host) return false;

@@ -7,7 +7,7 @@ import helmet from 'helmet';
  * http(s) and ws(s) origin, as the meta tag does, because `/config.json` may point the app at a
  * gateway on another origin.
  */
-export const CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly string[]>> = {
+const CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
