@@ -59,9 +59,12 @@ describe('markup in names, rooms and messages', () => {
   it('shows a message with markup literally, in the log, list, notification and search', async () => {
     await openRoom(victim.page, PAYLOAD);
     await send(mallory.page, PAYLOAD);
-    await send(mallory.page, 'javascript:alert(1) and https://example.com/ok');
+    const withLinks = 'javascript:alert(1) and https://example.com/ok';
+    await send(mallory.page, withLinks);
     await waitForMessage(victim.page, PAYLOAD);
     await waitForMessage(mallory.page, PAYLOAD);
+    // The links are counted in the second message: wait for it, not only the first.
+    await waitForMessage(victim.page, withLinks);
 
     const links = victim.page.locator('[data-test="message"] a');
     expect(await links.count()).toBe(1);
