@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, ENVELOPE_VERSION } from './envelope.js';
-import { GetMessagesSchema, SendMessageSchema } from './events.js';
+import { GetMessagesSchema, SearchSchema, SendMessageSchema } from './events.js';
 import { codePointLength, MAX_CONTENT_CODE_POINTS, normaliseName, nameKey } from './limits.js';
 
 describe('normaliseName', () => {
@@ -66,6 +66,34 @@ describe('GetMessagesSchema', () => {
       after: 0,
       limit: 100,
     });
+  });
+});
+
+describe('SearchSchema', () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
+  const refusal = (query: string) => {
+    const result = SearchSchema.safeParse({ query });
+    return result.success ? undefined : result.error.issues.map((i) => i.message).join('; ');
+  };
+
+  it('refuses a query of more than 10 distinct terms, counted as the search splits them', () => {
+    expect(refusal(words(10))).toBeUndefined();
+    expect(refusal(words(11))).toBe('query has more than 10 terms');
+    // Repeats and query syntax are not terms: these are two terms.
+    expect(refusal('"hello" OR -hello* '.repeat(10))).toBeUndefined();
+  });
+
+  it('counts a run of Hangul or Kanji as one term, so sentences without spaces pass', () => {
+    expect(
+      refusal('오늘 회의에서 나온 채팅방 개편 일정과 담당자 정리해서 공유해 주세요'),
+    ).toBeUndefined();
+    expect(refusal('今日の会議の内容をまとめて共有してください'.repeat(9))).toBeUndefined();
+    expect(refusal('가'.repeat(200))).toBeUndefined();
+  });
+
+  it('refuses a query longer than 200 code points', () => {
+    expect(refusal('😀'.repeat(200))).toBeUndefined();
+    expect(refusal('가'.repeat(201))).toBe('query is longer than 200 characters');
   });
 });
 

@@ -5,12 +5,14 @@ import {
   MAX_PAGE_LIMIT,
   MAX_PARTICIPANTS,
   MAX_QUERY_CODE_POINTS,
+  MAX_QUERY_TERMS,
   MAX_ROOM_NAME_CODE_POINTS,
   MAX_SEARCH_LIMIT,
   MAX_CONTENT_CODE_POINTS,
   codePointLength,
 } from './limits.js';
 import type { Message, Room, SearchHit, User } from './models.js';
+import { parseQueryTerms } from './search-terms.js';
 
 const id = z.string().trim().min(1).max(64);
 const userId = z.string().trim().min(1).max(128);
@@ -58,7 +60,12 @@ export const GetMessagesSchema = z
     message: 'before and after cannot be combined',
   });
 export const SearchSchema = z.object({
-  query: boundedText(MAX_QUERY_CODE_POINTS, 'query').refine((s) => s.length > 0, 'query is empty'),
+  query: boundedText(MAX_QUERY_CODE_POINTS, 'query')
+    .refine((s) => s.length > 0, 'query is empty')
+    .refine(
+      (s) => parseQueryTerms(s).length <= MAX_QUERY_TERMS,
+      `query has more than ${MAX_QUERY_TERMS} terms`,
+    ),
   roomId: id.optional(),
   limit: limit(MAX_SEARCH_LIMIT).optional(),
   cursor: z.string().max(512).optional(),

@@ -4,3 +4,4 @@ export * from './models.js';
 export * from './events.js';
 export * from './envelope.js';
 export * from './session.js';
+export * from './search-terms.js';

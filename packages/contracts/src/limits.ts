@@ -16,6 +16,12 @@ export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 100;
 /** Longest search query, in code points. */
 export const MAX_QUERY_CODE_POINTS = 200;
+/**
+ * Most distinct terms in a search query, as `parseQueryTerms` counts them: each run of
+ * letters/digits outside CJK is one term, each run of Hangul/Han/Kana one term however long.
+ * Every term costs a match against every hit, so the count is what bounds a search's work.
+ */
+export const MAX_QUERY_TERMS = 10;
 /** Most participants or invitees in one request. */
 export const MAX_PARTICIPANTS = 100;
 /** Longest `clientMsgId`. */

@@ -1,7 +1,7 @@
 import { MessageKindSchema, type Message, type SearchHit } from '@chat/contracts';
 import {
   SearchIndex,
-  highlight,
+  highlighter,
   parseQueryTerms,
   type SearchPage,
   type SearchQuery,
@@ -206,6 +206,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       this.client.search<MessageDoc>(searchRequest(this.alias, query, after)),
     );
     const page = response.hits.hits.slice(0, query.limit);
+    const highlight = highlighter(query.query);
     const hits: SearchHit[] = page.flatMap((hit) => {
       if (!hit._source) return [];
       const fromEs = [
@@ -214,7 +215,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       ];
       // The shared highlighter marks exactly what the query terms match, the same in every
       // adapter; Elasticsearch's fragments stand in when it finds nothing (e.g. a nori stem).
-      const shared = highlight(hit._source.content, query.query);
+      const shared = highlight(hit._source.content);
       const highlights = shared.some((h) => h.includes('<mark>')) ? shared : fromEs.slice(0, 1);
       return [{ message: toMessage(hit._source), highlights }];
     });

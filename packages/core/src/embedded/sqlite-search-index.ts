@@ -1,6 +1,6 @@
 import { ChatError, type Message } from '@chat/contracts';
 import { SearchIndex, type SearchPage, type SearchQuery } from '../ports/search-index.port.js';
-import { highlight } from '../search/highlight.js';
+import { highlighter } from '../search/highlight.js';
 import { cjkQueryTokens, indexTokens, parseQueryTerms, type Term } from '../search/tokenize.js';
 import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
 
@@ -129,10 +129,11 @@ export class SqliteSearchIndex extends SearchIndex {
           : query.sort === 'newest'
             ? { sort: 'newest', createdAt: last.created_at, seq: last.seq, id: last.id }
             : { sort: 'relevance', offset: offset + limit };
+      const highlight = highlighter(query.query);
       return {
         hits: page.map((row) => {
           const message = JSON.parse(row.message) as Message;
-          return { message, highlights: highlight(message.content, query.query) };
+          return { message, highlights: highlight(message.content) };
         }),
         nextCursor: next ? encodeCursor(next) : null,
       };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FRAGMENT_LENGTH, escapeHtml, highlight } from './highlight.js';
+import { FRAGMENT_LENGTH, escapeHtml, highlight, highlighter } from './highlight.js';
 
 describe(highlight.name, () => {
   it('escapes markup so the fragment is safe to render as HTML', () => {
@@ -61,6 +61,50 @@ describe(highlight.name, () => {
     const [fragment = ''] = highlight('😀'.repeat(150), '😀');
     expect(fragment).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     expect(fragment).not.toMatch(/(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+  });
+});
+
+describe(highlighter.name, () => {
+  const terms = Array.from({ length: 12 }, (_, i) => `t${String.fromCharCode(97 + i)}`);
+
+  it('marks only the first 10 distinct terms of a longer query', () => {
+    const [fragment = ''] = highlighter(terms.join(' '))(terms.join(' '));
+    const marked = Array.from(fragment.matchAll(/<mark>(.*?)<\/mark>/g), (m) => m[1]);
+    expect(marked).toEqual(terms.slice(0, 10));
+  });
+
+  it('keeps the worst query the contract allows over the longest content escaped and bounded', () => {
+    // 10 terms matching everywhere, in 4,000 characters of markup-laden text.
+    const query = `${terms.slice(0, 8).join(' ')} 방 채팅`;
+    const words = [...terms, '<b>', '&amp;', '"q"', "'s'", '채팅방', '방방'];
+    const content = Array.from({ length: 4000 }, (_, i) => words[(i * 7) % words.length])
+      .join(' ')
+      .slice(0, 4000);
+    const fragments = highlighter(query)(content);
+    expect(fragments).toHaveLength(1);
+    const [fragment = ''] = fragments;
+    // Only <mark> survives as markup; every other < > " ' & is escaped.
+    const unmarked = fragment.replace(/<\/?mark>/g, '');
+    expect(unmarked).not.toMatch(/[<>"']|&(?!amp;|lt;|gt;|quot;|#39;)/);
+    const text = unmarked
+      .replace(/^…|…$/g, '')
+      .replace(
+        /&(amp|lt|gt|quot|#39);/g,
+        (e) => ({ '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" })[e] ?? e,
+      );
+    expect(text.length).toBeLessThanOrEqual(FRAGMENT_LENGTH);
+    expect(content.startsWith(text)).toBe(true);
+    // Each mark is a whole run of matches: a term at a word start, or a Korean term anywhere.
+    const marks = Array.from(fragment.matchAll(/<mark>(.*?)<\/mark>/g), (m) => m[1] ?? '');
+    expect(marks.length).toBeGreaterThan(10);
+    for (const mark of marks) expect(mark).toMatch(/^(t[a-h]|방|채팅)+$/);
+    expect(fragment).toContain('<mark>채팅방</mark>');
+    expect(fragment).toContain('<mark>방방</mark>');
+    expect(fragment).toContain('&lt;b&gt;');
+    // Bounded: at most every character escaped (6×) and every other one a mark, plus ellipses.
+    expect(fragment.length).toBeLessThanOrEqual(
+      FRAGMENT_LENGTH * 6 + (FRAGMENT_LENGTH / 2) * 13 + 2,
+    );
   });
 });
 

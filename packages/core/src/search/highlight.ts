@@ -1,3 +1,4 @@
+import { MAX_QUERY_TERMS } from '@chat/contracts';
 import { WORD_CHAR, parseQueryTerms, type Term } from './tokenize.js';
 
 /** Content up to this many UTF-16 units is returned whole; longer content is windowed. */
@@ -25,18 +26,86 @@ export const escapeHtml = (text: string): string =>
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/** Highlights one message's content for the query it was compiled for. */
+export type Highlighter = (content: string) => string[];
+
+/**
+ * Compiles `query` once for a page of hits. Only the first {@link MAX_QUERY_TERMS} terms are
+ * marked (the contract refuses longer queries). All terms share one regular expression, and a
+ * content is scanned only up to its first match and then across the fragment's window, so the
+ * work per hit is linear in the content's length whatever the query.
+ */
+export function highlighter(query: string): Highlighter {
+  const terms = parseQueryTerms(query).slice(0, MAX_QUERY_TERMS);
+  const pattern = termsPattern(terms);
+  return (content) => {
+    // NFC so that decomposed Hangul (e.g. typed on macOS) matches the composed query terms.
+    const text = content.normalize('NFC');
+    if (!pattern) return [fragment(text, window(text, undefined), [])];
+    pattern.lastIndex = 0;
+    const first = nextMatch(pattern, text);
+    const bounds = window(text, first);
+    // The window starts at or before the first match, so no earlier match can reach into it.
+    const ranges = first ? [first, ...matchesUntil(pattern, text, bounds.end)] : [];
+    return [fragment(text, bounds, merge(ranges))];
+  };
+}
+
 /**
  * The highlighted fragments of `content` for `query`: one HTML-escaped fragment (safe to render
  * as HTML) with every match of every query term wrapped in `<mark>…</mark>`. `word` terms
  * (Latin etc.) match case-insensitively at the start of a word; CJK terms match anywhere. The
  * whole content when it is at most {@link FRAGMENT_LENGTH} long, else a window of that length
- * around the first match with `…` where it was cut. Pure; never throws on any input.
+ * around the first match with `…` where it was cut. Pure; never throws on any input. For many
+ * contents and one query, compile once with {@link highlighter}.
  */
 export function highlight(content: string, query: string): string[] {
-  // NFC so that decomposed Hangul (e.g. typed on macOS) matches the composed query terms.
-  const text = content.normalize('NFC');
-  const ranges = merge(parseQueryTerms(query).flatMap((term) => matches(text, term)));
-  const { start, end } = window(text, ranges[0]);
+  return highlighter(query)(content);
+}
+
+/**
+ * One global pattern matching, at each position, the longest term that starts there
+ * (zero-width, in a lookahead, so overlapping matches of different terms are all seen). Longest
+ * first, because an alternation takes the first alternative that matches.
+ */
+function termsPattern(terms: readonly Term[]): RegExp | undefined {
+  const alternation = (kind: Term['kind']) =>
+    terms
+      .filter((t) => t.kind === kind)
+      .map((t) => t.text)
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|');
+  const words = alternation('word');
+  const cjk = alternation('cjk');
+  const branches = [
+    ...(words ? [`(?<!${WORD_CHAR})(?=(${words}))`] : []),
+    ...(cjk ? [`(?=(${cjk}))`] : []),
+  ];
+  return branches.length > 0 ? new RegExp(branches.join('|'), 'giu') : undefined;
+}
+
+/** The next match from `pattern.lastIndex`, moving `lastIndex` one code point past its start. */
+function nextMatch(pattern: RegExp, text: string): Range | undefined {
+  const found = pattern.exec(text);
+  if (!found) return undefined;
+  const length = (found[1] ?? found[2] ?? '').length;
+  pattern.lastIndex = found.index + (isHighSurrogate(text, found.index) ? 2 : 1);
+  return { start: found.index, end: found.index + length };
+}
+
+/** Matches from `pattern.lastIndex` that start before `end`, in order. */
+function matchesUntil(pattern: RegExp, text: string, end: number): Range[] {
+  const ranges: Range[] = [];
+  for (let range = nextMatch(pattern, text); range && range.start < end;) {
+    ranges.push(range);
+    range = nextMatch(pattern, text);
+  }
+  return ranges;
+}
+
+/** The window of `text` as escaped HTML with `ranges` (sorted, disjoint) marked. */
+function fragment(text: string, { start, end }: Range, ranges: readonly Range[]): string {
   let html = start > 0 ? ELLIPSIS : '';
   let at = start;
   for (const range of ranges) {
@@ -48,25 +117,13 @@ export function highlight(content: string, query: string): string[] {
   }
   html += escapeHtml(text.slice(at, end));
   if (end < text.length) html += ELLIPSIS;
-  return [html];
+  return html;
 }
 
-function matches(text: string, term: Term): Range[] {
-  const pattern =
-    term.kind === 'word'
-      ? new RegExp(`(?<!${WORD_CHAR})${escapeRegExp(term.text)}`, 'giu')
-      : new RegExp(escapeRegExp(term.text), 'gu');
-  return Array.from(text.matchAll(pattern), (m) => ({
-    start: m.index,
-    end: m.index + m[0].length,
-  }));
-}
-
-/** Sorted, with overlapping or touching ranges joined. */
-function merge(ranges: Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => a.start - b.start || b.end - a.end);
+/** Sorted by start already; overlapping or touching ranges joined. */
+function merge(ranges: readonly Range[]): Range[] {
   const merged: Range[] = [];
-  for (const range of sorted) {
+  for (const range of ranges) {
     const last = merged.at(-1);
     if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
     else merged.push({ ...range });
@@ -88,4 +145,9 @@ function window(text: string, first: Range | undefined): Range {
 const isLowSurrogate = (text: string, index: number): boolean => {
   const code = text.charCodeAt(index);
   return code >= 0xdc00 && code <= 0xdfff;
+};
+
+const isHighSurrogate = (text: string, index: number): boolean => {
+  const code = text.charCodeAt(index);
+  return code >= 0xd800 && code <= 0xdbff;
 };
