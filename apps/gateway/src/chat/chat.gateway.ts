@@ -14,6 +14,7 @@ import {
   SearchService,
   TypingService,
   UserService,
+  searchCost,
 } from '@chat/core';
 import { Inject } from '@nestjs/common';
 import {
@@ -211,7 +212,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('search')
   search(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'search', p, ack, (user, payload) =>
-      this.limited('search', user.id, () => this.searchService.search(user.id, payload)),
+      this.limits
+        .consume('search', user.id, searchCost(payload))
+        .then(() => this.searchService.search(user.id, payload)),
     );
   }
 

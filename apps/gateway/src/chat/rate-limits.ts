@@ -64,14 +64,15 @@ export class RateLimits {
   }
 
   /**
-   * Takes `points` for `key` (a user id; a client IP for `session`), or throws `RATE_LIMITED`
-   * with the wait.
+   * Takes `points` for `key` (a user id; a client IP for `session`), never more than the
+   * limit's whole budget, so a costly request still runs alone in a window; or throws
+   * `RATE_LIMITED` with the wait.
    */
   async consume(action: LimitedAction, key: string, points = 1): Promise<void> {
     const limiter = this.limiters[action];
     if (!limiter) return;
     try {
-      await limiter.consume(key, points);
+      await limiter.consume(key, Math.min(points, limiter.points));
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       throw new RateLimitedError(error.msBeforeNext);

@@ -14,6 +14,7 @@ import {
   PresenceService,
   RoomService,
   SearchService,
+  searchCost,
   type Identity,
 } from '@chat/core';
 import { Controller, Get, Headers, Inject, Param, Query } from '@nestjs/common';
@@ -83,7 +84,7 @@ export class ChatController {
       cursor: one(q['cursor']),
       sort: one(q['sort']),
     });
-    await this.limits.consume('search', user.id);
+    await this.limits.consume('search', user.id, searchCost(payload));
     return this.searchService.search(user.id, payload);
   }
 
