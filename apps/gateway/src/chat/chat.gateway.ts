@@ -116,6 +116,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return this.handle(s, 'get_users', p, ack, (user, payload) =>
       this.limited('event', user.id, async () => ({
         users: await this.presence.directory(
+          user.id,
           payload.query ?? '',
           payload.limit ?? DEFAULT_PAGE_LIMIT,
         ),

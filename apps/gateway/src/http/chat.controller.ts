@@ -41,12 +41,14 @@ export class ChatController {
     @Headers('authorization') auth: unknown,
     @Query() q: QueryParams,
   ): Promise<{ users: User[] }> {
-    await this.caller(auth);
+    const user = await this.caller(auth);
     const { query, limit } = GetUsersSchema.parse({
       query: one(q['query']),
       limit: int(q['limit']),
     });
-    return { users: await this.presence.directory(query ?? '', limit ?? DEFAULT_PAGE_LIMIT) };
+    return {
+      users: await this.presence.directory(user.id, query ?? '', limit ?? DEFAULT_PAGE_LIMIT),
+    };
   }
 
   @Get('rooms')

@@ -2,7 +2,7 @@ import type { User } from '@chat/contracts';
 import type { Notifier, PresenceStore, RoomRecord, RoomStore, UserStore } from '../ports/index.js';
 import { systemClock, type Clock } from './clock.js';
 
-/** Online state: announced to everyone who shares a room with the user, and the directory. */
+/** Online state: announced to, and listed in the directory for, those who share a room. */
 export class PresenceService {
   constructor(
     private readonly presence: PresenceStore,
@@ -30,10 +30,21 @@ export class PresenceService {
     }
   }
 
-  /** Users whose id or name starts with `query`; online first, then by id. */
-  async directory(query: string, limit: number): Promise<User[]> {
-    const records = await this.users.list(query, limit);
-    const states = await this.presence.states(records.map((r) => r.id));
+  /**
+   * Users whose id or name starts with `query`; online first, then by id. Presence is only the
+   * business of people who share a room: online state and `lastSeenAt` are shown for the caller
+   * and their roommates, everyone else is listed offline without `lastSeenAt` (and sorted so).
+   * One read of the caller's rooms and one batch read of the visible users' states.
+   */
+  async directory(callerId: string, query: string, limit: number): Promise<User[]> {
+    const [records, rooms] = await Promise.all([
+      this.users.list(query, limit),
+      this.rooms.roomsOf(callerId),
+    ]);
+    const peers = new Set([callerId, ...rooms.flatMap((room) => room.members)]);
+    const states = await this.presence.states(
+      records.filter((r) => peers.has(r.id)).map((r) => r.id),
+    );
     const users = records.map((r): User => {
       const state = states.get(r.id);
       return {
