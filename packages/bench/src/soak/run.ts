@@ -41,6 +41,8 @@ export interface ProcSample {
   gcMs?: number;
   /** `nodejs_heap_size_used_bytes` of `/metrics`, before the GC (what a dashboard shows). */
   heapUsedNoGc?: number;
+  /** `nodejs_eventloop_lag_p99_seconds` of `/metrics`, in ms: how late timers fire. */
+  eventLoopLagP99Ms?: number;
   /** `chat_socket_connections` (gateways). */
   connections?: number;
   /** `process.getActiveResourcesInfo()` by type: timers (`Timeout`), sockets, … */
@@ -146,6 +148,8 @@ async function sampleProcess(w: Watched, t0: number): Promise<ProcSample> {
   const sample: ProcSample = { t: 0 };
   const text = await fetchText(w.metricsUrl).catch(() => '');
   sample.heapUsedNoGc = metricValue(text, 'nodejs_heap_size_used_bytes');
+  const lag = metricValue(text, 'nodejs_eventloop_lag_p99_seconds');
+  if (lag !== undefined) sample.eventLoopLagP99Ms = lag * 1000;
   sample.connections = metricValue(text, 'chat_socket_connections');
   if (w.session) {
     const gc = await w.session.afterGc();
