@@ -1,6 +1,7 @@
 /**
  * Error codes every ack, `exception` event and REST error body uses. A client may switch on
- * them exhaustively; the message is for humans and may change.
+ * them exhaustively; the message is for humans and may change. `NAME_TAKEN` is the answer to a
+ * guest sign-in with a name someone else holds.
  */
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -8,6 +9,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'NAME_TAKEN',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'UNAVAILABLE',
@@ -23,6 +25,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  NAME_TAKEN: 409,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,

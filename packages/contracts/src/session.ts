@@ -10,9 +10,6 @@ export interface SessionResponse {
   user: Pick<User, 'id' | 'name'>;
 }
 
-/** Code of the `409` answer to `POST /chat/session` when someone else holds the name. */
-export const NAME_TAKEN = 'NAME_TAKEN';
-
 /** The `auth` object a client passes to `io()`. */
 export interface SocketAuth {
   token: string;

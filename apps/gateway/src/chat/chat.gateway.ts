@@ -31,7 +31,7 @@ import { z } from 'zod';
 import { TokenService } from '../auth/token.service.js';
 import { LOGGER, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
-import { toErrorBody } from './errors.js';
+import { toErrorBody } from '../errors.js';
 import { RateLimits, type LimitedAction } from './rate-limits.js';
 import { SocketGuard } from './socket-guard.js';
 import {

@@ -18,11 +18,11 @@ describe(UserService.name, () => {
     await sut.claimGuest('paypal', HOUR);
     // Cyrillic р, а, у and а: the same picture, other letters.
     await expect(sut.claimGuest('\u0440\u0430\u0443\u0440\u0430l', HOUR)).rejects.toMatchObject({
-      code: 'CONFLICT',
+      code: 'NAME_TAKEN',
     });
     await sut.claimGuest('sam', HOUR);
-    await expect(sut.claimGuest('SAM', HOUR)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(sut.claimGuest('sarn', HOUR)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(sut.claimGuest('SAM', HOUR)).rejects.toMatchObject({ code: 'NAME_TAKEN' });
+    await expect(sut.claimGuest('sarn', HOUR)).rejects.toMatchObject({ code: 'NAME_TAKEN' });
   });
 
   it('gives a different name its own id and keeps the display case', async () => {

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 /** Thrown when a guest asks for a name another live session holds. */
 export class NameTakenError extends ChatError {
   constructor(name: string) {
-    super('CONFLICT', `the name ${name} is taken`);
+    super('NAME_TAKEN', `the name ${name} is taken`);
   }
 }
 

@@ -2,7 +2,11 @@ import { ChatError, RateLimitedError, type ErrorBody } from '@chat/contracts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
-/** Translates anything thrown by a handler into the wire's `{ code, message }`, once. */
+/**
+ * Translates anything thrown by a handler, socket or REST, into the wire's
+ * `{ code, message, retryAfterMs? }`: the one error path of the gateway. REST answers it with
+ * `HTTP_STATUS_BY_CODE[code]` (`HttpErrorFilter`).
+ */
 export function toErrorBody(error: unknown, logger: Logger, context: string): ErrorBody {
   if (error instanceof RateLimitedError) {
     return { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
