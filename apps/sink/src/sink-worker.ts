@@ -32,7 +32,7 @@ export class SinkWorker {
     this.runners = config.sinks.map(
       (name) =>
         new SinkRunner(
-          this.connections.log,
+          this.connections.groups,
           this.sinkFor(name),
           {
             ...DEFAULT_SINK_RUNNER_OPTIONS,
@@ -104,7 +104,7 @@ export class SinkWorker {
       labelNames,
       registers,
     });
-    const log = this.connections.log;
+    const groups = this.connections.groups;
     const sinks = this.config.sinks;
     for (const [name, help, field] of [
       ['chat_sink_lag', 'Log entries not yet delivered to the sink group', 'lag'],
@@ -117,7 +117,7 @@ export class SinkWorker {
         labelNames,
         registers,
         async collect() {
-          for (const sink of sinks) this.set({ sink }, (await log.stats(sink))[field]);
+          for (const sink of sinks) this.set({ sink }, (await groups.stats(sink))[field]);
         },
       });
     }

@@ -18,6 +18,7 @@ import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search-i
 import { RedisCachedRoomStore } from './redis/redis-cached-room-store.js';
 import { RedisPresenceStore } from './redis/redis-presence-store.js';
 import { RedisStreamsEventLog } from './redis/redis-streams-event-log.js';
+import type { StreamConsumerGroups } from './redis/stream-consumer-groups.js';
 
 /**
  * Environment of the scaled drivers, shared by the gateway and the sink workers. Each app
@@ -60,6 +61,8 @@ export interface ScaledConnections {
   redis: Redis | Cluster;
   dynamo: DynamoDBClient;
   log: RedisStreamsEventLog;
+  /** The consumer groups the sinks read the log through. */
+  groups: StreamConsumerGroups;
   messages: DynamoMessageStore;
   rooms: RedisCachedRoomStore;
   users: DynamoUserStore;
@@ -112,6 +115,7 @@ export function connectScaled(
     redis,
     dynamo,
     log,
+    groups: log.groups,
     messages,
     rooms,
     users,
@@ -127,7 +131,7 @@ export function connectScaled(
       await search.provision();
     },
     async close() {
-      for (const adapter of [presence, search.index, users, rooms, messages, log])
+      for (const adapter of [log.groups, presence, search.index, users, rooms, messages, log])
         await adapter.close();
       await search.close();
       dynamo.destroy();

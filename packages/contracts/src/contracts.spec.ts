@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, ENVELOPE_VERSION } from './envelope.js';
+import {
+  decodeEnvelope,
+  ENVELOPE_VERSION,
+  messageEnvelope,
+  serialiseAroundSeq,
+} from './envelope.js';
 import { GetMessagesSchema, SearchSchema, SendMessageSchema } from './events.js';
 import { codePointLength, MAX_CONTENT_CODE_POINTS, normaliseName, nameKey } from './limits.js';
 
@@ -150,5 +155,23 @@ describe('decodeEnvelope', () => {
     ],
   ])('reports %s as poison', (_what, raw) => {
     expect(decodeEnvelope(raw).ok).toBe(false);
+  });
+});
+
+describe('serialiseAroundSeq', () => {
+  it('joins around a seq into exactly what messageEnvelope serialises', () => {
+    const message = {
+      id: 'm1',
+      roomId: 'r1',
+      userId: 'alice',
+      content: 'a tricky "seq":9007199254740991 inside, and "payload":{}',
+      createdAt: '2026-12-03T00:00:00.000Z',
+      clientMsgId: 'c1',
+      kind: 'user' as const,
+    };
+    const { message: m, envelope: e } = serialiseAroundSeq(message);
+    const json = `${m[0]}42${m[1]}`;
+    expect(JSON.parse(json)).toEqual({ ...message, seq: 42 });
+    expect(`${e[0]}${json}${e[1]}`).toBe(JSON.stringify(messageEnvelope({ ...message, seq: 42 })));
   });
 });

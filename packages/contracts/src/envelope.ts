@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageSchema } from './models.js';
+import { MessageSchema, type Message } from './models.js';
 
 /** Current version of the event-log envelope. Readers reject versions they do not know. */
 export const ENVELOPE_VERSION = 1;
@@ -24,6 +24,64 @@ export const LogEnvelopeSchema = z.discriminatedUnion('type', [
 ]);
 export type LogEnvelope = z.infer<typeof LogEnvelopeSchema>;
 export type LogEventType = LogEnvelope['type'];
+/** An entry that is not a message: appended as is (messages get their seq from the log). */
+export type RoomEventEnvelope = Exclude<LogEnvelope, { type: 'message.created' }>;
+
+/** The message with its keys in the one order every log writes them. */
+const canonical = (message: Message): Message => {
+  const { id, roomId, seq, userId, content, createdAt, clientMsgId, kind } = message;
+  return {
+    ...{ id, roomId, seq, userId, content, createdAt },
+    ...(clientMsgId !== undefined && { clientMsgId }),
+    kind,
+  };
+};
+
+/** The envelope of a message, its payload's keys in one order whoever builds it. */
+export const messageEnvelope = (message: Message): LogEnvelope => ({
+  v: ENVELOPE_VERSION,
+  id: message.id,
+  type: 'message.created',
+  occurredAt: message.createdAt,
+  payload: canonical(message),
+});
+
+/** The envelope of a room's deletion. */
+export const roomDeletedEnvelope = (
+  roomId: string,
+  id: string,
+  occurredAt: string,
+): RoomEventEnvelope => ({
+  v: ENVELOPE_VERSION,
+  id,
+  type: 'room.deleted',
+  occurredAt,
+  payload: { roomId },
+});
+
+/** Stands for the seq while serialising; as a JSON number it cannot occur inside a string. */
+const SEQ_SENTINEL = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A message and its envelope serialised around the seq the log is about to assign, each as
+ * the text before and after the seq: a log that assigns the seq in a script (Redis) joins
+ * them there, and writes exactly what `messageEnvelope` would.
+ */
+export function serialiseAroundSeq(message: Omit<Message, 'seq'>): {
+  message: [string, string];
+  envelope: [string, string];
+} {
+  const full = canonical({ ...message, seq: SEQ_SENTINEL });
+  const json = JSON.stringify(full);
+  const envelope = JSON.stringify(messageEnvelope(full));
+  const key = `"seq":${SEQ_SENTINEL}`;
+  const at = json.indexOf(key) + '"seq":'.length;
+  const inside = envelope.indexOf(json);
+  return {
+    message: [json.slice(0, at), json.slice(at + String(SEQ_SENTINEL).length)],
+    envelope: [envelope.slice(0, inside), envelope.slice(inside + json.length)],
+  };
+}
 
 /** Parses an envelope from its serialised form; a poison entry yields the reason instead. */
 export const decodeEnvelope = (

@@ -1,6 +1,7 @@
 import { connectScaled } from '@chat/adapters';
 import {
   openEmbeddedAdapters,
+  type ConsumerGroups,
   type DependencyCheck,
   type EventLog,
   type MessageStore,
@@ -22,6 +23,8 @@ export interface Infrastructure {
   /** embedded: everything in this process; scaled: Redis, DynamoDB, search, sinks elsewhere. */
   mode: 'embedded' | 'scaled';
   log: EventLog;
+  /** The consumer groups the sinks read the log through (embedded mode runs them here). */
+  groups: ConsumerGroups;
   messages: MessageStore;
   rooms: RoomStore;
   users: UserStore;

@@ -18,7 +18,7 @@ export class EmbeddedSinks {
     this.runners = [new StoreSink(infra.messages), new SearchSink(infra.search)].map(
       (sink) =>
         new SinkRunner(
-          infra.log,
+          infra.groups,
           sink,
           {
             ...DEFAULT_SINK_RUNNER_OPTIONS,

@@ -1,24 +1,22 @@
 import {
   ChatError,
   CLIENT_MSG_ID_TTL_MS,
-  ENVELOPE_VERSION,
   MessageSchema,
-  type LogEnvelope,
+  serialiseAroundSeq,
+  type RoomEventEnvelope,
   type Message,
 } from '@chat/contracts';
 import {
   EventLog,
   SENT_MARKS_KEPT,
   type AppendResult,
-  type GroupStats,
-  type LogEntry,
   type MessageDraft,
   type PageRange,
   type SentMark,
 } from '@chat/core';
 import type { Redis } from 'ioredis';
 import { asArray, asNumber, asString, type RedisClient } from './lua-script.js';
-import { StreamConsumerGroups, type DeadLetter } from './stream-consumer-groups.js';
+import { StreamConsumerGroups } from './stream-consumer-groups.js';
 import { StreamLogLayout } from './stream-log-layout.js';
 import { APPEND_MESSAGE, SENT_MARKS } from './stream-log-scripts.js';
 
@@ -70,7 +68,8 @@ export class RedisStreamsEventLog extends EventLog {
   private readonly sentMarksTtlMs: number;
   private readonly dedupeTtlMs: number;
   private readonly maxDraftAgeMs: number;
-  private readonly groups: StreamConsumerGroups;
+  /** The consumer groups reading this log (the sinks). */
+  readonly groups: StreamConsumerGroups;
   private readonly liveChannel: string;
   private readonly subscribers = new Set<RedisClient>();
 
@@ -113,18 +112,8 @@ export class RedisStreamsEventLog extends EventLog {
   async appendMessage(draft: MessageDraft): Promise<AppendResult> {
     const shard = this.layout.shardOf(draft.roomId);
     const { clientMsgId } = draft;
-    // The message JSON is assembled around its seq inside the script; keys in a fixed order.
-    const head = JSON.stringify({ id: draft.id, roomId: draft.roomId });
-    const tail = JSON.stringify({
-      userId: draft.userId,
-      content: draft.content,
-      createdAt: draft.createdAt,
-      ...(clientMsgId === undefined ? {} : { clientMsgId }),
-      kind: draft.kind,
-    });
-    const envelopeHead =
-      `{"v":${ENVELOPE_VERSION},"id":${JSON.stringify(draft.id)},"type":"message.created",` +
-      `"occurredAt":${JSON.stringify(draft.createdAt)},"payload":`;
+    // The script joins the message and its envelope around the seq it assigns.
+    const around = serialiseAroundSeq(draft);
     const reply = asArray(
       await APPEND_MESSAGE.run(
         this.client,
@@ -140,10 +129,8 @@ export class RedisStreamsEventLog extends EventLog {
         [
           clientMsgId === undefined ? '0' : '1',
           clientMsgId === undefined ? 2 * this.maxDraftAgeMs : this.dedupeTtlMs,
-          `${head.slice(0, -1)},"seq":`,
-          `,${tail.slice(1)}`,
-          envelopeHead,
-          '}',
+          ...around.message,
+          ...around.envelope,
           this.windowSize,
           this.windowTtlMs,
           this.liveChannel,
@@ -183,7 +170,7 @@ export class RedisStreamsEventLog extends EventLog {
     return { message, duplicate: false };
   }
 
-  async append(envelope: LogEnvelope): Promise<string> {
+  async appendEvent(envelope: RoomEventEnvelope): Promise<string> {
     const shard = this.layout.shardOf(envelope.payload.roomId);
     const id = await this.client.call('XADD', [
       this.layout.stream(shard),
@@ -274,46 +261,12 @@ export class RedisStreamsEventLog extends EventLog {
     return [...byShard.values()];
   }
 
-  ensureGroup(group: string): Promise<void> {
-    return this.groups.ensureGroup(group);
-  }
-
-  read(group: string, consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
-    return this.groups.read(group, consumer, count, blockMs);
-  }
-
-  claim(group: string, consumer: string, minIdleMs: number, count: number): Promise<LogEntry[]> {
-    return this.groups.claim(group, consumer, minIdleMs, count);
-  }
-
-  ack(group: string, entryIds: readonly string[]): Promise<void> {
-    return this.groups.ack(group, entryIds);
-  }
-
-  deadLetter(group: string, entry: LogEntry, reason: string): Promise<void> {
-    return this.groups.deadLetter(group, entry, reason);
-  }
-
-  stats(group: string): Promise<GroupStats> {
-    return this.groups.stats(group);
-  }
-
-  /** Per shard, XTRIM MINID to the lowest id any group still needs (see `SAFE_TRIM`). */
-  trim(): Promise<number> {
-    return this.groups.trim();
-  }
-
-  /** Up to `count` dead-lettered entries, newest first within each shard (operators, tests). */
-  deadLetters(count: number): Promise<DeadLetter[]> {
-    return this.groups.deadLetters(count);
-  }
-
   async ping(): Promise<void> {
     await this.client.ping();
   }
 
+  /** Drops the live-feed connections this log opened (`groups` closes its own). */
   close(): Promise<void> {
-    this.groups.close();
     for (const subscriber of this.subscribers) subscriber.disconnect();
     this.subscribers.clear();
     return Promise.resolve();

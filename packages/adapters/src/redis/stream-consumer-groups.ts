@@ -1,4 +1,4 @@
-import type { GroupStats, LogEntry } from '@chat/core';
+import { ConsumerGroups, type GroupStats, type LogEntry } from '@chat/core';
 import { Cluster, type Redis } from 'ioredis';
 import { asArray, asNumber, asString, type RedisClient } from './lua-script.js';
 import type { StreamLogLayout } from './stream-log-layout.js';
@@ -30,7 +30,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * (shards in different slots, so no one command can watch them all), polls every
  * `clusterPollMs`. Entry ids name their shard: `<shard>:<stream id>`.
  */
-export class StreamConsumerGroups {
+export class StreamConsumerGroups extends ConsumerGroups {
   private readonly idleBlockers: Redis[] = [];
   private readonly blockers = new Set<Redis>();
   private nextShard = 0;
@@ -40,7 +40,9 @@ export class StreamConsumerGroups {
     private readonly client: RedisClient,
     private readonly layout: StreamLogLayout,
     private readonly clusterPollMs: number,
-  ) {}
+  ) {
+    super();
+  }
 
   async ensureGroup(group: string): Promise<void> {
     await Promise.all(
@@ -276,10 +278,11 @@ export class StreamConsumerGroups {
   }
 
   /** Drops the blocking connections this object opened; the caller's client stays open. */
-  close(): void {
+  close(): Promise<void> {
     this.closed = true;
     this.idleBlockers.length = 0;
     for (const blocker of this.blockers) blocker.disconnect();
     this.blockers.clear();
+    return Promise.resolve();
   }
 }

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { describeEventLogConformance, pollUntil, uniqueId } from '@chat/core/conformance';
+import {
+  describeConsumerGroupsConformance,
+  describeEventLogConformance,
+  pollUntil,
+  uniqueId,
+} from '@chat/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsEventLog } from '../../src/redis/redis-streams-event-log.js';
 import { connectRedis } from '../../src/scaled.js';
@@ -35,6 +40,27 @@ describeEventLogConformance(`${RedisStreamsEventLog.name} on a 3-node Redis Clus
   return { sut, cleanup: () => sut.close() };
 });
 
+/** The log and the stream consumer groups reading it, closed together. */
+const withGroups = (log: RedisStreamsEventLog) => ({
+  sut: { log, groups: log.groups },
+  cleanup: async () => {
+    await log.groups.close();
+    await log.close();
+  },
+});
+
+describeConsumerGroupsConformance(`StreamConsumerGroups on redis-server`, async () => {
+  const log = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 4 });
+  await log.ping();
+  return withGroups(log);
+});
+
+describeConsumerGroupsConformance(`StreamConsumerGroups on a 3-node Redis Cluster`, async () => {
+  const log = new RedisStreamsEventLog(cluster.client(), { prefix: prefix(), shards: 8 });
+  await log.ping();
+  return withGroups(log);
+});
+
 const draft = (roomId: string, content: string, clientMsgId?: string) => ({
   id: uniqueId('msg'),
   roomId,
@@ -54,6 +80,7 @@ describe(`${RedisStreamsEventLog.name} specifics`, () => {
     expect((await sut.window(roomId, { after: 0, limit: 10 })).map((m) => m.seq)).toEqual([
       3, 4, 5,
     ]);
+    await sut.groups.close();
     await sut.close();
   });
 
@@ -65,6 +92,7 @@ describe(`${RedisStreamsEventLog.name} specifics`, () => {
     await sut.appendMessage(draft(roomId, 'x', 'c-1'));
     const key = new StreamLogLayout(p, 16).dedupe(roomId, 'alice', 'c-1');
     expect(await redis.pttl(key)).toBeGreaterThan(24 * 3600_000 - 60_000);
+    await sut.groups.close();
     await sut.close();
   });
 
@@ -89,13 +117,14 @@ describe(`${RedisStreamsEventLog.name} specifics`, () => {
   it('ends a blocked read with no entries when the log is closed', async () => {
     const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 2 });
     const group = uniqueId('group');
-    await sut.ensureGroup(group);
+    await sut.groups.ensureGroup(group);
     const started = Date.now();
-    const reading = sut.read(group, 'c1', 10, 30_000);
+    const reading = sut.groups.read(group, 'c1', 10, 30_000);
     await pollUntil(
       () => Promise.resolve(Date.now() - started),
       (elapsed) => elapsed > 50,
     );
+    await sut.groups.close();
     await sut.close();
     expect(await reading).toEqual([]);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -104,23 +133,25 @@ describe(`${RedisStreamsEventLog.name} specifics`, () => {
   it('trims nothing while no consumer group exists', async () => {
     const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 2 });
     await sut.appendMessage(draft(uniqueId('room'), 'kept'));
-    expect(await sut.trim()).toBe(0);
+    expect(await sut.groups.trim()).toBe(0);
+    await sut.groups.close();
     await sut.close();
   });
 
   it('keeps the dead-lettered entry with its reason in the dead-letter stream', async () => {
     const sut = new RedisStreamsEventLog(cluster.client(), { prefix: prefix(), shards: 4 });
     const group = uniqueId('group');
-    await sut.ensureGroup(group);
+    await sut.groups.ensureGroup(group);
     await sut.appendMessage(draft(uniqueId('room'), 'poison?'));
-    const [entry] = await sut.read(group, 'c1', 1, 0);
+    const [entry] = await sut.groups.read(group, 'c1', 1, 0);
     if (!entry) throw new Error('nothing read');
-    await sut.deadLetter(group, entry, 'failed validation');
-    await sut.deadLetter(group, entry, 'failed validation');
-    expect(await sut.deadLetters(10)).toEqual([
+    await sut.groups.deadLetter(group, entry, 'failed validation');
+    await sut.groups.deadLetter(group, entry, 'failed validation');
+    expect(await sut.groups.deadLetters(10)).toEqual([
       { group, entryId: entry.entryId, raw: entry.raw, reason: 'failed validation' },
     ]);
-    expect((await sut.stats(group)).deadLetters).toBe(1);
+    expect((await sut.groups.stats(group)).deadLetters).toBe(1);
+    await sut.groups.close();
     await sut.close();
   });
 });
@@ -145,6 +176,7 @@ describe(`${RedisStreamsEventLog.name} when a reply is lost`, () => {
       ]);
       expect((await sut.lastSeqs([roomId])).get(roomId)).toBe(2);
     } finally {
+      await sut.groups.close();
       await sut.close();
       client.disconnect();
       await proxy.close();

@@ -1,4 +1,5 @@
 export * from './harness.js';
+export * from './consumer-groups.conformance.js';
 export * from './event-log.conformance.js';
 export * from './message-store.conformance.js';
 export * from './room-store.conformance.js';

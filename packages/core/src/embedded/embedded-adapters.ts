@@ -1,4 +1,5 @@
 import { MemoryPresenceStore } from './memory-presence-store.js';
+import type { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteMessageStore } from './sqlite-message-store.js';
 import { SqliteRoomStore } from './sqlite-room-store.js';
@@ -10,6 +11,8 @@ import { openDatabase, type SqliteDatabase } from './sqlite.js';
 export interface EmbeddedAdapters {
   db: SqliteDatabase;
   log: SqliteEventLog;
+  /** The consumer groups the sinks read the log through. */
+  groups: SqliteConsumerGroups;
   messages: SqliteMessageStore;
   rooms: SqliteRoomStore;
   users: SqliteUserStore;
@@ -29,8 +32,10 @@ export function openEmbeddedAdapters(
 ): EmbeddedAdapters {
   const db = openDatabase(file);
   if (options.synchronous === 'NORMAL') db.pragma('synchronous = NORMAL');
+  const log = new SqliteEventLog(db);
   const adapters = {
-    log: new SqliteEventLog(db),
+    log,
+    groups: log.groups,
     messages: new SqliteMessageStore(db),
     rooms: new SqliteRoomStore(db),
     users: new SqliteUserStore(db),
@@ -41,8 +46,10 @@ export function openEmbeddedAdapters(
     db,
     ...adapters,
     async close() {
-      const { presence, search, users, rooms, messages, log } = adapters;
-      for (const adapter of [presence, search, users, rooms, messages, log]) await adapter.close();
+      const { groups, presence, search, users, rooms, messages } = adapters;
+      for (const adapter of [groups, presence, search, users, rooms, messages, log]) {
+        await adapter.close();
+      }
       db.close();
     },
   };

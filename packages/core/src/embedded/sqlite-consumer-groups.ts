@@ -1,5 +1,15 @@
-import type { GroupStats, LogEntry } from '../ports/event-log.port.js';
-import { jsonList, type SqliteDatabase } from './sqlite.js';
+import { ConsumerGroups, type GroupStats, type LogEntry } from '../ports/consumer-groups.port.js';
+import { waitForAppend } from './sqlite-append-signal.js';
+import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+
+export interface SqliteConsumerGroupsOptions {
+  /** Clock in ms, for pending idle times and dedupe expiry. */
+  now: () => number;
+  /** How often a blocked `read` looks for appends made by other processes (ms). */
+  pollMs: number;
+  /** How long the log remembers a `clientMsgId` at least (ms); `trim` drops older ones. */
+  dedupeTtlMs: number;
+}
 
 interface EntryRow {
   entry_id: number;
@@ -32,27 +42,102 @@ CREATE INDEX IF NOT EXISTS log_dead_letters_group ON log_dead_letters (group_nam
 `;
 
 /**
- * The consumer-group half of `SqliteEventLog` over its `log_entries` table: a group's position
- * is the last entry id delivered to it; delivered entries stay in `log_pending` until acked.
- * Synchronous; every write is one `BEGIN IMMEDIATE` transaction, so two processes never
- * deliver the same entry to one group twice (except by `claim`).
+ * Consumer groups over `SqliteEventLog`'s `log_entries` table (built by the log, which owns
+ * the tables it reads): a group's position is the last entry id delivered to it; delivered
+ * entries stay in `log_pending` until acked. Every write is one `BEGIN IMMEDIATE`
+ * transaction, so two processes never deliver the same entry to one group twice (except by
+ * `claim`). All state lives in the database, none only in memory.
  */
-export class SqliteConsumerGroups {
+export class SqliteConsumerGroups extends ConsumerGroups {
+  private readonly closing = new AbortController();
+
   constructor(
     private readonly db: SqliteDatabase,
-    private readonly now: () => number,
+    private readonly options: SqliteConsumerGroupsOptions,
   ) {
+    super();
     db.exec(SCHEMA);
   }
 
-  ensure(group: string): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO log_groups (name, last_delivered) VALUES (?, 0)')
-      .run(group);
+  ensureGroup(group: string): Promise<void> {
+    return settle(() => {
+      this.db
+        .prepare('INSERT OR IGNORE INTO log_groups (name, last_delivered) VALUES (?, 0)')
+        .run(group);
+    });
+  }
+
+  /** Delivers new entries; when there are none, waits for an append (this process) or polls. */
+  async read(group: string, consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
+    // Real time, not the injectable clock: a frozen test clock must not block forever.
+    const deadline = Date.now() + blockMs;
+    for (;;) {
+      const entries = await settle(() => this.deliver(group, consumer, count));
+      const remaining = deadline - Date.now();
+      if (entries.length > 0 || remaining <= 0 || this.closing.signal.aborted) return entries;
+      await waitForAppend(
+        this.db.name,
+        Math.min(this.options.pollMs, remaining),
+        this.closing.signal,
+      );
+    }
+  }
+
+  /** Pending entries idle at least `minIdleMs`, moved to `consumer` with one more delivery. */
+  claim(group: string, consumer: string, minIdleMs: number, count: number): Promise<LogEntry[]> {
+    return settle(() => this.claimNow(group, consumer, minIdleMs, count));
+  }
+
+  ack(group: string, entryIds: readonly string[]): Promise<void> {
+    return settle(() => this.ackNow(group, entryIds));
+  }
+
+  deadLetter(group: string, entry: LogEntry, reason: string): Promise<void> {
+    return settle(() => this.deadLetterNow(group, entry, reason));
+  }
+
+  stats(group: string): Promise<GroupStats> {
+    return settle(() => this.statsNow(group));
+  }
+
+  /**
+   * Deletes every entry at or below the position all groups have acknowledged and pending
+   * nowhere (no group: nothing); also drops expired dedupe keys and spent forgotten-room marks
+   * of the log.
+   */
+  trim(): Promise<number> {
+    return settle(() =>
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare('DELETE FROM log_dedupe WHERE created_at < ?')
+            .run(this.options.now() - this.options.dedupeTtlMs);
+          const { changes } = this.db
+            .prepare(
+              `DELETE FROM log_entries WHERE entry_id <= ?
+               AND entry_id NOT IN (SELECT entry_id FROM log_pending)`,
+            )
+            .run(this.ackedFloor());
+          this.db
+            .prepare(
+              `DELETE FROM log_forgotten_rooms WHERE NOT EXISTS (SELECT 1 FROM log_entries e
+               WHERE e.room_id = log_forgotten_rooms.room_id AND e.entry_id <= up_to_entry)`,
+            )
+            .run();
+          return changes;
+        })
+        .immediate(),
+    );
+  }
+
+  /** Wakes blocked readers (they return what they have). The shared database stays open. */
+  close(): Promise<void> {
+    this.closing.abort();
+    return Promise.resolve();
   }
 
   /** Up to `count` entries after the group's position, recorded as pending for `consumer`. */
-  deliver(group: string, consumer: string, count: number): LogEntry[] {
+  private deliver(group: string, consumer: string, count: number): LogEntry[] {
     // A plain read first, so idle pollers never take the write lock.
     if (this.position(group, { newOnly: true }) === undefined) return [];
     return this.db
@@ -69,7 +154,7 @@ export class SqliteConsumerGroups {
           `INSERT OR REPLACE INTO log_pending
            (group_name, entry_id, consumer, deliveries, delivered_at) VALUES (?, ?, ?, 1, ?)`,
         );
-        const now = this.now();
+        const now = this.options.now();
         for (const row of rows) pend.run(group, row.entry_id, consumer, now);
         this.db
           .prepare('UPDATE log_groups SET last_delivered = ? WHERE name = ?')
@@ -79,11 +164,10 @@ export class SqliteConsumerGroups {
       .immediate();
   }
 
-  /** Pending entries idle at least `minIdleMs`, moved to `consumer` with one more delivery. */
-  claim(group: string, consumer: string, minIdleMs: number, count: number): LogEntry[] {
+  private claimNow(group: string, consumer: string, minIdleMs: number, count: number): LogEntry[] {
     return this.db
       .transaction(() => {
-        const now = this.now();
+        const now = this.options.now();
         const rows = this.db
           .prepare<[string, number, number], PendingRow>(
             `SELECT p.entry_id, e.raw, p.deliveries FROM log_pending p
@@ -101,7 +185,7 @@ export class SqliteConsumerGroups {
       .immediate();
   }
 
-  ack(group: string, entryIds: readonly string[]): void {
+  private ackNow(group: string, entryIds: readonly string[]): void {
     this.db
       .prepare(
         `DELETE FROM log_pending WHERE group_name = ?
@@ -110,7 +194,7 @@ export class SqliteConsumerGroups {
       .run(group, jsonList(entryIds));
   }
 
-  deadLetter(group: string, entry: LogEntry, reason: string): void {
+  private deadLetterNow(group: string, entry: LogEntry, reason: string): void {
     this.db
       .transaction(() => {
         const entryId = Number(entry.entryId);
@@ -119,13 +203,13 @@ export class SqliteConsumerGroups {
             `INSERT INTO log_dead_letters (group_name, entry_id, raw, reason, at)
              VALUES (?, ?, ?, ?, ?)`,
           )
-          .run(group, entryId, entry.raw, reason, this.now());
-        this.ack(group, [entry.entryId]);
+          .run(group, entryId, entry.raw, reason, this.options.now());
+        this.ackNow(group, [entry.entryId]);
       })
       .immediate();
   }
 
-  stats(group: string): GroupStats {
+  private statsNow(group: string): GroupStats {
     return this.db.transaction(() => {
       const count = (sql: string): number =>
         this.db.prepare<[string], { n: number }>(sql).get(group)?.n ?? 0;
@@ -143,7 +227,7 @@ export class SqliteConsumerGroups {
    * group, just below its oldest pending entry, else its position; the minimum over groups.
    * 0 when there is no group, so nothing is ever trimmed from under a group created later.
    */
-  ackedFloor(): number {
+  private ackedFloor(): number {
     const row = this.db
       .prepare<[], { floor: number | null }>(
         `SELECT MIN(COALESCE(

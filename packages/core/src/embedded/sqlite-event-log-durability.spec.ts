@@ -23,10 +23,10 @@ describe(`${SqliteEventLog.name} on a shared file`, () => {
 
   it('keeps messages, seqs and group positions across a close and reopen', async () => {
     const before = new SqliteEventLog(temp.db);
-    await before.ensureGroup('sink');
+    await before.groups.ensureGroup('sink');
     const first = await before.appendMessage(draft('r'));
-    const [delivered] = await before.read('sink', 'c', 10, 0);
-    await before.ack('sink', [delivered?.entryId ?? '']);
+    const [delivered] = await before.groups.read('sink', 'c', 10, 0);
+    await before.groups.ack('sink', [delivered?.entryId ?? '']);
     const second = await before.appendMessage(draft('r'));
     await before.close();
     temp.db.close();
@@ -36,7 +36,7 @@ describe(`${SqliteEventLog.name} on a shared file`, () => {
       const sut = new SqliteEventLog(db);
       expect(await sut.window('r', { limit: 10 })).toEqual([first.message, second.message]);
       expect(await sut.lastSeqs(['r'])).toEqual(new Map([['r', 2]]));
-      const entries = await sut.read('sink', 'c', 10, 0);
+      const entries = await sut.groups.read('sink', 'c', 10, 0);
       expect(entries.map((e) => JSON.parse(e.raw) as unknown)).toEqual([
         expect.objectContaining({ id: second.message.id, payload: second.message }),
       ]);
@@ -67,14 +67,14 @@ describe(`${SqliteEventLog.name} on a shared file`, () => {
     const other = openDatabase(temp.path);
     try {
       const [a, b] = [new SqliteEventLog(temp.db), new SqliteEventLog(other)];
-      await a.ensureGroup('sink');
+      await a.groups.ensureGroup('sink');
       for (let i = 0; i < 6; i++) await a.appendMessage(draft('r'));
-      const fromA = await a.read('sink', 'ca', 3, 0);
-      const fromB = await b.read('sink', 'cb', 10, 0);
+      const fromA = await a.groups.read('sink', 'ca', 3, 0);
+      const fromB = await b.groups.read('sink', 'cb', 10, 0);
       const ids = [...fromA, ...fromB].map((e) => e.entryId);
       expect([fromA.length, fromB.length]).toEqual([3, 3]);
       expect(new Set(ids).size).toBe(6);
-      expect(await b.stats('sink')).toEqual({ lag: 0, pending: 6, deadLetters: 0 });
+      expect(await b.groups.stats('sink')).toEqual({ lag: 0, pending: 6, deadLetters: 0 });
     } finally {
       other.close();
     }
@@ -84,8 +84,8 @@ describe(`${SqliteEventLog.name} on a shared file`, () => {
     const other = openDatabase(temp.path);
     try {
       const [writer, reader] = [new SqliteEventLog(temp.db), new SqliteEventLog(other)];
-      await reader.ensureGroup('sink');
-      const reading = reader.read('sink', 'c', 10, 10_000);
+      await reader.groups.ensureGroup('sink');
+      const reading = reader.groups.read('sink', 'c', 10, 10_000);
       const { message } = await writer.appendMessage(draft('r'));
       const entries = await reading;
       expect(entries.map((e) => (JSON.parse(e.raw) as { id: string }).id)).toEqual([message.id]);

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeEventLogConformance } from '../conformance/index.js';
+import {
+  describeConsumerGroupsConformance,
+  describeEventLogConformance,
+} from '../conformance/index.js';
 import type { MessageDraft } from '../ports/event-log.port.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { openTempDatabase, tempFactory, type TempDatabase } from './temp-database.js';
@@ -9,6 +12,19 @@ describeEventLogConformance(
   SqliteEventLog.name,
   tempFactory((db) => new SqliteEventLog(db)),
 );
+
+describeConsumerGroupsConformance(`${SqliteEventLog.name}.groups`, () => {
+  const temp = openTempDatabase();
+  const log = new SqliteEventLog(temp.db);
+  return Promise.resolve({
+    sut: { log, groups: log.groups },
+    cleanup: async () => {
+      await log.groups.close();
+      await log.close();
+      temp.remove();
+    },
+  });
+});
 
 const draft = (roomId: string, clientMsgId?: string): MessageDraft => ({
   id: randomUUID(),
@@ -36,33 +52,35 @@ describe(`${SqliteEventLog.name} trimming`, () => {
 
   it('trims nothing while no group exists', async () => {
     await sut.appendMessage(draft('r'));
-    expect(await sut.trim()).toBe(0);
+    expect(await sut.groups.trim()).toBe(0);
   });
 
   it('trims entries every group acked, keeps pending ones and the window after them', async () => {
-    await sut.ensureGroup('a');
-    await sut.ensureGroup('b');
+    await sut.groups.ensureGroup('a');
+    await sut.groups.ensureGroup('b');
     for (let i = 0; i < 4; i++) await sut.appendMessage(draft('r'));
-    const a = await sut.read('a', 'c', 10, 0);
-    await sut.ack(
+    const a = await sut.groups.read('a', 'c', 10, 0);
+    await sut.groups.ack(
       'a',
       a.map((e) => e.entryId),
     );
-    const b = await sut.read('b', 'c', 10, 0);
-    await sut.ack('b', [b[0]?.entryId ?? '', b[1]?.entryId ?? '', b[3]?.entryId ?? '']);
-    expect(await sut.trim()).toBe(2);
+    const b = await sut.groups.read('b', 'c', 10, 0);
+    await sut.groups.ack('b', [b[0]?.entryId ?? '', b[1]?.entryId ?? '', b[3]?.entryId ?? '']);
+    expect(await sut.groups.trim()).toBe(2);
     expect((await sut.window('r', { limit: 10 })).map((m) => m.seq)).toEqual([3, 4]);
-    expect((await sut.claim('b', 'c2', 0, 10)).map((e) => e.entryId)).toEqual([b[2]?.entryId]);
+    expect((await sut.groups.claim('b', 'c2', 0, 10)).map((e) => e.entryId)).toEqual([
+      b[2]?.entryId,
+    ]);
     expect((await sut.appendMessage(draft('r'))).message.seq).toBe(5);
   });
 
   it('remembers a clientMsgId for 24 h and forgets it on a trim after that', async () => {
     const first = await sut.appendMessage(draft('r', 'c1'));
     clock += 24 * 3_600_000 - 1;
-    await sut.trim();
+    await sut.groups.trim();
     expect(await sut.appendMessage(draft('r', 'c1'))).toEqual({ ...first, duplicate: true });
     clock += 2;
-    await sut.trim();
+    await sut.groups.trim();
     expect(await sut.appendMessage(draft('r', 'c1'))).toMatchObject({
       duplicate: false,
       message: { seq: 2 },
@@ -70,6 +88,6 @@ describe(`${SqliteEventLog.name} trimming`, () => {
   });
 
   it('rejects a read from a group that was never created', async () => {
-    await expect(sut.read('missing', 'c', 1, 0)).rejects.toThrow(/does not exist/);
+    await expect(sut.groups.read('missing', 'c', 1, 0)).rejects.toThrow(/does not exist/);
   });
 });

@@ -1,21 +1,20 @@
 import { EventEmitter } from 'node:events';
 import {
   CLIENT_MSG_ID_TTL_MS,
-  ENVELOPE_VERSION,
   decodeEnvelope,
-  type LogEnvelope,
+  messageEnvelope,
+  type RoomEventEnvelope,
   type Message,
 } from '@chat/contracts';
 import {
   EventLog,
   SENT_MARKS_KEPT,
   type AppendResult,
-  type GroupStats,
-  type LogEntry,
   type MessageDraft,
   type SentMark,
 } from '../ports/event-log.port.js';
 import type { PageRange } from '../ports/page.js';
+import { signalAppend } from './sqlite-append-signal.js';
 import { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
@@ -73,10 +72,6 @@ INSERT INTO log_sent_marks (room_id, seq, user_id)
   WHERE seq IS NOT NULL AND json_extract(raw, '$.payload.kind') = 'user';
 `;
 
-/** Wakes blocked readers of any instance in this process when an entry is appended. */
-const appended = new EventEmitter();
-appended.setMaxListeners(0);
-
 /**
  * The embedded event log: a SQLite table shared by every process that opens the file.
  *
@@ -87,10 +82,8 @@ appended.setMaxListeners(0);
  */
 export class SqliteEventLog extends EventLog {
   private readonly now: () => number;
-  private readonly pollMs: number;
-  private readonly dedupeTtlMs: number;
-  private readonly closing = new AbortController();
-  private readonly groups: SqliteConsumerGroups;
+  /** The consumer groups reading this log (the sinks). */
+  readonly groups: SqliteConsumerGroups;
   private readonly appends: SqliteGroupCommit<MessageDraft, AppendResult>;
   /** The live feed: messages appended through this instance (embedded mode is one process). */
   private readonly live = new EventEmitter();
@@ -101,15 +94,17 @@ export class SqliteEventLog extends EventLog {
   ) {
     super();
     this.now = options.now ?? Date.now;
-    this.pollMs = options.pollMs ?? 25;
-    this.dedupeTtlMs = options.dedupeTtlMs ?? CLIENT_MSG_ID_TTL_MS;
     db.exec(SCHEMA);
     const hasMarks = db
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_sent_marks'")
       .get();
     // A database from before marks gets them from the entries it still holds.
     if (!hasMarks) db.transaction(() => db.exec(SENT_MARKS_SCHEMA))();
-    this.groups = new SqliteConsumerGroups(db, this.now);
+    this.groups = new SqliteConsumerGroups(db, {
+      now: this.now,
+      pollMs: options.pollMs ?? 25,
+      dedupeTtlMs: options.dedupeTtlMs ?? CLIENT_MSG_ID_TTL_MS,
+    });
     this.appends = new SqliteGroupCommit(
       db,
       (draft) => this.appendMessageTx(draft),
@@ -128,19 +123,13 @@ export class SqliteEventLog extends EventLog {
     return this.appends.submit(draft);
   }
 
-  append(envelope: LogEnvelope): Promise<string> {
+  appendEvent(envelope: RoomEventEnvelope): Promise<string> {
     return settle(() => {
-      switch (envelope.type) {
-        case 'message.created':
-          throw new Error('message.created entries are appended with appendMessage');
-        case 'room.deleted': {
-          const info = this.db
-            .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, NULL, ?)')
-            .run(envelope.payload.roomId, JSON.stringify(envelope));
-          this.notifyAppend();
-          return String(info.lastInsertRowid);
-        }
-      }
+      const info = this.db
+        .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, NULL, ?)')
+        .run(envelope.payload.roomId, JSON.stringify(envelope));
+      this.notifyAppend();
+      return String(info.lastInsertRowid);
     });
   }
 
@@ -217,76 +206,14 @@ export class SqliteEventLog extends EventLog {
     });
   }
 
-  ensureGroup(group: string): Promise<void> {
-    return settle(() => this.groups.ensure(group));
-  }
-
-  /** Delivers new entries; when there are none, waits for an append (this process) or polls. */
-  async read(group: string, consumer: string, count: number, blockMs: number): Promise<LogEntry[]> {
-    // Real time, not the injectable clock: a frozen test clock must not block forever.
-    const deadline = Date.now() + blockMs;
-    for (;;) {
-      const entries = await settle(() => this.groups.deliver(group, consumer, count));
-      const remaining = deadline - Date.now();
-      if (entries.length > 0 || remaining <= 0 || this.closing.signal.aborted) return entries;
-      await this.waitForAppend(Math.min(this.pollMs, remaining));
-    }
-  }
-
-  claim(group: string, consumer: string, minIdleMs: number, count: number): Promise<LogEntry[]> {
-    return settle(() => this.groups.claim(group, consumer, minIdleMs, count));
-  }
-
-  ack(group: string, entryIds: readonly string[]): Promise<void> {
-    return settle(() => this.groups.ack(group, entryIds));
-  }
-
-  deadLetter(group: string, entry: LogEntry, reason: string): Promise<void> {
-    return settle(() => this.groups.deadLetter(group, entry, reason));
-  }
-
-  stats(group: string): Promise<GroupStats> {
-    return settle(() => this.groups.stats(group));
-  }
-
-  /**
-   * Deletes every entry at or below the position all groups have acknowledged and pending
-   * nowhere (no group: nothing); also drops expired dedupe keys and spent forgotten-room marks.
-   */
-  trim(): Promise<number> {
-    return settle(() =>
-      this.db
-        .transaction(() => {
-          this.db
-            .prepare('DELETE FROM log_dedupe WHERE created_at < ?')
-            .run(this.now() - this.dedupeTtlMs);
-          const { changes } = this.db
-            .prepare(
-              `DELETE FROM log_entries WHERE entry_id <= ?
-               AND entry_id NOT IN (SELECT entry_id FROM log_pending)`,
-            )
-            .run(this.groups.ackedFloor());
-          this.db
-            .prepare(
-              `DELETE FROM log_forgotten_rooms WHERE NOT EXISTS (SELECT 1 FROM log_entries e
-               WHERE e.room_id = log_forgotten_rooms.room_id AND e.entry_id <= up_to_entry)`,
-            )
-            .run();
-          return changes;
-        })
-        .immediate(),
-    );
-  }
-
   ping(): Promise<void> {
     return settle(() => {
       this.db.prepare('SELECT 1').get();
     });
   }
 
-  /** Wakes blocked readers (they return what they have). The shared database stays open. */
+  /** Nothing of its own to release: the shared database stays open. */
   close(): Promise<void> {
-    this.closing.abort();
     return Promise.resolve();
   }
 
@@ -311,16 +238,9 @@ export class SqliteEventLog extends EventLog {
       ...{ id, roomId, seq, userId, content, createdAt, kind },
       ...(clientMsgId !== undefined && { clientMsgId }),
     };
-    const envelope: LogEnvelope = {
-      v: ENVELOPE_VERSION,
-      id: message.id,
-      type: 'message.created',
-      occurredAt: message.createdAt,
-      payload: message,
-    };
     this.db
       .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, ?, ?)')
-      .run(message.roomId, seq, JSON.stringify(envelope));
+      .run(message.roomId, seq, JSON.stringify(messageEnvelope(message)));
     if (kind === 'user') {
       this.db
         .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id) VALUES (?, ?, ?)')
@@ -345,22 +265,6 @@ export class SqliteEventLog extends EventLog {
   }
 
   private notifyAppend(): void {
-    appended.emit(this.db.name);
-  }
-
-  /** Resolves on an append in this process, after `ms`, or on close, whichever comes first. */
-  private waitForAppend(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.closing.signal;
-      const done = (): void => {
-        clearTimeout(timer);
-        appended.off(this.db.name, done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      appended.on(this.db.name, done);
-      signal.addEventListener('abort', done);
-    });
+    signalAppend(this.db.name);
   }
 }

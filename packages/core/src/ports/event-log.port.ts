@@ -1,4 +1,4 @@
-import type { LogEnvelope, Message, MessageKind } from '@chat/contracts';
+import type { Message, MessageKind, RoomEventEnvelope } from '@chat/contracts';
 import type { PageRange } from './page.js';
 
 /** A message as the gateway hands it to the log, before the log assigns its seq. */
@@ -19,14 +19,6 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-/** One entry as a consumer group sees it. `raw` is the serialised envelope, possibly poison. */
-export interface LogEntry {
-  entryId: string;
-  raw: string;
-  /** How many times the entry has been delivered to this group, this delivery included. */
-  deliveries: number;
-}
-
 /** A user message as unread counting sees it: its seq and sender, none of its content. */
 export interface SentMark {
   seq: number;
@@ -35,15 +27,6 @@ export interface SentMark {
 
 /** How many of each room's newest user messages the log keeps marks of, at least. */
 export const SENT_MARKS_KEPT = 101;
-
-export interface GroupStats {
-  /** Entries not yet delivered to the group. */
-  lag: number;
-  /** Entries delivered but not acknowledged. */
-  pending: number;
-  /** Entries moved to the dead-letter list by this group. */
-  deadLetters: number;
-}
 
 /**
  * The event log: every chat event, in order, durable before it is acknowledged.
@@ -61,14 +44,13 @@ export interface GroupStats {
  * - `sentMarks` answers from marks of at least the newest `SENT_MARKS_KEPT` user messages of
  *   each room, written with the append: its cost depends on the number of rooms asked, never
  *   on what was written in them.
- * - Consumer groups: every group sees every entry at least once; an entry stays pending until
- *   acked; entries pending on a dead consumer can be claimed after `minIdleMs`.
- * - `trim` never removes an entry some group has not acknowledged.
+ *
+ * The sinks read the same entries through `ConsumerGroups`.
  */
 export abstract class EventLog {
   abstract appendMessage(draft: MessageDraft): Promise<AppendResult>;
-  /** Appends a non-message event (e.g. `room.deleted`). */
-  abstract append(envelope: LogEnvelope): Promise<string>;
+  /** Appends an event that is not a message (e.g. `room.deleted`) as is; its entry id. */
+  abstract appendEvent(envelope: RoomEventEnvelope): Promise<string>;
   /** The last assigned seq per room (0 for a room with no messages). */
   abstract lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>>;
   /** Recent messages of a room still held by the log, filtered by `range`, ascending. */
@@ -93,28 +75,6 @@ export abstract class EventLog {
    */
   abstract subscribe(listener: (message: Message) => void): Promise<() => Promise<void>>;
 
-  /** Creates the group if missing; a new group starts at the beginning of the retained log. */
-  abstract ensureGroup(group: string): Promise<void>;
-  /** New entries for `consumer`, waiting up to `blockMs` for at least one. */
-  abstract read(
-    group: string,
-    consumer: string,
-    count: number,
-    blockMs: number,
-  ): Promise<LogEntry[]>;
-  /** Takes over entries pending longer than `minIdleMs` (e.g. from a consumer that died). */
-  abstract claim(
-    group: string,
-    consumer: string,
-    minIdleMs: number,
-    count: number,
-  ): Promise<LogEntry[]>;
-  abstract ack(group: string, entryIds: readonly string[]): Promise<void>;
-  /** Moves an entry to the dead-letter list with its reason and acks it. */
-  abstract deadLetter(group: string, entry: LogEntry, reason: string): Promise<void>;
-  abstract stats(group: string): Promise<GroupStats>;
-  /** Removes entries every group has acknowledged; returns how many were removed. */
-  abstract trim(): Promise<number>;
   /** Answers when the log is reachable (readiness). */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

@@ -1,4 +1,5 @@
 export * from './page.js';
+export * from './consumer-groups.port.js';
 export * from './event-log.port.js';
 export * from './message-store.port.js';
 export * from './room-store.port.js';

@@ -1,6 +1,7 @@
 import {
   ChatError,
   MAX_ROOM_NAME_CODE_POINTS,
+  roomDeletedEnvelope,
   type CreateRoomPayload,
   type Room,
 } from '@chat/contracts';
@@ -117,13 +118,9 @@ export class RoomService {
   private async remove(record: RoomRecord): Promise<void> {
     const { roomId } = record;
     await this.rooms.delete(roomId);
-    await this.log.append({
-      v: 1,
-      id: randomUUID(),
-      type: 'room.deleted',
-      occurredAt: this.clock().toISOString(),
-      payload: { roomId },
-    });
+    await this.log.appendEvent(
+      roomDeletedEnvelope(roomId, randomUUID(), this.clock().toISOString()),
+    );
     await this.log.forgetRoom(roomId);
     this.notifier.toRoom(roomId, 'room_deleted', { roomId });
     await this.notifier.closeRoom(roomId);

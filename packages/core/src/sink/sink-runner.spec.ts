@@ -63,18 +63,18 @@ describe(SinkRunner.name, () => {
 
   it('writes every entry once, retrying with backoff while the store is down', async () => {
     const sink = new FlakySink(new StoreSink(f.messages), 3);
-    const sut = new SinkRunner(f.log, sink, options, observer);
+    const sut = new SinkRunner(f.groups, sink, options, observer);
     await sut.start();
     for (let i = 0; i < 5; i++) await f.messageService.send('alice', { roomId, content: `m${i}` });
     await poll(async () => (await stored()).length === 5, 'five stored messages');
     await sut.stop();
     expect(failures.length).toBeGreaterThanOrEqual(3);
     expect((await stored()).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect((await f.log.stats('store')).pending).toBe(0);
+    expect((await f.groups.stats('store')).pending).toBe(0);
   });
 
   it('dead-letters a poison entry and keeps going', async () => {
-    const sut = new SinkRunner(f.log, new StoreSink(f.messages), options, observer);
+    const sut = new SinkRunner(f.groups, new StoreSink(f.messages), options, observer);
     await f.messageService.send('alice', { roomId, content: 'before' });
     // Written by a newer version this reader does not understand: undecodable here.
     const poison = {
@@ -84,14 +84,17 @@ describe(SinkRunner.name, () => {
       occurredAt: 'now',
       payload: { roomId },
     };
-    await f.log.append(poison as unknown as LogEnvelope);
+    // The log's own append never writes one: straight into its table.
+    f.db
+      .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, NULL, ?)')
+      .run(roomId, JSON.stringify(poison));
     await f.messageService.send('alice', { roomId, content: 'after' });
     await sut.start();
     await poll(async () => (await stored()).length === 2, 'both good messages');
     await sut.stop();
     expect(dead).toHaveLength(1);
     expect(dead[0]?.reason).toMatch(/poison/);
-    expect(await f.log.stats('store')).toMatchObject({ pending: 0, deadLetters: 1 });
+    expect(await f.groups.stats('store')).toMatchObject({ pending: 0, deadLetters: 1 });
   });
 
   it('dead-letters only the entries a sink rejects permanently', async () => {
@@ -111,7 +114,7 @@ describe(SinkRunner.name, () => {
     };
     for (const content of ['ok 1', 'bad', 'ok 2'])
       await f.messageService.send('alice', { roomId, content });
-    const sut = new SinkRunner(f.log, picky, options, observer);
+    const sut = new SinkRunner(f.groups, picky, options, observer);
     await sut.start();
     await poll(async () => (await stored()).length === 2, 'the two good messages');
     await sut.stop();
@@ -121,13 +124,13 @@ describe(SinkRunner.name, () => {
 
   it('takes over entries left pending by a consumer that died', async () => {
     await f.messageService.send('alice', { roomId, content: 'orphan' });
-    await f.log.ensureGroup('store');
-    const taken = await f.log.read('store', 'dead-consumer', 10, 0);
+    await f.groups.ensureGroup('store');
+    const taken = await f.groups.read('store', 'dead-consumer', 10, 0);
     expect(taken).toHaveLength(1);
-    const sut = new SinkRunner(f.log, new StoreSink(f.messages), options, observer);
+    const sut = new SinkRunner(f.groups, new StoreSink(f.messages), options, observer);
     await sut.start();
     await poll(async () => (await stored()).length === 1, 'the orphan to be stored');
     await sut.stop();
-    expect((await f.log.stats('store')).pending).toBe(0);
+    expect((await f.groups.stats('store')).pending).toBe(0);
   });
 });

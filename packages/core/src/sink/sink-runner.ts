@@ -1,5 +1,5 @@
 import { decodeEnvelope, type LogEnvelope } from '@chat/contracts';
-import type { EventLog, LogEntry } from '../ports/index.js';
+import type { ConsumerGroups, LogEntry } from '../ports/index.js';
 import { PermanentSinkError, type Sink } from './sink.js';
 
 export interface SinkRunnerOptions {
@@ -54,14 +54,14 @@ export class SinkRunner {
   private lastTrimAt = Date.now();
 
   constructor(
-    private readonly log: EventLog,
+    private readonly groups: ConsumerGroups,
     private readonly sink: Sink,
     private readonly options: SinkRunnerOptions,
     private readonly observer: SinkObserver,
   ) {}
 
   async start(): Promise<void> {
-    await this.log.ensureGroup(this.options.group);
+    await this.groups.ensureGroup(this.options.group);
     this.loop = this.run();
   }
 
@@ -93,10 +93,10 @@ export class SinkRunner {
     const now = Date.now();
     if (now - this.lastClaimAt >= Math.min(claimIdleMs, this.options.claimIdleMs)) {
       this.lastClaimAt = now;
-      const claimed = await this.log.claim(group, consumer, claimIdleMs, batchSize);
+      const claimed = await this.groups.claim(group, consumer, claimIdleMs, batchSize);
       if (claimed.length > 0) return claimed;
     }
-    return this.log.read(group, consumer, batchSize, blockMs);
+    return this.groups.read(group, consumer, batchSize, blockMs);
   }
 
   private async process(entries: readonly LogEntry[]): Promise<void> {
@@ -109,7 +109,7 @@ export class SinkRunner {
     for (let attempt = 1; batch.length > 0 && !this.stopping; attempt++) {
       try {
         await this.sink.handle(batch.map((d) => d.envelope));
-        await this.log.ack(
+        await this.groups.ack(
           this.options.group,
           batch.map((d) => d.entry.entryId),
         );
@@ -141,14 +141,14 @@ export class SinkRunner {
   }
 
   private async deadLetter(entry: LogEntry, reason: string): Promise<void> {
-    await this.log.deadLetter(this.options.group, entry, reason);
+    await this.groups.deadLetter(this.options.group, entry, reason);
     this.observer.deadLettered(this.sink.name, entry, reason);
   }
 
   private async maybeTrim(): Promise<void> {
     if (Date.now() - this.lastTrimAt < this.options.trimEveryMs) return;
     this.lastTrimAt = Date.now();
-    await this.log.trim();
+    await this.groups.trim();
   }
 
   private backoff(attempt: number): number {

@@ -310,7 +310,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     const sink = await startSearchSink(f.cluster.env, es.client, 'search-es');
     const caughtUp = () =>
       pollUntil(
-        () => sink.log.stats(sink.group),
+        () => sink.log.groups.stats(sink.group),
         (s) => s.lag === 0 && s.pending === 0,
         WAIT_MS,
         'the Elasticsearch sink to catch up with the log',
@@ -333,7 +333,10 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       // every way; one that acks refused items is done (nothing pending) long before.
       const refusedEveryWay = ALL_ITEMS_REFUSED_CALLS + OUTAGE_CYCLE.length;
       await pollUntil(
-        async () => ({ calls: es.counts.outageCalls, ...(await sink.log.stats(sink.group)) }),
+        async () => ({
+          calls: es.counts.outageCalls,
+          ...(await sink.log.groups.stats(sink.group)),
+        }),
         (s) => s.calls >= refusedEveryWay || (s.lag === 0 && s.pending === 0),
         30_000,
         'Elasticsearch to refuse work in every way',
@@ -360,7 +363,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
         deadLettered.map((d) => d.reason),
         'dead-lettered for a transient refusal',
       ).toEqual([]);
-      const dlq = await sink.log.deadLetters(1000);
+      const dlq = await sink.log.groups.deadLetters(1000);
       expect(dlq.filter((d) => d.group === sink.group && decodable(d.raw))).toEqual([]);
       // Lag and pending 0: the group acked every entry. Each acked message must have been
       // indexed by a successful bulk item: an entry acked while its item was refused is lost.

@@ -205,7 +205,7 @@ export async function startSearchSink(
   const events: SinkEvents = { written: 0, failed: [], deadLettered: [] };
   const claimIdleMs = Number(env['SINK_CLAIM_IDLE_MS'] ?? 30_000);
   const runner = new SinkRunner(
-    connections.log,
+    connections.groups,
     new SearchSink(index),
     {
       ...DEFAULT_SINK_RUNNER_OPTIONS,
