@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { answers, freePort, ManagedProcess, waitFor } from './managed-process.js';
 import { startNginx } from './nginx.js';
+import { assertRequiredPrograms } from './requirements.js';
 import { startDynalite, startRedis } from './services.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -49,8 +50,12 @@ export interface Cluster {
  * The scaled topology on one machine, without Docker: redis-server (AOF), dynalite, gateway
  * replicas on `gatewayPorts`, sink workers, and nginx on `port` in front — all on loopback,
  * data under `dataDir`. `stop` stops everything it started, by PID, newest first.
+ *
+ * Fails before starting anything when a program it needs is missing (MissingProgramsError,
+ * naming the Debian packages). No process it starts outlives the caller (ManagedProcess).
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  assertRequiredPrograms();
   const { dataDir } = options;
   mkdirSync(dataDir, { recursive: true });
   const started: ManagedProcess[] = [];

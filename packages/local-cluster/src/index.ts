@@ -2,3 +2,4 @@ export * from './cluster.js';
 export * from './managed-process.js';
 export * from './nginx.js';
 export * from './services.js';
+export * from './requirements.js';

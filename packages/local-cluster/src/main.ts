@@ -7,7 +7,8 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 /**
  * `pnpm start:cluster`: PORT (nginx, default 3000), GATEWAY_PORTS (default 4001,4002),
  * DATA_DIR (default ./data/cluster). Prints `ready` when every part answers; stops everything
- * it started on SIGINT or SIGTERM.
+ * it started on SIGINT or SIGTERM, and leaves nothing running however else it ends. A missing
+ * program (nginx, redis-server, …) is one line naming the package, before anything starts.
  */
 async function main(): Promise<void> {
   const port = Number(process.env['PORT'] ?? 3000);
