@@ -117,9 +117,11 @@ function git(args: string[]): string {
 }
 
 async function redisPid(redisUrl: string): Promise<number | undefined> {
-  const port = new URL(redisUrl).port;
+  const { port, password } = new URL(redisUrl);
   try {
-    const { stdout } = await run('redis-cli', ['-p', port, 'info', 'server']);
+    const { stdout } = await run('redis-cli', ['-p', port, 'info', 'server'], {
+      env: { ...process.env, REDISCLI_AUTH: decodeURIComponent(password) },
+    });
     const match = /process_id:(\d+)/.exec(stdout);
     return match ? Number(match[1]) : undefined;
   } catch {

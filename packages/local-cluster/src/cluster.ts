@@ -26,6 +26,7 @@ export interface ClusterOptions {
 
 export interface Cluster {
   url: string;
+  /** With the password: redis-server requires one, as in docker compose. */
   redisUrl: string;
   dynamoEndpoint: string;
   gateways: Map<number, ManagedProcess>;
@@ -58,24 +59,26 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   assertRequiredPrograms();
   const { dataDir } = options;
   mkdirSync(dataDir, { recursive: true });
+  const redisPassword = keptSecret(dataDir, 'redis-password', 24, 'hex');
   const started: ManagedProcess[] = [];
   const stopAll = async () => {
     for (const proc of started.reverse()) await proc.stop();
   };
   try {
     const [redisPort, dynamoPort] = [await freePort(), await freePort()];
-    let redis = await startRedis(redisPort, path.join(dataDir, 'redis'));
+    let redis = await startRedis(redisPort, path.join(dataDir, 'redis'), redisPassword);
     started.push(redis);
     let dynalite = await startDynalite(dynamoPort, path.join(dataDir, 'dynamo'));
     started.push(dynalite);
     const env: Record<string, string> = {
       HOST: '127.0.0.1',
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      REDIS_URL: `redis://:${redisPassword}@127.0.0.1:${redisPort}`,
       DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
       AWS_REGION: 'local',
       // No Elasticsearch on this machine: the processes share a SQLite search index.
       SEARCH_SQLITE_PATH: path.join(dataDir, 'search', 'search.db'),
-      AUTH_SECRET: sharedSecret(dataDir),
+      // Every replica must accept every other's guest tokens: one secret, kept with the data.
+      AUTH_SECRET: keptSecret(dataDir, 'auth-secret', 48, 'base64url'),
       WEB_DIST: options.webDist ?? path.join(REPO_ROOT, 'apps/web/dist'),
       LOG_LEVEL: 'warn',
       ...options.env,
@@ -149,7 +152,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         return redis;
       },
       async restartRedis() {
-        redis = await startRedis(redisPort, path.join(dataDir, 'redis'));
+        redis = await startRedis(redisPort, path.join(dataDir, 'redis'), redisPassword);
         started.push(redis);
         return redis;
       },
@@ -169,11 +172,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 }
 
-/** Every replica must accept every other's guest tokens: one secret, kept with the data. */
-function sharedSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'auth-secret');
+/** A random secret generated on the first start and kept (private) in the data folder. */
+function keptSecret(
+  dataDir: string,
+  name: string,
+  bytes: number,
+  encoding: 'hex' | 'base64url',
+): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(48).toString('base64url');
+  const secret = randomBytes(bytes).toString(encoding);
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,14 +7,26 @@ import { ManagedProcess, waitFor } from './managed-process.js';
 
 const run = promisify(execFile);
 
-/** `redis-server` with AOF on (`appendfsync everysec`), on loopback, data under `dir`. */
+/**
+ * `redis-server` with AOF on (`appendfsync everysec`), on loopback, data under `dir`. With a
+ * `password`, it requires it (`requirepass`), read from a private config file in `dir` rather
+ * than the command line, where `ps` would show it — as infra/redis/start.sh does in compose.
+ */
 export async function startRedis(
   port: number,
   dir: string,
   password?: string,
 ): Promise<ManagedProcess> {
   mkdirSync(dir, { recursive: true });
+  const config: string[] = [];
+  if (password) {
+    const file = path.join(dir, 'auth.conf');
+    const escaped = password.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    writeFileSync(file, `requirepass "${escaped}"\n`, { mode: 0o600 });
+    config.push(file);
+  }
   const redis = ManagedProcess.start('redis-server', 'redis-server', [
+    ...config,
     '--port',
     String(port),
     '--bind',
@@ -27,12 +39,12 @@ export async function startRedis(
     'everysec',
     '--save',
     '',
-    ...(password ? ['--requirepass', password] : []),
   ]);
-  const auth = password ? ['-a', password, '--no-auth-warning'] : [];
+  // redis-cli reads the password from REDISCLI_AUTH, off its command line too.
+  const env = password ? { ...process.env, REDISCLI_AUTH: password } : process.env;
   await waitFor(async () => {
     redis.assertRunning();
-    const { stdout } = await run('redis-cli', ['-p', String(port), ...auth, 'ping']);
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'ping'], { env });
     return stdout.trim() === 'PONG';
   }, `redis-server on ${port}`);
   return redis;

@@ -1,4 +1,6 @@
 import { ChatClient, pollUntil } from '@chat/test-support';
+import { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClusterFixture, type ClusterFixture } from '../support/cluster-fixture.js';
 
@@ -19,6 +21,29 @@ describe('two gateway replicas on one Redis', () => {
   afterAll(async () => {
     for (const c of [alice, bob, carol]) c?.close();
     await f?.destroy();
+  });
+
+  it('runs a redis-server that requires the password the replicas connect with, as compose does', async () => {
+    const url = new URL(f.cluster.redisUrl);
+    expect(url.password).not.toBe('');
+    const withPassword = new Redis(f.cluster.redisUrl, { lazyConnect: true });
+    const without = new Redis({
+      host: url.hostname,
+      port: Number(url.port),
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    without.on('error', () => undefined); // the refusal below is the point
+    try {
+      expect(await withPassword.ping()).toBe('PONG');
+      await expect(without.ping()).rejects.toThrow(/NOAUTH/);
+      expect(f.cluster.env['REDIS_URL']).toBe(f.cluster.redisUrl);
+      const cmdline = readFileSync(`/proc/${String(f.cluster.redis.pid)}/cmdline`, 'utf8');
+      expect(cmdline).not.toContain(decodeURIComponent(url.password));
+    } finally {
+      withPassword.disconnect();
+      without.disconnect();
+    }
   });
 
   it('carries rooms, typing, messages, invites, leave and delete across replicas', async () => {
