@@ -84,9 +84,18 @@ export interface ScaledConnections {
  */
 export function connectRedis(env: Pick<ScaledEnv, 'REDIS_URL' | 'REDIS_CLUSTER'>): Redis | Cluster {
   const options = { maxRetriesPerRequest: null };
-  return env.REDIS_CLUSTER
-    ? new Cluster([env.REDIS_URL], { redisOptions: options })
-    : new Redis(env.REDIS_URL, options);
+  if (!env.REDIS_CLUSTER) return new Redis(env.REDIS_URL, options);
+  // ioredis applies a seed URL's credentials and TLS to the seed only; the nodes it discovers
+  // get `redisOptions`, so the URL's go there too (else they answer NOAUTH).
+  const url = new URL(env.REDIS_URL);
+  return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
+    redisOptions: {
+      ...options,
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
 }
 
 /** Connects every scaled adapter; nothing is created until `provision` is called. */

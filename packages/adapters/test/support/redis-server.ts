@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import { Redis } from 'ioredis';
+import { connectRedis } from '../../src/scaled.js';
 import { freeClusterPort, freePort, waitFor } from './free-port.js';
 
 /** A `redis-server` this test started: never the machine's shared one on 6379. */
@@ -73,7 +75,13 @@ export interface RedisClusterServer {
   stop(): Promise<void>;
 }
 
-/** Starts three `redis-server --cluster-enabled yes` nodes and joins them with `redis-cli`. */
+/** The password every cluster node requires, as a production cluster would. */
+const CLUSTER_PASSWORD = 'cluster-test-password';
+
+/**
+ * Starts three `redis-server --cluster-enabled yes` nodes that require a password and joins them
+ * with `redis-cli`. Clients connect the way the apps do (`connectRedis`, password in the URL).
+ */
 export async function startRedisCluster(): Promise<RedisClusterServer> {
   const dir = await mkdtemp(join(tmpdir(), 'chat-redis-cluster-'));
   const ports: number[] = [];
@@ -88,6 +96,10 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
         `nodes-${port}.conf`,
         '--cluster-node-timeout',
         '5000',
+        '--requirepass',
+        CLUSTER_PASSWORD,
+        '--masterauth',
+        CLUSTER_PASSWORD,
       ],
       dir,
     ),
@@ -99,16 +111,20 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    const auth = { REDISCLI_AUTH: CLUSTER_PASSWORD };
     for (const port of ports) {
       await waitFor(`cluster node ${port}`, async () => {
-        return (await redisCli(['-p', String(port), 'ping'])).trim() === 'PONG';
+        return (await redisCli(['-p', String(port), 'ping'], auth)).trim() === 'PONG';
       });
     }
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
-    await redisCli(['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
+    await redisCli(
+      ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'],
+      auth,
+    );
     for (const port of ports) {
       await waitFor(`cluster_state:ok on ${port}`, async () => {
-        const info = await redisCli(['-p', String(port), 'cluster', 'info']);
+        const info = await redisCli(['-p', String(port), 'cluster', 'info'], auth);
         return info.includes('cluster_state:ok');
       });
     }
@@ -119,7 +135,10 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
   return {
     ports,
     client() {
-      const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
+      const client = connectRedis({
+        REDIS_URL: `redis://:${CLUSTER_PASSWORD}@127.0.0.1:${ports[0] ?? 0}`,
+        REDIS_CLUSTER: true,
+      }) as Cluster;
       clients.push(client);
       return client;
     },
@@ -128,9 +147,12 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
 }
 
 /** Runs `redis-cli` and answers its output; rejects when it exits non-zero. */
-function redisCli(args: string[]): Promise<string> {
+function redisCli(args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-cli', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
