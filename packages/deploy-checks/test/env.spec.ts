@@ -9,6 +9,7 @@ import {
   healthcheckTest,
   loadCompose,
   service,
+  services,
   TEST_SECRETS,
 } from '../src/compose.js';
 import { parseEnvFile } from '../src/env-file.js';
@@ -114,6 +115,36 @@ describe('docker-compose.yml environments', () => {
       // The gateway refuses anything but exact origins (config.spec.ts), `*` among them.
       expect(() => loadConfig({ ...gateway, CORS_ORIGINS: value })).not.toThrow();
     }
+  });
+
+  it('pass REDIS_CLUSTER and the AWS credentials from .env to the gateway and the sinks', () => {
+    const env = new Map([
+      ...exampleEnv(),
+      ['REDIS_CLUSTER', 'true'],
+      ['AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE'],
+      ['AWS_SECRET_ACCESS_KEY', 'secret-example'],
+    ]);
+    const set = loadCompose(env);
+    for (const name of ['gateway', 'sink-store', 'sink-search']) {
+      const scaled = ScaledEnvSchema.parse(environmentOf(service(set, name)));
+      expect(scaled.REDIS_CLUSTER, name).toBe(true);
+      expect(scaled.AWS_ACCESS_KEY_ID, name).toBe('AKIDEXAMPLE');
+      expect(scaled.AWS_SECRET_ACCESS_KEY, name).toBe('secret-example');
+    }
+    // Unset, DynamoDB Local gets the adapter's dummy credentials and Redis is one node.
+    const unset = ScaledEnvSchema.parse(environmentOf(service(compose, 'gateway')));
+    expect(unset.REDIS_CLUSTER).toBe(false);
+    expect(unset.AWS_ACCESS_KEY_ID ?? '').toBe('');
+  });
+
+  it('start Kibana and its init job only with the kibana profile', () => {
+    const withProfile = [...services(compose)]
+      .filter(([, svc]) => svc['profiles'] !== undefined)
+      .map(([name, svc]) => [name, svc['profiles']]);
+    expect(withProfile).toEqual([
+      ['kibana', ['kibana']],
+      ['kibana-init', ['kibana']],
+    ]);
   });
 
   it('give Redis the password the apps connect with', () => {

@@ -166,6 +166,49 @@ describe('images', () => {
     expect(all.get('kibana')?.['image']).toBe(`docker.elastic.co/kibana/kibana:${String(version)}`);
   });
 
+  it('builds each image in one service only; the others name it, and compose never pulls it', () => {
+    const builtBy = new Map<string, string[]>();
+    for (const { name } of builds) {
+      const image = String(all.get(name)?.['image']);
+      builtBy.set(image, [...(builtBy.get(image) ?? []), name]);
+    }
+    // Two services building one tag run in parallel and race ("image already exists").
+    for (const [image, builders] of builtBy) expect(builders, image).toHaveLength(1);
+    for (const [name, svc] of all) {
+      const image = String(svc['image']);
+      if (buildOf(svc) || !image.endsWith(':local')) continue;
+      expect(builtBy.get(image), `${name} uses ${image}: some service must build it`).toBeDefined();
+      // Compose skips pulling an image another service builds, unless told to pull it.
+      expect(svc['pull_policy'], name).toBeUndefined();
+    }
+    // The DynamoDB init job runs the sink image's tables CLI (image-layout.integration-spec).
+    expect(all.get('dynamodb-init')?.['image']).toBe(all.get('sink-store')?.['image']);
+  });
+
+  it('run Node.js from a current LTS line (even major, 22 or later), which package.json engines allow', () => {
+    const dockerfile = parseDockerfile(readFileSync(repoPath('infra/docker/Dockerfile'), 'utf8'));
+    const image = dockerfile.globalArgs.get('NODE_IMAGE') ?? '';
+    const match = /^node:(\d+)\.(\d+)-(\w+)-slim$/.exec(image);
+    expect(match, image).not.toBeNull();
+    const major = Number(match?.[1]);
+    // Node 20 reached end of life in April 2026; the AWS SDK's later releases need Node 22+.
+    expect(major).toBeGreaterThanOrEqual(22);
+    expect(major % 2, 'odd majors are never LTS').toBe(0);
+    const engines = (
+      JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
+    const allowed = engines
+      .split('||')
+      .some((range) => /^>=(\d+)$/.test(range.trim()) && major >= Number(/\d+/.exec(range)?.[0]));
+    expect(allowed, engines).toBe(true);
+    // Every stage that runs node starts from that one image.
+    for (const s of dockerfile.stages.filter((st) =>
+      ['pnpm', 'node-runtime', 'init'].includes(st.name ?? ''),
+    )) {
+      expect(s.from, s.name).toBe('${NODE_IMAGE}');
+    }
+  });
+
   it('pulls only pinned images', () => {
     for (const [name, svc] of all) {
       if (buildOf(svc)) continue;

@@ -1,7 +1,7 @@
 import { CHAT_NAMESPACE, SOCKET_PATH } from '@chat/contracts';
 import { loadConfig } from '@chat/gateway/src/config/config.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { environmentOf, loadCompose, service } from '../src/compose.js';
+import { environmentOf, loadCompose, service, services } from '../src/compose.js';
 import { gatewayRoutes, samplePath, type GatewayRoute } from '../src/gateway-routes.js';
 import {
   KONG_FILE,
@@ -141,6 +141,37 @@ describe(KONG_FILE, () => {
     const kongEnv = environmentOf(service(compose, 'kong'));
     expect(kongEnv['KONG_REAL_IP_HEADER']).toBe('X-Forwarded-For');
     expect(kongEnv['KONG_TRUSTED_IPS']).toMatch(/\/\d+/);
+  });
+
+  it('trusts X-Forwarded-For from the web NGINX alone: its fixed address, not a private range', () => {
+    const trusted = String(environmentOf(service(compose, 'kong'))['KONG_TRUSTED_IPS']).split(',');
+    const web = asDict(asDict(service(compose, 'web')['networks'], 'web.networks')['edge'], 'edge');
+    const address = String(web['ipv4_address']);
+    expect(trusted).toEqual([`${address}/32`]);
+    // The address is on the edge network's fixed subnet, and is not its gateway (the Docker
+    // bridge, through which clients reaching Kong's published port arrive).
+    const ipam = asDict(
+      asDict(asDict(compose['networks'], 'networks')['edge'], 'edge')['ipam'],
+      'ipam',
+    );
+    const [subnet] = asArray(ipam['config'], 'ipam.config').map((c) =>
+      String(asDict(c, 'c')['subnet']),
+    );
+    const [base = '', bits = ''] = String(subnet).split('/');
+    const toInt = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+    const network = toInt(base) - (toInt(base) % 2 ** (32 - Number(bits)));
+    expect(
+      toInt(address) - (toInt(address) % 2 ** (32 - Number(bits))),
+      `${address} in ${String(subnet)}`,
+    ).toBe(network);
+    expect(Number(bits)).toBeGreaterThan(0);
+    expect(toInt(address)).not.toBe(network + 1);
+    // Only the web NGINX and Kong are on the edge network.
+    const onEdge = [...services(compose)]
+      .filter(([, svc]) => JSON.stringify(svc['networks'] ?? []).includes('edge'))
+      .map(([name]) => name)
+      .sort();
+    expect(onEdge).toEqual(['kong', 'web']);
   });
 
   it("refuses bodies above the gateway's MAX_HTTP_BUFFER_SIZE at the edge", () => {

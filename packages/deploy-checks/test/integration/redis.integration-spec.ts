@@ -6,12 +6,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentOf, loadCompose, service } from '../../src/compose.js';
 import { repoPath, stringList } from '../../src/repo.js';
+import { run } from '../../src/run.js';
 
 /** infra/redis/start.sh with infra/redis/redis.conf on Debian's redis-server, as compose runs it. */
 describe('the redis service', () => {
   const compose = loadCompose();
   const redis = service(compose, 'redis');
   const password = String(environmentOf(redis)['REDIS_PASSWORD']);
+  const maxmemory = String(environmentOf(redis)['REDIS_MAXMEMORY']);
   const work = mkdtempSync(path.join(tmpdir(), 'deploy-redis-'));
   let server: ManagedProcess;
   let port = 0;
@@ -44,6 +46,7 @@ describe('the redis service', () => {
       [repoPath('infra/redis/start.sh'), '--port', String(port), '--bind', '127.0.0.1'],
       {
         REDIS_PASSWORD: password,
+        REDIS_MAXMEMORY: maxmemory,
         REDIS_CONF_DIR: repoPath('infra/redis'),
         REDIS_RUNTIME_DIR: path.join(work, 'run'),
       },
@@ -75,6 +78,30 @@ describe('the redis service', () => {
       'noeviction',
     ]);
     expect(statSync(path.join(work, 'appendonlydir')).isDirectory()).toBe(true);
+  });
+
+  it('caps its memory (REDIS_MAXMEMORY), so noeviction refuses writes instead of the host killing it', async () => {
+    const units: Record<string, number> = { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+    const [, amount = '', unit = ''] = /^(\d+)(kb|mb|gb)$/.exec(maxmemory) ?? [];
+    expect(Number(amount)).toBeGreaterThan(0);
+    const client = connect(password);
+    expect(await client.config('GET', 'maxmemory')).toEqual([
+      'maxmemory',
+      String(Number(amount) * (units[unit] ?? 0)),
+    ]);
+  });
+
+  it('refuses to start without a memory cap', async () => {
+    const result = await run('sh', [repoPath('infra/redis/start.sh')], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        REDIS_PASSWORD: password,
+        REDIS_CONF_DIR: repoPath('infra/redis'),
+        REDIS_RUNTIME_DIR: path.join(work, 'uncapped'),
+      },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('REDIS_MAXMEMORY');
   });
 
   it('keeps the password off the command line, in a private config file', () => {
