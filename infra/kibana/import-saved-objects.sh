@@ -1,7 +1,8 @@
 #!/bin/sh
-# One-shot init job of docker compose (service kibana-init), idempotent: imports the saved
-# objects beside this file (the "Chat messages" data view over the messages alias) with
-# overwrite, so a re-run replaces them. With ELASTICSEARCH_INDEX_PREFIX other than `chat`, the
+# One-shot init job of docker compose (service kibana-init, profile kibana), idempotent: imports
+# the saved objects beside this file with overwrite, so a re-run replaces them: the "Chat
+# messages" data view over the messages alias, the "Chat messages" saved search, and the "Chat
+# activity" dashboard (messages per room over time, top senders, the latest messages). With ELASTICSEARCH_INDEX_PREFIX other than `chat`, the
 # data view is pointed at `<prefix>-messages`, the alias the adapter writes through.
 # Credentials go to curl through a private .curlrc (CURL_HOME), never the command line.
 set -eu

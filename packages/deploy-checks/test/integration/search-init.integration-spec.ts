@@ -164,7 +164,7 @@ describe('the Kibana init job', () => {
       'sh',
       `${IMAGE_ROOT}/infra/kibana/import-saved-objects.sh`,
     ]);
-    const { result, imports } = await importWith('acme', '{"success":true,"successCount":1}');
+    const { result, imports } = await importWith('acme', '{"success":true,"successCount":5}');
     expect(result.code, result.stderr).toBe(0);
     expect(imports).toHaveLength(1);
     expect(imports[0]?.headers['kbn-xsrf']).toBe('true');
@@ -184,6 +184,67 @@ describe('the Kibana init job', () => {
       '{"success":false,"errors":[{"id":"chat-messages"}]}',
     );
     expect(result.code).not.toBe(0);
+  });
+
+  it('ships a saved search and a dashboard (messages per room over time, top senders) over that data view', () => {
+    interface SavedObject {
+      type: string;
+      id: string;
+      attributes: Record<string, unknown>;
+      references?: { name: string; type: string; id: string }[];
+    }
+    const objects = readRepoFile('infra/kibana/chat-messages.ndjson')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as SavedObject);
+    const mapping = (
+      JSON.parse(readRepoFile(TEMPLATE)) as {
+        template: { mappings: { properties: Record<string, { type: string }> } };
+      }
+    ).template.mappings.properties;
+    const aggregatable = (field: string) =>
+      ['keyword', 'date', 'long'].includes(mapping[field]?.type ?? '');
+    expect(objects.map((o) => o.type).sort()).toEqual([
+      'dashboard',
+      'index-pattern',
+      'search',
+      'visualization',
+      'visualization',
+    ]);
+    // Every reference resolves to an object the same import brings.
+    for (const object of objects) {
+      for (const ref of object.references ?? []) {
+        expect(
+          objects.some((o) => o.type === ref.type && o.id === ref.id),
+          `${object.id} → ${ref.type}:${ref.id}`,
+        ).toBe(true);
+      }
+    }
+    const search = objects.find((o) => o.type === 'search');
+    for (const column of search?.attributes['columns'] as string[]) {
+      expect(mapping[column], column).toBeDefined();
+    }
+    // The visualizations aggregate on fields the template maps as aggregatable.
+    const aggs = objects
+      .filter((o) => o.type === 'visualization')
+      .map(
+        (o) =>
+          JSON.parse(String(o.attributes['visState'])) as {
+            aggs: { type: string; params: { field?: string } }[];
+          },
+      );
+    const fields = aggs.flatMap((v) =>
+      v.aggs.flatMap((a) => (a.params.field ? [`${a.type}:${a.params.field}`] : [])),
+    );
+    expect(fields.sort()).toEqual(['date_histogram:createdAt', 'terms:roomId', 'terms:userId']);
+    for (const field of fields) expect(aggregatable(field.split(':')[1] ?? ''), field).toBe(true);
+    const dashboard = objects.find((o) => o.type === 'dashboard');
+    const panels = JSON.parse(String(dashboard?.attributes['panelsJSON'])) as {
+      panelRefName: string;
+    }[];
+    expect(panels.map((p) => p.panelRefName).sort()).toEqual(
+      (dashboard?.references ?? []).map((r) => r.name).sort(),
+    );
   });
 
   it('ships a data view whose time field and labelled fields are in the index template', () => {
