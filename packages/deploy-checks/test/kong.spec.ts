@@ -19,7 +19,7 @@ import { asArray, asDict, readRepoFile, stringList, type Dict } from '../src/rep
 const SOCKET_IO_PING_INTERVAL_MS = 25_000;
 const SOCKET_IO_PING_TIMEOUT_MS = 20_000;
 /** The gateway's operational endpoints, which stay off the public edge. */
-const OPS_PATHS = ['/health', '/ready', '/metrics'];
+const OPS_PATHS = ['/health', '/serving', '/ready', '/metrics'];
 
 describe(KONG_FILE, () => {
   const kong = loadKong();
@@ -77,7 +77,7 @@ describe(KONG_FILE, () => {
     }
   });
 
-  it('keeps /health, /ready and /metrics off the edge', () => {
+  it('keeps /health, /serving, /ready and /metrics off the edge', () => {
     for (const path of OPS_PATHS) {
       expect(http.some((r) => r.path === path)).toBe(true);
       expect(routes.filter((r) => routeMatches(r, 'GET', path)).map((r) => r.name)).toEqual([]);
@@ -105,10 +105,12 @@ describe(KONG_FILE, () => {
       for (const p of route.paths) expect(`${p}/`.startsWith(cookiePath)).toBe(true);
   });
 
-  it('probes every replica actively on /ready, the readiness route the gateway serves', () => {
+  it('probes every replica actively on /serving, the routing probe the gateway serves (not /ready)', () => {
     const active = asDict(asDict(upstream?.['healthchecks'], 'healthchecks')['active'], 'active');
-    expect(active['http_path']).toBe('/ready');
-    expect(http).toContainEqual(expect.objectContaining({ method: 'GET', path: '/ready' }));
+    // /ready fails with DynamoDB or Elasticsearch: probing it would take every replica out at
+    // once while they could still accept and log messages.
+    expect(active['http_path']).toBe('/serving');
+    expect(http).toContainEqual(expect.objectContaining({ method: 'GET', path: '/serving' }));
     const healthy = asDict(active['healthy'], 'healthy');
     const unhealthy = asDict(active['unhealthy'], 'unhealthy');
     // An interval of 0 disables probing.

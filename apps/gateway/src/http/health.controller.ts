@@ -4,7 +4,18 @@ import type { Response } from 'express';
 import { INFRASTRUCTURE, type Infrastructure } from '../infra/infrastructure.js';
 import { Metrics } from '../observability/metrics.js';
 
-/** Liveness, readiness (every dependency answers) and Prometheus metrics. */
+/**
+ * What this replica needs to serve chat: its event log (Redis when scaled, SQLite embedded).
+ * Sends are acked from the log alone; the store and the search index catch up through the sinks
+ * (docs/reliability.md), so their outage must not take a replica out of the load balancer.
+ */
+const SERVING_CHECKS: ReadonlySet<string> = new Set(['redis', 'sqlite']);
+
+/**
+ * Liveness (`/health`), routing (`/serving`: the process and its event log answer; what the load
+ * balancer probes), readiness (`/ready`: every dependency answers; for dashboards and start-up
+ * order) and Prometheus metrics.
+ */
 @Controller()
 export class HealthController {
   constructor(
@@ -17,11 +28,28 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  @Get('serving')
+  async serving(@Res() res: Response): Promise<void> {
+    await this.answer(
+      res,
+      this.infra.checks.filter((c) => SERVING_CHECKS.has(c.name)),
+      'serving',
+    );
+  }
+
   @Get('ready')
   async ready(@Res() res: Response): Promise<void> {
-    const failing = await failingChecks(this.infra.checks);
+    await this.answer(res, this.infra.checks, 'ready');
+  }
+
+  private async answer(
+    res: Response,
+    checks: Infrastructure['checks'],
+    status: 'serving' | 'ready',
+  ): Promise<void> {
+    const failing = await failingChecks(checks);
     if (failing.length === 0) {
-      res.status(200).json({ status: 'ready' });
+      res.status(200).json({ status });
       return;
     }
     res.status(503).json({

@@ -9,7 +9,9 @@ const PLACEHOLDER = `<!doctype html><html lang="en"><meta charset="utf-8"><title
 
 /** Paths the SPA fallback must never answer (API, socket, probes). */
 const isServerPath = (p: string) =>
-  p.startsWith('/chat/') || p === '/chat' || ['/health', '/ready', '/metrics'].includes(p);
+  p.startsWith('/chat/') ||
+  p === '/chat' ||
+  ['/health', '/serving', '/ready', '/metrics'].includes(p);
 
 /**
  * Serves the built web app at `/`: hashed assets cached for a year, `index.html` revalidated on

@@ -1,6 +1,6 @@
 import { SOCKET_PATH } from '@chat/contracts';
 import { freePort, ManagedProcess, waitFor } from '@chat/local-cluster';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +18,23 @@ describe('a running gateway behind the Kong routes', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
+    // A built web app, as in embedded mode: its client-side-routing fallback must not answer
+    // the probes.
+    const web = path.join(data, 'web');
+    mkdirSync(web);
+    writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>chat</title>');
     gateway = ManagedProcess.start(
       'gateway',
       process.execPath,
       ['--import', 'tsx', 'src/main.ts'],
-      { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: data, LOG_LEVEL: 'warn', REDIS_URL: '' },
+      {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: data,
+        WEB_DIST: path.join(data, 'web'),
+        LOG_LEVEL: 'warn',
+        REDIS_URL: '',
+      },
       repoPath('apps/gateway'),
     );
     await waitFor(
@@ -61,6 +73,17 @@ describe('a running gateway behind the Kong routes', () => {
           `${route.name} ${prefix}: ${answers.join(',')}`,
         ).toBe(true);
       }
+    }
+  });
+
+  it('answers the probe Kong routes on (its active health check) itself, never the web app', async () => {
+    const active = (
+      loadKong()['upstreams'] as { healthchecks: { active: { http_path: string } } }[]
+    )[0]?.healthchecks.active.http_path;
+    for (const probe of [String(active), '/health', '/ready']) {
+      const response = await fetch(`${base}${probe}`);
+      expect(response.status, probe).toBe(200);
+      expect(response.headers.get('content-type'), probe).toMatch(/application\/json/);
     }
   });
 

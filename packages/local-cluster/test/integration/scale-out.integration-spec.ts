@@ -122,6 +122,44 @@ describe('two gateway replicas on one Redis', () => {
     }
   });
 
+  it('keeps every replica routable (/serving) while DynamoDB is down, and not while Redis is', async () => {
+    const status = (path: string) =>
+      Promise.all(f.replicas.map((r) => fetch(`${r}${path}`).then((res) => res.status)));
+    expect(await status('/serving')).toEqual([200, 200]);
+
+    await f.cluster.dynalite.kill('SIGKILL');
+    await pollUntil(
+      () => status('/ready'),
+      (s) => s.every((c) => c === 503),
+      30_000,
+      '/ready 503',
+    );
+    // The load balancer's probe: the replicas still accept and log messages.
+    expect(await status('/serving')).toEqual([200, 200]);
+    await f.cluster.restartDynalite();
+    await pollUntil(
+      () => status('/ready'),
+      (s) => s.every((c) => c === 200),
+      30_000,
+      '/ready 200',
+    );
+
+    await f.cluster.redis.stop();
+    await pollUntil(
+      () => status('/serving'),
+      (s) => s.every((c) => c === 503),
+      30_000,
+      '/serving 503 without Redis',
+    );
+    await f.cluster.restartRedis();
+    await pollUntil(
+      () => status('/serving'),
+      (s) => s.every((c) => c === 200),
+      30_000,
+      '/serving 200 with Redis back',
+    );
+  });
+
   it('serves a message from history right after its ack while the sink is stopped', async () => {
     const sink = f.cluster.sinks[0];
     await sink?.kill('SIGKILL');
