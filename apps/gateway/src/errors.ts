@@ -32,11 +32,19 @@ export const describeIssues = (error: z.ZodError): string =>
 const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
 const OUTAGE_NAMES = new Set(['TimeoutError', 'MaxRetriesPerRequestError', 'ConnectionError']);
 
-/** A dependency that cannot be reached (as opposed to a bug): the client may retry. */
+/**
+ * Redis at its `maxmemory` cap refuses writes (`noeviction`) with an `OOM …` reply: nothing was
+ * written, and it passes once memory is freed or the cap raised.
+ */
+const isRedisOutOfMemory = (error: Error): boolean =>
+  error.name === 'ReplyError' && error.message.startsWith('OOM ');
+
+/** A dependency that cannot be reached or refuses writes (not a bug): the client may retry. */
 export function isOutage(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 3) return false;
   const code = (error as NodeJS.ErrnoException).code;
   if ((code && OUTAGE_CODES.has(code)) || OUTAGE_NAMES.has(error.name)) return true;
+  if (isRedisOutOfMemory(error)) return true;
   if (error instanceof AggregateError && error.errors.some((e) => isOutage(e, depth + 1)))
     return true;
   return isOutage(error.cause, depth + 1);

@@ -122,6 +122,28 @@ describe('two gateway replicas on one Redis', () => {
     }
   });
 
+  it('answers UNAVAILABLE and acks nothing when Redis refuses writes at its memory cap', async () => {
+    const { room } = await alice.ok('create_room', { name: 'full redis', participants: ['bob'] });
+    const admin = new Redis(f.cluster.redisUrl);
+    try {
+      // A cap below what Redis holds: with noeviction every write is refused with OOM.
+      await admin.config('SET', 'maxmemory', '1');
+      const refused = await alice.request('send_message', {
+        roomId: room.roomId,
+        content: 'over the cap',
+      });
+      expect(refused.ok ? 'acked' : refused.error.code).toBe('UNAVAILABLE');
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+      admin.disconnect();
+    }
+    const page = await bob.ok('get_messages', { roomId: room.roomId });
+    expect(page.messages.filter((m) => m.kind === 'user')).toEqual([]);
+    // Writes pass again once Redis has room.
+    const ack = await alice.ok('send_message', { roomId: room.roomId, content: 'fits again' });
+    await bob.waitFor('receive_message', (m) => m.id === ack.id);
+  });
+
   it('keeps every replica routable (/serving) while DynamoDB is down, and not while Redis is', async () => {
     const status = (path: string) =>
       Promise.all(f.replicas.map((r) => fetch(`${r}${path}`).then((res) => res.status)));
