@@ -1,7 +1,7 @@
 import { CHAT_NAMESPACE, SOCKET_PATH } from '@chat/contracts';
 import { loadConfig } from '@chat/gateway/src/config/config.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { environmentOf, loadCompose, service, services } from '../src/compose.js';
+import { environmentOf, loadCompose, publishedPorts, service, services } from '../src/compose.js';
 import { gatewayRoutes, samplePath, type GatewayRoute } from '../src/gateway-routes.js';
 import {
   KONG_FILE,
@@ -168,12 +168,36 @@ describe(KONG_FILE, () => {
     ).toBe(network);
     expect(Number(bits)).toBeGreaterThan(0);
     expect(toInt(address)).not.toBe(network + 1);
-    // Only the web NGINX and Kong are on the edge network.
+    // The web NGINX, Kong and the gateways Kong proxies to are on the edge network; no store.
     const onEdge = [...services(compose)]
       .filter(([, svc]) => JSON.stringify(svc['networks'] ?? []).includes('edge'))
       .map(([name]) => name)
       .sort();
-    expect(onEdge).toEqual(['kong', 'web']);
+    expect(onEdge).toEqual(['gateway', 'kong', 'web']);
+  });
+
+  it('answers the Admin API only to the host (the edge bridge), never to a container', () => {
+    const kongService = service(compose, 'kong');
+    const env = environmentOf(kongService);
+    // Kong's injected NGINX directives in the Admin API's server block.
+    const edge = asDict(asDict(compose['networks'], 'networks')['edge'], 'edge');
+    const [config] = asArray(asDict(edge['ipam'], 'ipam')['config'], 'config').map((c) =>
+      asDict(c, 'config'),
+    );
+    const bridge = String(config?.['gateway']);
+    expect(bridge).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(env['KONG_NGINX_ADMIN_ALLOW']).toBe(bridge);
+    expect(env['KONG_NGINX_ADMIN_DENY']).toBe('all');
+    // On one network only: the host's connections can only arrive through that bridge.
+    expect(kongService['networks']).toEqual(['edge']);
+    // No container has the bridge's address.
+    for (const [name, svc] of services(compose)) {
+      expect(JSON.stringify(svc['networks'] ?? []), name).not.toContain(`"${bridge}"`);
+    }
+    // The Admin API's port is published on the host's loopback only.
+    const adminPort = Number(String(env['KONG_ADMIN_LISTEN']).split(':').pop());
+    const published = publishedPorts(kongService).filter((p) => p.target === adminPort);
+    expect(published.map((p) => p.hostIp)).toEqual(['127.0.0.1']);
   });
 
   it("refuses bodies above the gateway's MAX_HTTP_BUFFER_SIZE at the edge", () => {
