@@ -13,6 +13,7 @@ import {
 } from '../src/compose.js';
 import { contextFiles, isIgnored, parseDockerignore } from '../src/dockerignore.js';
 import { effective, execForm, parseDockerfile, stage } from '../src/dockerfile.js';
+import { parseEnvFile } from '../src/env-file.js';
 import { REPO_ROOT, repoPath } from '../src/repo.js';
 
 const compose = loadCompose();
@@ -206,6 +207,38 @@ describe('images', () => {
       ['pnpm', 'node-runtime', 'init'].includes(st.name ?? ''),
     )) {
       expect(s.from, s.name).toBe('${NODE_IMAGE}');
+    }
+  });
+
+  it('pin one version per image in compose, .env.example and the Dockerfiles, no older than reviewed', () => {
+    const text = readFileSync(repoPath('docker-compose.yml'), 'utf8');
+    const example = parseEnvFile(readFileSync(repoPath('.env.example'), 'utf8'));
+    const dockerfileArg = (file: string, name: string) =>
+      parseDockerfile(readFileSync(repoPath(file), 'utf8')).globalArgs.get(name);
+    /** The releases the pins were last checked against (their release notes read). */
+    const reviewed: [string, string, string | undefined][] = [
+      ['KONG_VERSION', '3.9.3', undefined],
+      ['ELASTIC_VERSION', '9.4.9', 'infra/elasticsearch/Dockerfile'],
+      ['DYNAMODB_LOCAL_VERSION', '3.3.2', 'infra/dynamodb/Dockerfile'],
+    ];
+    const numbers = (v: string) => v.split('.').map(Number);
+    const atLeast = (v: string, floor: string) => {
+      const [a, b] = [numbers(v), numbers(floor)];
+      for (let i = 0; i < b.length; i++) {
+        if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+      }
+      return true;
+    };
+    for (const [name, floor, dockerfile] of reviewed) {
+      const defaults = new Set(
+        [...text.matchAll(new RegExp(`\\$\\{${name}:-([^}]+)\\}`, 'g'))].map((m) => m[1]),
+      );
+      expect([...defaults], name).toEqual([example.get(name)]);
+      if (dockerfile) expect(dockerfileArg(dockerfile, name), name).toBe(example.get(name));
+      expect(
+        atLeast(String(example.get(name)), floor),
+        `${name} ${String(example.get(name))}`,
+      ).toBe(true);
     }
   });
 
