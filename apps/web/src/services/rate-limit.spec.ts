@@ -3,15 +3,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   RATE_LIMIT_ATTEMPTS,
   isRetryableRead,
-  namedWaitMs,
   rateLimitDelayMs,
   retryWhenRateLimited,
 } from './rate-limit';
+import { fromErrorBody } from './server-error';
 
+/** A refusal as the gateway acks it: the wait in `retryAfterMs` (and, for people, in words). */
 const limited = (seconds?: number) =>
-  new ChatError(
-    'RATE_LIMITED',
-    seconds === undefined ? 'slow down' : `too many requests; try again in ${seconds} s`,
+  fromErrorBody(
+    seconds === undefined
+      ? { code: 'RATE_LIMITED', message: 'slow down' }
+      : {
+          code: 'RATE_LIMITED',
+          message: `too many requests; try again in ${seconds} s`,
+          retryAfterMs: seconds * 1000,
+        },
   );
 
 /** A send that fails with each of `failures` in turn, then resolves with 'done'. */
@@ -24,16 +30,25 @@ const failing = (...failures: Error[]) => {
   return { send, calls: () => calls };
 };
 
-describe('namedWaitMs', () => {
-  it("reads the gateway's wait from the message", () => {
-    expect(namedWaitMs('too many requests; try again in 3 s')).toBe(3000);
-    expect(namedWaitMs('Try again in 1.5s')).toBe(1500);
+describe('fromErrorBody', () => {
+  it("reads the gateway's wait from retryAfterMs", () => {
+    expect(
+      fromErrorBody({ code: 'RATE_LIMITED', message: 'too many', retryAfterMs: 3000 }),
+    ).toMatchObject({ code: 'RATE_LIMITED', message: 'too many', retryAfterMs: 3000 });
+    expect(fromErrorBody({ code: 'RATE_LIMITED', message: '', retryAfterMs: 1500 })).toMatchObject({
+      retryAfterMs: 1500,
+    });
   });
 
-  it('names no wait for other messages or nonsense numbers', () => {
-    expect(namedWaitMs('too many requests')).toBeUndefined();
-    expect(namedWaitMs('try again in 0 s')).toBeUndefined();
-    expect(namedWaitMs('try again in 3 minutes')).toBeUndefined();
+  it('names no wait without retryAfterMs or with a nonsense one, whatever the message says', () => {
+    const waitOf = (retryAfterMs?: unknown) =>
+      fromErrorBody({ code: 'RATE_LIMITED', message: 'try again in 3 s', retryAfterMs })
+        .retryAfterMs;
+    expect(waitOf()).toBeUndefined();
+    expect(waitOf(0)).toBeUndefined();
+    expect(waitOf(-5)).toBeUndefined();
+    expect(waitOf(Number.NaN)).toBeUndefined();
+    expect(waitOf('3000')).toBeUndefined();
   });
 });
 
@@ -46,6 +61,11 @@ describe('rateLimitDelayMs', () => {
 
   it('backs off from one second when no wait is named', () => {
     expect([1, 2, 3].map((n) => rateLimitDelayMs(limited(), n))).toEqual([1000, 2000, 4000]);
+  });
+
+  it('does not read a wait out of the message text', () => {
+    const worded = new ChatError('RATE_LIMITED', 'too many requests; try again in 7 s');
+    expect(rateLimitDelayMs(worded, 1)).toBe(1000);
   });
 });
 

@@ -1,4 +1,5 @@
 import { ChatError, type ClientEventName, type ClientPayloads } from '@chat/contracts';
+import { ServerError } from './server-error';
 
 /** Tries in all (the first one included) before a `RATE_LIMITED` answer is given up on. */
 export const RATE_LIMIT_ATTEMPTS = 5;
@@ -40,17 +41,13 @@ export function isRetryableRead<E extends ClientEventName>(
 const isRateLimited = (err: unknown): err is ChatError =>
   err instanceof ChatError && err.code === 'RATE_LIMITED';
 
-/** The seconds a refusal names ("… try again in 3 s"), or undefined when it names none. */
-export function namedWaitMs(message: string): number | undefined {
-  const match = /\btry again in (\d+(?:\.\d+)?)\s*s(?:ec(?:ond)?s?)?\b/i.exec(message);
-  if (!match?.[1]) return undefined;
-  const seconds = Number(match[1]);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
-}
-
-/** How long to wait after the `attempt`-th refusal (1-based): the named wait, else a backoff. */
+/**
+ * How long to wait after the `attempt`-th refusal (1-based): the server's `retryAfterMs`, else a
+ * backoff. The message text is never read for a wait.
+ */
 export function rateLimitDelayMs(err: ChatError, attempt: number): number {
-  const wait = namedWaitMs(err.message) ?? RATE_LIMIT_BASE_DELAY_MS * 2 ** (attempt - 1);
+  const named = err instanceof ServerError ? err.retryAfterMs : undefined;
+  const wait = named ?? RATE_LIMIT_BASE_DELAY_MS * 2 ** (attempt - 1);
   return Math.min(wait, RATE_LIMIT_MAX_DELAY_MS);
 }
 

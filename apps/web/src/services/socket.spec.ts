@@ -47,6 +47,20 @@ describe('requestOver', () => {
     expect(err).toMatchObject({ code: 'FORBIDDEN', message: 'members only' });
   });
 
+  it('carries the wait of a RATE_LIMITED ack in retryAfterMs', async () => {
+    const { socket } = stubSocket(true, () =>
+      Promise.resolve({
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: 'too many requests', retryAfterMs: 2500 },
+      }),
+    );
+
+    const err = await failure(requestOver(socket, 'get_users', {}));
+
+    expect(err).toBeInstanceOf(ChatError);
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 2500 });
+  });
+
   it('maps a timeout to UNAVAILABLE and an unknown code to INTERNAL', async () => {
     const timedOut = stubSocket(true, () => Promise.reject(new Error('operation has timed out')));
     const odd = stubSocket(true, () =>

@@ -2,7 +2,6 @@ import {
   CHAT_NAMESPACE,
   ChatError,
   SOCKET_PATH,
-  isErrorCode,
   type Ack,
   type ClientAckData,
   type ClientEventName,
@@ -11,6 +10,7 @@ import {
   type ServerToClientEvents,
 } from '@chat/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { fromErrorBody } from './server-error';
 import type { ChatTransport, TransportFactory, TransportLifecycle } from './transport';
 
 /** The one Socket.IO connection of the app; nothing else calls `io()`. */
@@ -29,7 +29,10 @@ const isAck = (value: unknown): value is Ack<unknown> =>
 const errorCodeOf = (err: Error): unknown =>
   (err as Error & { data?: { code?: unknown } }).data?.code;
 
-/** Sends one event and unwraps its ack: the data, or a thrown `ChatError` with the ack's code. */
+/**
+ * Sends one event and unwraps its ack: the data, or a thrown `ServerError` with the ack's code
+ * (and `retryAfterMs` when the server names a wait).
+ */
 export const requestOver = async <E extends ClientEventName>(
   socket: ChatSocket,
   event: E,
@@ -47,7 +50,7 @@ export const requestOver = async <E extends ClientEventName>(
   }
   if (!isAck(res)) throw new ChatError('INTERNAL', `Malformed ack for ${event}`);
   if (res.ok) return res.data as ClientAckData[E];
-  throw new ChatError(isErrorCode(res.error.code) ? res.error.code : 'INTERNAL', res.error.message);
+  throw fromErrorBody(res.error);
 };
 
 const watchLifecycle = (socket: ChatSocket, lifecycle: TransportLifecycle): (() => void) => {

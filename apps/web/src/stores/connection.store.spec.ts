@@ -1,6 +1,6 @@
-import { ChatError } from '@chat/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RATE_LIMIT_ATTEMPTS } from '../services/rate-limit';
+import { fromErrorBody } from '../services/server-error';
 import type { FakeChatServer } from '../testing/fake-server';
 import { connectedHarness, reconnect } from '../testing/setup';
 import { useAuthStore } from './auth.store';
@@ -77,8 +77,13 @@ describe('useConnectionStore', () => {
     const refuseFirst = <T>(times: number, serve: () => T) => {
       let refused = 0;
       return () => {
-        if (refused++ < times)
-          throw new ChatError('RATE_LIMITED', 'too many requests; try again in 1 s');
+        if (refused++ < times) {
+          throw fromErrorBody({
+            code: 'RATE_LIMITED',
+            message: 'too many requests; try again in 1 s',
+            retryAfterMs: 1000,
+          });
+        }
         return serve();
       };
     };

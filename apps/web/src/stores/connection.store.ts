@@ -75,7 +75,7 @@ export const useConnectionStore = defineStore('connection', () => {
 
   /**
    * A client event with its ack; rejects with `ChatError` (`UNAVAILABLE` when offline). Reads
-   * refused with `RATE_LIMITED` are asked again after the wait the gateway names (a few times);
+   * refused with `RATE_LIMITED` are asked again after the ack's `retryAfterMs` (a few times);
    * other events, e.g. `send_message`, fail at once and leave retrying to their caller.
    */
   function request<E extends ClientEventName>(

@@ -5,6 +5,7 @@ import {
   type ClientPayloads,
   type ServerToClientEvents,
 } from '@chat/contracts';
+import { fromErrorBody } from '../services/server-error';
 import type {
   ChatTransport,
   ServerEventName,
@@ -61,7 +62,7 @@ export class FakeTransport implements ChatTransport {
 
   /**
    * Limits `events` to a shared budget of `points` per fixed window of `windowMs`, answering
-   * `RATE_LIMITED` with the wait like the gateway does. Windows follow `Date.now()`, so fake
+   * `RATE_LIMITED` with the wait in `retryAfterMs` (and in the message) like the gateway does. Windows follow `Date.now()`, so fake
    * timers move them.
    */
   rateLimit(events: readonly ClientEventName[], points: number, windowMs: number): void {
@@ -80,8 +81,12 @@ export class FakeTransport implements ChatTransport {
       budget.used++;
       return;
     }
-    const seconds = Math.ceil((budget.start + budget.windowMs - now) / 1000);
-    throw new ChatError('RATE_LIMITED', `too many requests; try again in ${seconds} s`);
+    const retryAfterMs = budget.start + budget.windowMs - now;
+    throw fromErrorBody({
+      code: 'RATE_LIMITED',
+      message: `too many requests; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+      retryAfterMs,
+    });
   }
 
   on<E extends ServerEventName>(event: E, listener: ServerToClientEvents[E]): void {
