@@ -11,6 +11,7 @@ import { createAppI18n } from './i18n';
 import { loadRuntimeConfig } from './services/runtime-config';
 import { useAuthStore } from './stores/auth.store';
 import { useSettingsStore } from './stores/settings.store';
+import { wireChat } from './stores/wiring';
 
 /** How often an open app checks whether its guest token is due for renewal. */
 const RENEWAL_CHECK_MS = 60 * 60 * 1000;
@@ -20,6 +21,7 @@ const start = async (): Promise<void> => {
   const app = createApp(App);
   const pinia = createPinia();
   app.use(pinia);
+  wireChat(pinia);
   app.use(Quasar, {
     plugins: { Dark, Dialog, Notify },
     config: { notify: { position: 'top-right', timeout: 4000 } },

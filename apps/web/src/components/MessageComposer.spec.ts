@@ -1,14 +1,14 @@
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { useOutboxStore } from '../stores/outbox.store';
-import { useRoomsStore } from '../stores/rooms.store';
+import { useMessagesStore } from '../stores/messages.store';
 import { mountWithApp } from '../testing/mount';
 import { connectedHarness } from '../testing/setup';
 import MessageComposer from './MessageComposer.vue';
 
 async function composer() {
   const h = await connectedHarness('alice', (s) => s.addRoom('r1', ['alice']));
-  await useRoomsStore().select('r1');
+  await useMessagesStore().select('r1');
   const sut = mountWithApp(MessageComposer, { props: { roomId: 'r1' } });
   const textarea = sut.get('textarea');
   return { h, sut, textarea };

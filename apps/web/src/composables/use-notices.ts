@@ -1,7 +1,7 @@
 import { useQuasar } from 'quasar';
 import { useI18n } from 'vue-i18n';
 import { setNotifier, type ChatNotice } from '../services/notifier';
-import { useRoomsStore } from '../stores/rooms.store';
+import { useMessagesStore } from '../stores/messages.store';
 import { useFormat } from './use-format';
 
 /** Shows the stores' notices as Quasar notifications (plain text: never HTML). */
@@ -9,13 +9,13 @@ export function useNotices(): void {
   const $q = useQuasar();
   const { t } = useI18n();
   const { errorText } = useFormat();
-  const rooms = useRoomsStore();
+  const messages = useMessagesStore();
 
   const openAction = (roomId: string) => ({
     label: t('notify.open'),
     color: 'white',
     'aria-label': t('notify.open'),
-    handler: () => void rooms.select(roomId).catch(() => undefined),
+    handler: () => void messages.select(roomId).catch(() => undefined),
   });
 
   const show = (notice: ChatNotice): void => {

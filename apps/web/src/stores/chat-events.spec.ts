@@ -13,7 +13,7 @@ async function twoRooms() {
     s.addRoom('open', ['alice', 'bob'], 'Open room');
     s.addRoom('other', ['alice', 'bob'], 'Other room');
   });
-  await useRoomsStore().select('open');
+  await useMessagesStore().select('open');
   return { h, notices };
 }
 

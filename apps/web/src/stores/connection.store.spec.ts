@@ -158,7 +158,7 @@ describe('useConnectionStore', () => {
 
     it('fills the gap of the open room on reconnect despite refusals', async () => {
       const h = await limitedHarness((s) => s.addRoom('r1', ['alice', 'bob']));
-      await useRoomsStore().select('r1');
+      await useMessagesStore().select('r1');
       // register takes the only point of the window; the directory and the gap fill must wait.
       h.transport().rateLimit(EVENT_BUDGET, 1, 1000);
 

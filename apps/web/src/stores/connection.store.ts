@@ -11,10 +11,19 @@ import { getRuntimeConfig } from '../services/runtime-config';
 import { createSocketTransport } from '../services/socket';
 import type { ChatTransport, TransportFactory } from '../services/transport';
 import { useAuthStore } from './auth.store';
-import { bindServerEvents } from './chat-events';
-import { synchronise } from './sync';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline';
+
+/**
+ * What the app does with each transport, handed over once at start by `wireChat` (`wiring.ts`),
+ * so this store never imports the stores that depend on it.
+ */
+export interface ConnectionWiring {
+  /** Routes the server events of a new transport to the stores. */
+  bind(transport: ChatTransport): void;
+  /** Brings the stores up to date after every (re)connect. */
+  synchronise(): Promise<void>;
+}
 
 /** Owns the transport: starts it for a token, tracks its state, and re-syncs on every connect. */
 export const useConnectionStore = defineStore('connection', () => {
@@ -24,17 +33,23 @@ export const useConnectionStore = defineStore('connection', () => {
   const lastError = ref<string | null>(null);
   const transport = shallowRef<ChatTransport | null>(null);
   let factory: TransportFactory = createSocketTransport;
+  let wiring: ConnectionWiring | undefined;
 
   /** Replaces the Socket.IO transport, e.g. with a fake in unit tests. */
   function useTransportFactory(next: TransportFactory): void {
     factory = next;
   }
 
-  async function onConnect(current: ChatTransport): Promise<void> {
+  /** Gives the store what to do with each transport; called once, before the first `start`. */
+  function wire(next: ConnectionWiring): void {
+    wiring = next;
+  }
+
+  async function onConnect(current: ChatTransport, wired: ConnectionWiring): Promise<void> {
     status.value = 'online';
     lastError.value = null;
     try {
-      await synchronise();
+      await wired.synchronise();
       if (transport.value === current) ready.value = true;
     } catch (err) {
       lastError.value = err instanceof Error ? err.message : String(err);
@@ -42,13 +57,15 @@ export const useConnectionStore = defineStore('connection', () => {
   }
 
   function start(token: string): void {
+    const wired = wiring;
+    if (!wired) throw new Error('The connection is not wired to the stores: call wireChat() first');
     stop();
     status.value = 'connecting';
     const url = getRuntimeConfig().gatewayUrl;
     const created: ChatTransport = factory(
       { url, token },
       {
-        onConnect: () => void onConnect(created),
+        onConnect: () => void onConnect(created, wired),
         onDisconnect: () => {
           if (transport.value === created) status.value = 'offline';
         },
@@ -63,7 +80,7 @@ export const useConnectionStore = defineStore('connection', () => {
       },
     );
     transport.value = created;
-    bindServerEvents(created);
+    wired.bind(created);
   }
 
   function stop(): void {
@@ -92,5 +109,15 @@ export const useConnectionStore = defineStore('connection', () => {
     });
   }
 
-  return { status, ready, lastError, transport, useTransportFactory, start, stop, request };
+  return {
+    status,
+    ready,
+    lastError,
+    transport,
+    useTransportFactory,
+    wire,
+    start,
+    stop,
+    request,
+  };
 });

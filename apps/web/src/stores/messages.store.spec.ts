@@ -15,7 +15,7 @@ async function openedRoom(messages: number) {
     s.addRoom('r1', ['alice', 'bob']);
     s.postMany('r1', messages);
   });
-  await useRoomsStore().select('r1');
+  await useMessagesStore().select('r1');
   return h;
 }
 

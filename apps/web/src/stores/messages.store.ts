@@ -62,6 +62,12 @@ export const useMessagesStore = defineStore('messages', () => {
     if (last) useRoomsStore().noteMessage(last);
   }
 
+  /** Puts a room in view: it becomes the open room, and its history loads on first view. */
+  function select(roomId: string): Promise<void> {
+    useRoomsStore().openRoomId = roomId;
+    return open(roomId);
+  }
+
   /** Opens a room: `join_room` once, then its history stays loaded and live. */
   function open(roomId: string): Promise<void> {
     return serial(roomId, async () => {
@@ -183,6 +189,7 @@ export const useMessagesStore = defineStore('messages', () => {
     delete busy[roomId];
     if (focus.value?.roomId === roomId) focus.value = null;
   }
+  useRoomsStore().onRemove(drop);
 
   return {
     timelines,
@@ -190,6 +197,7 @@ export const useMessagesStore = defineStore('messages', () => {
     focus,
     atLatest,
     isViewingLatest,
+    select,
     open,
     applyNewestPage,
     receive,

@@ -5,7 +5,6 @@ import { computed } from 'vue';
 import { connectedHarness, reconnect } from '../testing/setup';
 import { useMessagesStore } from './messages.store';
 import { useOutboxStore } from './outbox.store';
-import { useRoomsStore } from './rooms.store';
 
 async function inRoom() {
   const h = await connectedHarness('alice', (s) => {
@@ -13,7 +12,7 @@ async function inRoom() {
     s.addRoom('r1', ['alice', 'bob']);
     s.postMany('r1', 3);
   });
-  await useRoomsStore().select('r1');
+  await useMessagesStore().select('r1');
   return h;
 }
 

@@ -121,6 +121,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   function drop(roomId: string): void {
     delete byRoom[roomId];
   }
+  useRoomsStore().onRemove(drop);
 
   return { byRoom, pendingIn, send, retry, retryFailed, confirm, discard, drop };
 });

@@ -46,7 +46,7 @@ async function harness() {
 describe('useReadsStore.markRead', () => {
   it('coalesces a burst of messages in the open room into few requests, newest seq last', async () => {
     const { h, answers } = await harness();
-    await useRoomsStore().select('r1');
+    await useMessagesStore().select('r1');
     useMessagesStore().atLatest = true;
 
     for (let i = 1; i <= 50; i++) {

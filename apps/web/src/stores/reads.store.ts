@@ -81,6 +81,7 @@ export const useReadsStore = defineStore('reads', () => {
     delete pointers[roomId];
     marks.delete(roomId);
   }
+  useRoomsStore().onRemove(drop);
 
   return { pointers, apply, seenBy, markRead, drop };
 });

@@ -3,10 +3,6 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
-import { useMessagesStore } from './messages.store';
-import { useOutboxStore } from './outbox.store';
-import { useReadsStore } from './reads.store';
-import { useTypingStore } from './typing.store';
 import { readStored, writeStored } from './storage';
 
 /** A room as listed: the server's view plus what the client learned from its messages. */
@@ -31,6 +27,8 @@ export const useRoomsStore = defineStore('rooms', () => {
   );
   const openRoom = computed(() => (openRoomId.value ? byId[openRoomId.value] : undefined));
   const totalUnread = computed(() => sorted.value.reduce((n, r) => n + r.unread, 0));
+  // Stores holding something per room register how to forget it: the list needs not know them.
+  const forgetters: ((roomId: string) => void)[] = [];
 
   /** Adds or refreshes a room; `keepUnread` keeps the local count (broadcast rooms lack ours). */
   function upsert(room: Room, keepUnread = false): void {
@@ -54,20 +52,19 @@ export const useRoomsStore = defineStore('rooms', () => {
     return removed;
   }
 
-  /** Forgets a room and everything held about it (history, outbox, typing, receipts). */
+  /**
+   * Called by each store that holds something per room (history, outbox, typing, receipts) as
+   * it is created: `forget` runs for every room removed from then on.
+   */
+  function onRemove(forget: (roomId: string) => void): void {
+    forgetters.push(forget);
+  }
+
+  /** Forgets a room and everything held about it (see `onRemove`). */
   function remove(roomId: string): void {
     delete byId[roomId];
     if (openRoomId.value === roomId) openRoomId.value = null;
-    useMessagesStore().drop(roomId);
-    useOutboxStore().drop(roomId);
-    useTypingStore().clearRoom(roomId);
-    useReadsStore().drop(roomId);
-  }
-
-  /** Shows a room: loads its history on first open (`join_room`). */
-  function select(roomId: string): Promise<void> {
-    openRoomId.value = roomId;
-    return useMessagesStore().open(roomId);
+    for (const forget of forgetters) forget(roomId);
   }
 
   function close(): void {
@@ -148,8 +145,8 @@ export const useRoomsStore = defineStore('rooms', () => {
     totalUnread,
     upsert,
     replaceAll,
+    onRemove,
     remove,
-    select,
     close,
     noteMessage,
     addUnread,

@@ -2,6 +2,7 @@ import { TYPING_EXPIRY_MS, TYPING_THROTTLE_MS, type TypingEvent } from '@chat/co
 import { defineStore } from 'pinia';
 import { reactive } from 'vue';
 import { useConnectionStore } from './connection.store';
+import { useRoomsStore } from './rooms.store';
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -91,6 +92,7 @@ export const useTypingStore = defineStore('typing', () => {
     for (const userId of typists[roomId] ?? []) stopShowing(roomId, userId);
     stopTyping(roomId);
   }
+  useRoomsStore().onRemove(clearRoom);
 
   return { typists, apply, stopShowing, typingIn, noteInput, stopTyping, clearRoom };
 });

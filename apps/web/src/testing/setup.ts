@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises } from '@vue/test-utils';
 import { useAuthStore } from '../stores/auth.store';
 import { useConnectionStore } from '../stores/connection.store';
+import { wireChat } from '../stores/wiring';
 import { FakeChatServer } from './fake-server';
 import { FakeTransport } from './fake-transport';
 
@@ -12,7 +13,7 @@ export interface Harness {
 }
 
 /**
- * Fresh stores wired to a fake server: signs in as `me` and connects, so tests start where
+ * Fresh stores wired to a fake server (as `main.ts` wires them): signs in as `me` and connects, so tests start where
  * the app is after `register`.
  */
 export async function connectedHarness(me = 'alice', prepare?: (s: FakeChatServer) => void) {
@@ -21,6 +22,7 @@ export async function connectedHarness(me = 'alice', prepare?: (s: FakeChatServe
   const server = new FakeChatServer(me);
   prepare?.(server);
   let current: FakeTransport | undefined;
+  wireChat();
   const connection = useConnectionStore();
   connection.useTransportFactory((options, lifecycle) => {
     current = new FakeTransport(options, lifecycle);
