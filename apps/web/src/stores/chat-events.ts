@@ -39,9 +39,9 @@ function countOrRead(message: Message): void {
 }
 
 function onMessage(message: Message): void {
-  useOutboxStore().confirm(message);
   useTypingStore().stopShowing(message.roomId, message.userId);
-  useMessagesStore().receive(message);
+  // One's own message sent from here reaches the view through the outbox only (ack or echo).
+  if (!useOutboxStore().claim(message)) useMessagesStore().receive(message);
   if (message.kind === 'user' && message.userId !== useAuthStore().userId) countOrRead(message);
 }
 

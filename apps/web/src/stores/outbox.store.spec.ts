@@ -18,6 +18,15 @@ async function inRoom() {
 
 const contents = () => useMessagesStore().timelines.r1?.messages.map((m) => m.content) ?? [];
 
+/** The seqs handed to the timeline (`receive`) from now on, by any path. */
+function timelineWrites(): () => number[] {
+  const seqs: number[] = [];
+  useMessagesStore().$onAction(({ name, args }) => {
+    if (name === 'receive') seqs.push(args[0].seq);
+  });
+  return () => seqs;
+}
+
 describe('useOutboxStore', () => {
   it('shows a message as pending at once, then as sent with its seq', async () => {
     await inRoom();
@@ -83,6 +92,56 @@ describe('useOutboxStore', () => {
 
     expect(contents().filter((c) => c === 'echoed')).toHaveLength(1);
     expect(sut.pendingIn('r1')).toEqual([]);
+  });
+
+  it('puts its own message in view once, by the ack, when the echo follows it', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    const writes = timelineWrites();
+
+    const sending = sut.send('r1', 'mine');
+    expect(sut.pendingIn('r1')).toMatchObject([{ content: 'mine', status: 'sending' }]);
+    await sending;
+    expect(sut.pendingIn('r1')).toEqual([]);
+    const stored = h.server.messages.get('r1')?.at(-1);
+    h.transport().emit('receive_message', stored!);
+    h.transport().emit('receive_message', h.server.post('r1', 'bob', 'reply'));
+    await flushPromises();
+
+    expect(writes()).toEqual([4, 5]);
+    expect(contents()).toEqual(['message 1', 'message 2', 'message 3', 'mine', 'reply']);
+    expect(useMessagesStore().timelines.r1?.messages.at(-2)).toEqual(stored);
+  });
+
+  it('puts its own message in view once, by the echo, when the echo comes first', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    const t = h.transport();
+    t.handle('send_message', (payload) => {
+      const ack = h.server.send(payload);
+      const stored = h.server.messages.get('r1')?.at(-1);
+      t.emit('receive_message', stored!);
+      // The echo settles it at once, before the ack is back.
+      expect(sut.pendingIn('r1')).toEqual([]);
+      return ack;
+    });
+    const writes = timelineWrites();
+
+    await sut.send('r1', 'mine');
+
+    expect(writes()).toEqual([4]);
+    expect(contents().filter((c) => c === 'mine')).toHaveLength(1);
+  });
+
+  it('shows a message sent from another tab, which has no pending entry here', async () => {
+    const h = await inRoom();
+    const writes = timelineWrites();
+    const other = { ...h.server.post('r1', 'alice', 'from my phone'), clientMsgId: 'elsewhere' };
+
+    h.transport().emit('receive_message', other);
+
+    expect(writes()).toEqual([4]);
+    expect(contents().at(-1)).toBe('from my phone');
   });
 
   it('re-sends messages that failed offline once reconnected, in order', async () => {

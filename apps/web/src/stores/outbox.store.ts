@@ -30,9 +30,16 @@ const TRANSIENT: readonly ErrorCode[] = ['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITE
 /**
  * Optimistic sending. Each message gets a `clientMsgId` once; every retry reuses it, so the
  * server stores it at most once however often it is sent.
+ *
+ * The sender hears of its message twice: the ack, and the server's copy on the live feed (the
+ * echo). The outbox is the one path by which such a message enters the view: whichever of the
+ * two comes first settles the pending entry and hands the message to the timeline; the other is
+ * dropped.
  */
 export const useOutboxStore = defineStore('outbox', () => {
   const byRoom = reactive<Record<string, PendingMessage[]>>({});
+  // Settled by their ack, echo still to come (per room): that echo is already in view.
+  const echoDue = new Map<string, Set<string>>();
 
   const pendingIn = (roomId: string): PendingMessage[] => byRoom[roomId] ?? [];
 
@@ -42,8 +49,16 @@ export const useOutboxStore = defineStore('outbox', () => {
     return index >= 0 ? list?.splice(index, 1)[0] : undefined;
   }
 
-  function settle(p: PendingMessage, ack: SendMessageAck): void {
-    take(p.roomId, p.clientMsgId);
+  /** The one write of a message sent from here into the view, once, if it is still pending. */
+  function settle(p: PendingMessage, message: Message): boolean {
+    if (!take(p.roomId, p.clientMsgId)) return false;
+    useMessagesStore().receive(message);
+    // The server moves the sender's read pointer to the sent message.
+    useRoomsStore().clearUnread(p.roomId);
+    return true;
+  }
+
+  function settleByAck(p: PendingMessage, ack: SendMessageAck): void {
     const message: Message = {
       id: ack.id,
       roomId: p.roomId,
@@ -54,9 +69,9 @@ export const useOutboxStore = defineStore('outbox', () => {
       clientMsgId: p.clientMsgId,
       kind: 'user',
     };
-    useMessagesStore().receive(message);
-    // The server moves the sender's read pointer to the sent message.
-    useRoomsStore().clearUnread(p.roomId);
+    if (!settle(p, message)) return;
+    const due = echoDue.get(p.roomId) ?? new Set<string>();
+    echoDue.set(p.roomId, due.add(p.clientMsgId));
   }
 
   async function deliver(p: PendingMessage): Promise<void> {
@@ -68,7 +83,7 @@ export const useOutboxStore = defineStore('outbox', () => {
         content: p.content,
         clientMsgId: p.clientMsgId,
       });
-      settle(p, ack);
+      settleByAck(p, ack);
     } catch (err) {
       p.status = 'failed';
       p.errorCode = err instanceof ChatError ? err.code : 'INTERNAL';
@@ -109,9 +124,18 @@ export const useOutboxStore = defineStore('outbox', () => {
     for (const p of failed) await deliver(p);
   }
 
-  /** The server's copy arrived (echo or another tab): the optimistic one is done. */
-  function confirm(message: Message): void {
-    if (message.clientMsgId) take(message.roomId, message.clientMsgId);
+  /**
+   * A message from the live feed that may be one sent from here. True when the outbox has dealt
+   * with it: it settled its pending entry now (echo before ack), or its ack already put it in
+   * view. False for anything else (others' messages, one's own from another tab), which the
+   * caller hands to the timeline itself.
+   */
+  function claim(message: Message): boolean {
+    const id = message.clientMsgId;
+    if (!id) return false;
+    if (echoDue.get(message.roomId)?.delete(id)) return true;
+    const p = pendingIn(message.roomId).find((m) => m.clientMsgId === id);
+    return p !== undefined && settle(p, message);
   }
 
   function discard(roomId: string, clientMsgId: string): void {
@@ -120,8 +144,9 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   function drop(roomId: string): void {
     delete byRoom[roomId];
+    echoDue.delete(roomId);
   }
   useRoomsStore().onRemove(drop);
 
-  return { byRoom, pendingIn, send, retry, retryFailed, confirm, discard, drop };
+  return { byRoom, pendingIn, send, retry, retryFailed, claim, discard, drop };
 });
