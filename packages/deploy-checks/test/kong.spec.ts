@@ -218,4 +218,12 @@ describe(KONG_FILE, () => {
     const proxyPort = String(env['KONG_PROXY_LISTEN']).split(':').pop();
     expect(environmentOf(service(compose, 'web'))['UPSTREAMS']).toBe(`kong:${proxyPort}`);
   });
+
+  it('has the gateway count clients, not the proxies, for its per-address limits', () => {
+    // Browser → web NGINX (appends the client) → Kong (appends NGINX) → gateway: with fewer
+    // trusted hops every client would share one address and one sign-in budget.
+    const hops = String(environmentOf(gatewayService)['TRUSTED_PROXY_HOPS']);
+    expect(hops).toMatch(/^\$\{TRUSTED_PROXY_HOPS:-2\}$|^2$/);
+    expect(environmentOf(service(compose, 'web'))['UPSTREAMS']).toMatch(/^kong:/);
+  });
 });

@@ -81,6 +81,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       AUTH_SECRET: keptSecret(dataDir, 'auth-secret', 48, 'base64url'),
       WEB_DIST: options.webDist ?? path.join(REPO_ROOT, 'apps/web/dist'),
       LOG_LEVEL: 'warn',
+      // nginx in front appends the client's address to X-Forwarded-For: per-address limits
+      // count clients, not nginx.
+      TRUSTED_PROXY_HOPS: '1',
       ...options.env,
     };
     const gateways = new Map<number, ManagedProcess>();
