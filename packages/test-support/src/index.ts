@@ -1,3 +1,4 @@
 export * from './chat-client.js';
 export * from './poll-until.js';
 export * from './rate-limits.js';
+export * from './budgets.js';

@@ -1,3 +1,4 @@
+import { GATEWAY_BUDGETS } from '@chat/test-support';
 /** The soak's verdict, checks, markdown section and plot. */
 import path from 'node:path';
 import { chart, type Panel, type Series } from '../report/svg.js';
@@ -190,14 +191,6 @@ export function summarize(results: SoakResults): SoakSummary {
 }
 
 /**
- * A gateway's budgets under any load, whatever users do: heap (before any forced GC) and
- * event-loop lag p99. Far above a healthy gateway's figures: only a runaway or a stall
- * crosses them, not a busy machine.
- */
-export const GATEWAY_HEAP_BUDGET_BYTES = 1024 ** 3;
-export const GATEWAY_EVENT_LOOP_LAG_BUDGET_MS = 1000;
-
-/**
  * What `--check` requires: the run finished; every process was sampled; nothing lost,
  * duplicated, refused or left unstored; every churn session succeeded; every gateway stayed
  * within its heap and event-loop budgets. In a full run, also the heap growth verdict.
@@ -246,9 +239,9 @@ export function soakProblems(results: SoakResults, summary: SoakSummary): string
   for (const p of results.processes.filter((q) => q.kind === 'gateway')) {
     const heap = Math.max(0, ...p.samples.map((s) => s.heapUsedNoGc ?? 0));
     const lag = Math.max(0, ...p.samples.map((s) => s.eventLoopLagP99Ms ?? 0));
-    if (heap >= GATEWAY_HEAP_BUDGET_BYTES)
+    if (heap >= GATEWAY_BUDGETS.heapBytes)
       problems.push(`${p.name}: heap reached ${(heap / 1024 ** 2).toFixed(0)} MiB (budget 1 GiB)`);
-    if (lag >= GATEWAY_EVENT_LOOP_LAG_BUDGET_MS)
+    if (lag >= GATEWAY_BUDGETS.eventLoopLagMs)
       problems.push(`${p.name}: event-loop lag p99 reached ${lag.toFixed(0)} ms (budget 1 s)`);
   }
   for (const p of summary.processes) {

@@ -1,9 +1,9 @@
 import { decodeEnvelope, type Message } from '@chat/contracts';
 import { failingChecks } from '@chat/core';
-import { ChatClient, pollUntil } from '@chat/test-support';
+import { ChatClient, GATEWAY_BUDGETS, gatewayLoad, pollUntil } from '@chat/test-support';
 import { Redis } from 'ioredis';
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startClusterFixture, type ClusterFixture } from '../support/cluster-fixture.js';
 import {
   ALL_ITEMS_REFUSED_CALLS,
@@ -116,6 +116,22 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       room: { roomId },
     } = await alice.ok('create_room', { name: 'faults', participants: ['bob'] }));
     await bob.waitFor('room_invite', (e) => e.roomId === roomId);
+  });
+
+  // Whatever the fault, every replica that answers stayed within its heap and event-loop budgets.
+  afterEach(async () => {
+    for (const url of f.replicas) {
+      const metrics = await fetch(`${url}/metrics`).then(
+        (r) => r.text(),
+        () => undefined,
+      );
+      if (metrics === undefined) continue;
+      const load = gatewayLoad(metrics);
+      expect(load.heapBytes, `${url} heap`).toBeLessThan(GATEWAY_BUDGETS.heapBytes);
+      expect(load.eventLoopLagMs, `${url} event-loop lag p99`).toBeLessThan(
+        GATEWAY_BUDGETS.eventLoopLagMs,
+      );
+    }
   });
 
   afterAll(async () => {
