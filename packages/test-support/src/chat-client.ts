@@ -28,6 +28,33 @@ export async function createSession(baseUrl: string, name: string): Promise<Sess
 }
 
 /**
+ * A raw WebSocket-only socket to the chat namespace, without reconnection, once connected;
+ * rejects with the `connect_error` (its `data.code` says why) and closes the socket.
+ */
+export async function openSocket(
+  baseUrl: string,
+  token: string,
+  options: { sticky?: string } = {},
+): Promise<ClientSocket> {
+  const socket: ClientSocket = io(`${baseUrl}${CHAT_NAMESPACE}`, {
+    path: SOCKET_PATH,
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(options.sticky ? { extraHeaders: { 'x-sticky': options.sticky } } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+  return socket;
+}
+
+/**
  * A connected test user: a real socket.io-client socket that records every server event it
  * receives, so tests can assert what arrived (and what did not).
  */
@@ -56,18 +83,7 @@ export class ChatClient {
   ): Promise<ChatClient> {
     const session = token ? undefined : await createSession(baseUrl, name);
     const auth = token ?? session?.token ?? '';
-    const socket: ClientSocket = io(`${baseUrl}${CHAT_NAMESPACE}`, {
-      path: SOCKET_PATH,
-      auth: { token: auth },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      ...(options.sticky ? { extraHeaders: { 'x-sticky': options.sticky } } : {}),
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    const socket = await openSocket(baseUrl, auth, options);
     return new ChatClient(session?.user.id ?? name, auth, socket);
   }
 

@@ -1,26 +1,14 @@
-import { CHAT_NAMESPACE, SOCKET_PATH, type Ack, type ExceptionEvent } from '@chat/contracts';
-import { ChatClient, createSession, NO_RATE_LIMITS, pollUntil } from '@chat/test-support';
-import { io, type Socket } from 'socket.io-client';
+import type { Ack, ExceptionEvent } from '@chat/contracts';
+import {
+  ChatClient,
+  createSession,
+  NO_RATE_LIMITS,
+  openSocket,
+  pollUntil,
+  type ClientSocket,
+} from '@chat/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-/** A raw socket with `token`, resolved once connected or rejected with its connect_error. */
-const connect = (url: string, token: string): Promise<Socket> => {
-  const socket = io(`${url}${CHAT_NAMESPACE}`, {
-    path: SOCKET_PATH,
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-};
 
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
@@ -29,7 +17,7 @@ const refusal = (promise: Promise<unknown>) =>
   );
 
 describe('what one client may cost a gateway', () => {
-  const sockets: Socket[] = [];
+  const sockets: ClientSocket[] = [];
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
@@ -48,13 +36,15 @@ describe('what one client may cost a gateway', () => {
 
     it('disconnects a socket that keeps sending malformed or unknown events', async () => {
       const { token } = await createSession(app.url, 'garbler');
-      const socket = await connect(app.url, token);
+      const socket = await openSocket(app.url, token);
       sockets.push(socket);
       const notices: ExceptionEvent[] = [];
       socket.on('exception', (e: ExceptionEvent) => notices.push(e));
       const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      // Untyped on purpose: the point is events the protocol does not have.
+      const raw = socket as unknown as { emit(event: string, payload: unknown): void };
       for (let i = 0; i < 200; i++) {
-        socket.emit(i % 2 === 0 ? 'send_message' : `no_such_event_${i}`, { roomId: 42 });
+        raw.emit(i % 2 === 0 ? 'send_message' : `no_such_event_${i}`, { roomId: 42 });
       }
       expect(await closed).toBe('io server disconnect');
       expect(notices.at(-1)).toMatchObject({
@@ -101,11 +91,11 @@ describe('what one client may cost a gateway', () => {
 
     it('refuses a user’s connection over the cap with RATE_LIMITED, and frees the slot on close', async () => {
       const { token } = await createSession(app.url, 'hoarder');
-      for (let i = 0; i < 3; i++) sockets.push(await connect(app.url, token));
-      expect(await refusal(connect(app.url, token))).toBe('RATE_LIMITED');
+      for (let i = 0; i < 3; i++) sockets.push(await openSocket(app.url, token));
+      expect(await refusal(openSocket(app.url, token))).toBe('RATE_LIMITED');
       sockets.shift()?.close();
       const again = await pollUntil(
-        () => refusal(connect(app.url, token).then((s) => void sockets.push(s))),
+        () => refusal(openSocket(app.url, token).then((s) => void sockets.push(s))),
         (outcome) => outcome === 'connected',
         5000,
         'a slot to be free after a close',
@@ -119,8 +109,8 @@ describe('what one client may cost a gateway', () => {
           async (n) => (await createSession(app.url, n)).token,
         ),
       );
-      for (const token of tokens.slice(0, 5)) sockets.push(await connect(app.url, token));
-      expect(await refusal(connect(app.url, tokens[5] ?? ''))).toBe('RATE_LIMITED');
+      for (const token of tokens.slice(0, 5)) sockets.push(await openSocket(app.url, token));
+      expect(await refusal(openSocket(app.url, tokens[5] ?? ''))).toBe('RATE_LIMITED');
     });
   });
 

@@ -1,9 +1,15 @@
-import { CHAT_NAMESPACE, SOCKET_PATH, type SessionResponse } from '@chat/contracts';
-import { ChatClient, GATEWAY_BUDGETS, gatewayLoad, pollUntil } from '@chat/test-support';
+import type { SessionResponse } from '@chat/contracts';
+import {
+  ChatClient,
+  GATEWAY_BUDGETS,
+  gatewayLoad,
+  openSocket,
+  pollUntil,
+  type ClientSocket,
+} from '@chat/test-support';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startGateway, type GatewayProcess } from '../support/gateway-process.js';
 
@@ -190,17 +196,12 @@ describe('a bystander while one user attacks', { timeout: 600_000 }, () => {
   it('floods one connection with malformed and unknown events', async () => {
     const { token } = await session('garbler');
     await measure('30,000 malformed events', async () => {
-      const socket: Socket = io(`${gateway.url}${CHAT_NAMESPACE}`, {
-        path: SOCKET_PATH,
-        auth: { token },
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-      });
-      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const socket = await openSocket(gateway.url, token);
       const closed = new Promise((resolve) => socket.once('disconnect', resolve));
+      // Untyped on purpose: the point is events the protocol does not have.
+      const raw = socket as unknown as { emit(event: string, payload: unknown): void };
       for (let i = 0; i < 30_000 && socket.connected; i++) {
-        socket.emit(i % 2 ? 'send_message' : 'nope', { roomId: i });
+        raw.emit(i % 2 ? 'send_message' : 'nope', { roomId: i });
         if (i % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       await closed;
@@ -213,23 +214,18 @@ describe('a bystander while one user attacks', { timeout: 600_000 }, () => {
     await measure(
       '3,000 connections of one user',
       async () => {
-        const sockets: Socket[] = [];
+        const sockets: ClientSocket[] = [];
         let refused = 0;
         for (let batch = 0; batch < 30; batch++) {
           const opened = await Promise.all(
             Array.from({ length: 100 }, () => {
-              const socket = io(`${gateway.url}${CHAT_NAMESPACE}`, {
-                path: SOCKET_PATH,
-                auth: { token },
-                transports: ['websocket'],
-                reconnection: false,
-                forceNew: true,
-              });
-              sockets.push(socket);
-              return new Promise<boolean>((resolve) => {
-                socket.once('connect', () => resolve(true));
-                socket.once('connect_error', () => resolve(false));
-              });
+              return openSocket(gateway.url, token).then(
+                (socket) => {
+                  sockets.push(socket);
+                  return true;
+                },
+                () => false,
+              );
             }),
           );
           refused += opened.filter((ok) => !ok).length;
