@@ -12,13 +12,12 @@ import {
   type AppendResult,
   type MessageDraft,
   type PageRange,
-  type SentMark,
 } from '@chat/core';
 import type { Redis } from 'ioredis';
 import { asArray, asNumber, asString, type RedisClient } from './lua-script.js';
 import { StreamConsumerGroups } from './stream-consumer-groups.js';
 import { StreamLogLayout } from './stream-log-layout.js';
-import { APPEND_MESSAGE, SENT_MARKS } from './stream-log-scripts.js';
+import { APPEND_MESSAGE, UNREAD_COUNTS } from './stream-log-scripts.js';
 
 export interface RedisStreamsEventLogOptions {
   /** Key prefix; also the hash-tag stem `{<prefix>:log:<n>}`. Default `chat`. */
@@ -217,34 +216,30 @@ export class RedisStreamsEventLog extends EventLog {
     );
   }
 
-  /** One script call per shard asked: each reads its rooms' marks in its own slot. */
-  async sentMarks(
+  /** One script call per shard asked: each counts its rooms' marks in its own slot. */
+  async unreadCounts(
+    readerId: string,
     after: ReadonlyMap<string, number>,
-    limit: number,
-  ): Promise<Map<string, SentMark[]>> {
-    const result = new Map<string, SentMark[]>();
-    const count = Math.min(limit, SENT_MARKS_KEPT);
+    cap: number,
+  ): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
     await Promise.all(
       this.byShard([...after.keys()]).map(async (rooms) => {
         const reply = asArray(
-          await SENT_MARKS.run(
+          await UNREAD_COUNTS.run(
             this.client,
             rooms.map((r) => this.layout.sentMarks(r)),
-            [...rooms.map((r) => after.get(r) ?? 0), count],
+            [...rooms.map((r) => after.get(r) ?? 0), readerId, Math.min(cap, SENT_MARKS_KEPT)],
           ),
-          'sent marks',
+          'unread counts',
         );
         rooms.forEach((roomId, i) => {
-          const [exists, ...marks] = asArray(reply[i], 'sent marks');
-          if (asNumber(exists, 'sent marks') === 0) return;
-          result.set(
-            roomId,
-            marks.map((m) => parseMark(asString(m, 'sent mark'))),
-          );
+          const n = asNumber(reply[i], 'unread counts');
+          if (n >= 0) counts.set(roomId, n);
         });
       }),
     );
-    return result;
+    return counts;
   }
 
   async forgetRoom(roomId: string): Promise<void> {
@@ -272,12 +267,6 @@ export class RedisStreamsEventLog extends EventLog {
     return Promise.resolve();
   }
 }
-
-/** `<seq>:<sender>`: the seq is digits, so the first colon ends it. */
-const parseMark = (mark: string): SentMark => {
-  const colon = mark.indexOf(':');
-  return { seq: Number(mark.slice(0, colon)), userId: mark.slice(colon + 1) };
-};
 
 const safeJson = (raw: string): unknown => {
   try {

@@ -56,7 +56,10 @@ export class StreamLogLayout {
     return `${this.tag(this.shardOf(roomId))}:window:${encodeURIComponent(roomId)}`;
   }
 
-  /** The room's sent marks: a sorted set of `<seq>:<sender>` by seq, its newest user messages. */
+  /**
+   * The room's sent marks: a sorted set of `<seq>:<sender>` by seq, its newest user messages,
+   * plus `0:` at score 0 while the room has any.
+   */
   sentMarks(roomId: string): string {
     return `${this.tag(this.shardOf(roomId))}:sent:${encodeURIComponent(roomId)}`;
   }

@@ -11,7 +11,9 @@ import { LuaScript } from './lua-script.js';
  * library re-sends commands whose reply a dropped connection lost — appends nothing; and a
  * draft older than ARGV[10] ms by Redis's clock is refused, so no re-send can outlive its mark.
  * A user message (ARGV[12] = its sender) also gets a mark `<seq>:<sender>` in the room's
- * sent marks (KEYS[5]), which keep the newest ARGV[13] for ARGV[14] ms after the last one.
+ * sent marks (KEYS[5]), which keep the newest ARGV[13] for ARGV[14] ms after the last append;
+ * the member `0:` (score 0, below every seq) says the marks exist even with none in them, so a
+ * room of only system messages is told from one whose marks expired.
  * KEYS: stream, seq, dedupe or appended mark, window, sent marks.
  * ARGV: hasClientMsgId, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix,
  *       envelopeSuffix, windowSize, windowTtlMs, liveChannel, maxDraftAgeMs, draftCreatedAtMs,
@@ -41,26 +43,39 @@ end
 redis.call('ZADD', KEYS[4], seq, message)
 redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[4], ARGV[8])
+redis.call('ZADD', KEYS[5], 'NX', 0, '0:')
 if ARGV[12] ~= '' then
   redis.call('ZADD', KEYS[5], seq, seq .. ':' .. ARGV[12])
-  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -1 - tonumber(ARGV[13]))
-  redis.call('PEXPIRE', KEYS[5], ARGV[14])
+  redis.call('ZREMRANGEBYRANK', KEYS[5], 1, -1 - tonumber(ARGV[13]))
 end
+redis.call('PEXPIRE', KEYS[5], ARGV[14])
 redis.call('PUBLISH', ARGV[9], message)
 return {0, message, id, seq}
 `);
 
 /**
- * Per room, its newest sent marks above a seq. KEYS: sent marks per room (one slot).
- * ARGV: the seq per key, then the limit. Returns per key {exists, mark, …}, newest first.
+ * Per room, the user messages above a seq the reader has not read: counted from the newest
+ * marks (`<seq>:<sender>`, newest first) down to the reader's own newest one, at most the cap.
+ * KEYS: sent marks per room (one slot). ARGV: the seq per key, then the reader, then the cap.
+ * Returns a count per key, or -1 where the room's marks are gone.
  */
-export const SENT_MARKS = new LuaScript(`
-local limit = ARGV[#ARGV]
+export const UNREAD_COUNTS = new LuaScript(`
+local cap = tonumber(ARGV[#ARGV])
+local reader = ARGV[#ARGV - 1]
 local out = {}
 for i, key in ipairs(KEYS) do
-  local marks = redis.call('ZRANGE', key, '+inf', '(' .. ARGV[i], 'BYSCORE', 'REV', 'LIMIT', 0, limit)
-  table.insert(marks, 1, redis.call('EXISTS', key))
-  out[i] = marks
+  if redis.call('EXISTS', key) == 0 then
+    out[i] = -1
+  else
+    local marks = redis.call('ZRANGE', key, '+inf', '(' .. ARGV[i], 'BYSCORE', 'REV', 'LIMIT', 0, cap)
+    local n = 0
+    for _, mark in ipairs(marks) do
+      local colon = string.find(mark, ':', 1, true)
+      if string.sub(mark, colon + 1) == reader then break end
+      n = n + 1
+    end
+    out[i] = n
+  end
 end
 return out
 `);

@@ -115,7 +115,7 @@ export function describeEventLogConformance(
       expect((await sut.appendMessage(draft(gone))).message.seq).toBe(3);
     });
 
-    it('marks user messages by seq and sender, newest first, after a given seq', async () => {
+    it('counts unread user messages of others after a seq, and after the reader’s own newest', async () => {
       const [room, quiet, unknown] = [uniqueId('room'), uniqueId('room'), uniqueId('room')];
       for (const userId of ['alice', 'bob', 'carol']) {
         await sut.appendMessage(draft(room, { userId }));
@@ -123,33 +123,42 @@ export function describeEventLogConformance(
       await sut.appendMessage(draft(room, { userId: 'bob', kind: 'system' }));
       await sut.appendMessage(draft(room, { userId: 'dave' }));
       await sut.appendMessage(draft(quiet, { kind: 'system' }));
-      const marks = await sut.sentMarks(
+      const count = async (reader: string, roomId: string, seq: number, cap = 10) =>
+        (await sut.unreadCounts(reader, new Map([[roomId, seq]]), cap)).get(roomId);
+      expect(await count('zed', room, 1)).toBe(3);
+      expect(await count('zed', room, 0, 2)).toBe(2);
+      // Sending reads everything before: counted from the reader's own newest user message.
+      expect(await count('carol', room, 0)).toBe(1);
+      expect(await count('bob', room, 0)).toBe(2);
+      expect(await count('dave', room, 0)).toBe(0);
+      expect(await count('zed', quiet, 0)).toBe(0);
+      expect((await count('zed', unknown, 0)) ?? 0).toBe(0);
+      const both = await sut.unreadCounts(
+        'zed',
         new Map([
-          [room, 1],
+          [room, 3],
           [quiet, 0],
         ]),
         10,
       );
-      expect(marks.get(room)).toEqual([
-        { seq: 5, userId: 'dave' },
-        { seq: 3, userId: 'carol' },
-        { seq: 2, userId: 'bob' },
-      ]);
-      expect(marks.get(quiet) ?? []).toEqual([]);
-      expect((await sut.sentMarks(new Map([[room, 0]]), 2)).get(room)).toHaveLength(2);
-      expect((await sut.sentMarks(new Map([[unknown, 0]]), 10)).get(unknown) ?? []).toEqual([]);
+      expect([both.get(room), both.get(quiet)]).toEqual([1, 0]);
     });
 
-    it('keeps marks of at least the newest SENT_MARKS_KEPT user messages, and forgets them with the room', async () => {
+    it('counts over the newest SENT_MARKS_KEPT user messages, and forgets them with the room', async () => {
       const room = uniqueId('room');
-      const total = SENT_MARKS_KEPT + 5;
-      for (let i = 0; i < total; i++) await sut.appendMessage(draft(room, { content: `m${i}` }));
-      const marks = (await sut.sentMarks(new Map([[room, 0]]), SENT_MARKS_KEPT)).get(room) ?? [];
-      expect(marks.map((m) => m.seq)).toEqual(
-        Array.from({ length: SENT_MARKS_KEPT }, (_, i) => total - i),
-      );
+      const cap = SENT_MARKS_KEPT - 1;
+      await sut.appendMessage(draft(room, { userId: 'zed' }));
+      for (let i = 0; i < SENT_MARKS_KEPT + 5; i++) {
+        await sut.appendMessage(draft(room, { content: `m${i}` }));
+      }
+      const count = async (reader: string) =>
+        (await sut.unreadCounts(reader, new Map([[room, 0]]), cap)).get(room) ?? 0;
+      expect(await count('zed')).toBe(cap);
+      await sut.appendMessage(draft(room, { userId: 'zed' }));
+      await sut.appendMessage(draft(room));
+      expect(await count('zed')).toBe(1);
       await sut.forgetRoom(room);
-      expect((await sut.sentMarks(new Map([[room, 0]]), 10)).get(room) ?? []).toEqual([]);
+      expect(await count('zed')).toBe(0);
     });
 
     it('feeds new messages to every subscriber in seq order per room, without duplicates', async () => {

@@ -11,7 +11,6 @@ import {
   SENT_MARKS_KEPT,
   type AppendResult,
   type MessageDraft,
-  type SentMark,
 } from '../ports/event-log.port.js';
 import type { PageRange } from '../ports/page.js';
 import { signalAppend } from './sqlite-append-signal.js';
@@ -167,21 +166,27 @@ export class SqliteEventLog extends EventLog {
     });
   }
 
-  sentMarks(after: ReadonlyMap<string, number>, limit: number): Promise<Map<string, SentMark[]>> {
+  /** Two index seeks per room, counted inside SQLite: no mark becomes a JS object. */
+  unreadCounts(
+    readerId: string,
+    after: ReadonlyMap<string, number>,
+    cap: number,
+  ): Promise<Map<string, number>> {
     return settle(() => {
-      const query = this.db.prepare<[string, number, number], { seq: number; user_id: string }>(
-        `SELECT seq, user_id FROM log_sent_marks WHERE room_id = ? AND seq > ?
-         ORDER BY seq DESC LIMIT ?`,
+      const count = this.db.prepare<
+        [{ roomId: string; pointer: number; readerId: string; cap: number }],
+        { n: number }
+      >(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM log_sent_marks
+         WHERE room_id = @roomId AND seq > MAX(@pointer, COALESCE((SELECT MAX(seq)
+           FROM log_sent_marks WHERE room_id = @roomId AND user_id = @readerId), 0))
+         LIMIT @cap)`,
       );
-      const marks = new Map<string, SentMark[]>();
-      for (const [roomId, seq] of after) {
-        const rows = query.all(roomId, seq, Math.min(limit, SENT_MARKS_KEPT));
-        marks.set(
-          roomId,
-          rows.map((r) => ({ seq: r.seq, userId: r.user_id })),
-        );
+      const counts = new Map<string, number>();
+      for (const [roomId, pointer] of after) {
+        counts.set(roomId, count.get({ roomId, pointer, readerId, cap })?.n ?? 0);
       }
-      return marks;
+      return counts;
     });
   }
 

@@ -19,12 +19,6 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-/** A user message as unread counting sees it: its seq and sender, none of its content. */
-export interface SentMark {
-  seq: number;
-  userId: string;
-}
-
 /** How many of each room's newest user messages the log keeps marks of, at least. */
 export const SENT_MARKS_KEPT = 101;
 
@@ -41,9 +35,9 @@ export const SENT_MARKS_KEPT = 101;
  * - `window` serves a room's recent messages straight from the log, so a message is visible
  *   to history the moment it is acked, before any sink has stored it. It may hold only a
  *   suffix of the room's history; callers merge it with the message store.
- * - `sentMarks` answers from marks of at least the newest `SENT_MARKS_KEPT` user messages of
- *   each room, written with the append: its cost depends on the number of rooms asked, never
- *   on what was written in them.
+ * - `unreadCounts` counts from marks (seq and sender) of at least the newest
+ *   `SENT_MARKS_KEPT` user messages of each room, written with the append: its cost depends on
+ *   the number of rooms asked, never on what was written in them.
  *
  * The sinks read the same entries through `ConsumerGroups`.
  */
@@ -56,14 +50,16 @@ export abstract class EventLog {
   /** Recent messages of a room still held by the log, filtered by `range`, ascending. */
   abstract window(roomId: string, range: PageRange): Promise<Message[]>;
   /**
-   * Per room of `after`, its newest user messages (not system ones) with a seq above the given
-   * one, at most `limit` (≤ `SENT_MARKS_KEPT`), newest first. A room whose marks the log no
-   * longer holds (the Redis log drops a room's marks after long idleness) is left out.
+   * Per room of `after`, how many user messages with a seq above the given one `readerId` has
+   * not read: not their own, and newer than their own newest one (sending a message reads
+   * everything before it). Capped at `cap` (below `SENT_MARKS_KEPT`). A room whose marks the
+   * log no longer holds (the Redis log drops a room's marks after long idleness) is left out.
    */
-  abstract sentMarks(
+  abstract unreadCounts(
+    readerId: string,
     after: ReadonlyMap<string, number>,
-    limit: number,
-  ): Promise<Map<string, SentMark[]>>;
+    cap: number,
+  ): Promise<Map<string, number>>;
   /** Drops the room's recent window and marks (after the room is deleted). */
   abstract forgetRoom(roomId: string): Promise<void>;
   /**

@@ -1,11 +1,5 @@
 import type { Room } from '@chat/contracts';
-import {
-  SENT_MARKS_KEPT,
-  type EventLog,
-  type RoomRecord,
-  type RoomStore,
-  type SentMark,
-} from '../ports/index.js';
+import { SENT_MARKS_KEPT, type EventLog, type RoomRecord, type RoomStore } from '../ports/index.js';
 
 /** Unread counts stop at this number; clients show "99+". */
 export const UNREAD_CAP = SENT_MARKS_KEPT - 1;
@@ -13,7 +7,7 @@ export const UNREAD_CAP = SENT_MARKS_KEPT - 1;
 /**
  * Builds the `Room` shape one member sees: last seq from the log, unread from their pointer.
  * Unread counts come from the log's sent marks (seq and sender of the newest user messages),
- * so a room costs the same to count whatever its messages hold.
+ * counted where they are kept, so a room costs the same to count whatever its messages hold.
  */
 export class RoomViews {
   constructor(
@@ -38,37 +32,21 @@ export class RoomViews {
       const pointer = pointers.get(id) ?? 0;
       if (pointer < (lastSeqs.get(id) ?? 0)) behind.set(id, pointer);
     }
-    const marks =
+    const counts =
       behind.size > 0
-        ? await this.log.sentMarks(behind, SENT_MARKS_KEPT)
-        : new Map<string, SentMark[]>();
+        ? await this.log.unreadCounts(userId, behind, UNREAD_CAP)
+        : new Map<string, number>();
     return records.map((record) => {
       const lastSeq = lastSeqs.get(record.roomId) ?? 0;
       const pointer = behind.get(record.roomId);
+      // Marks gone (a room idle for long): the seqs since the pointer are the estimate.
       const unread =
-        pointer === undefined ? 0 : countUnread(userId, pointer, lastSeq, marks.get(record.roomId));
+        pointer === undefined
+          ? 0
+          : (counts.get(record.roomId) ?? Math.min(lastSeq - pointer, UNREAD_CAP));
       return toRoom(record, lastSeq, unread);
     });
   }
-}
-
-/**
- * User messages of others after the reader's pointer, and after their own newest message,
- * since sending reads everything before it (so sending needs no pointer write). `marks` are
- * the room's newest user messages after the pointer, newest first; when the log no longer
- * holds them, the seqs since the pointer are the estimate.
- */
-function countUnread(
-  readerId: string,
-  pointer: number,
-  lastSeq: number,
-  marks: readonly SentMark[] | undefined,
-): number {
-  if (marks === undefined) return Math.min(lastSeq - pointer, UNREAD_CAP);
-  const own = marks.findIndex((m) => m.userId === readerId);
-  // Newest first: everything from the reader's own newest message on is read.
-  const unread = own === -1 ? marks.length : own;
-  return Math.min(unread, UNREAD_CAP);
 }
 
 export const toRoom = (record: RoomRecord, lastSeq: number, unread: number): Room => ({
