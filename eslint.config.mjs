@@ -3,6 +3,72 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** Everywhere: a package is imported by its name or a declared export, never by its files. */
+export const noDeepImports = [
+  {
+    group: ['@chat/*/src', '@chat/*/src/*'],
+    message: 'Import a package by its name or a declared export, never its files.',
+  },
+  {
+    regex: '(^|/)\\.\\./(.*/)?(apps|packages)/',
+    message: 'No relative import into another app or package: import it by its name.',
+  },
+];
+
+/** Apps are processes: tests, benchmarks and the local cluster start them, never import them. */
+const APPS = ['@chat/gateway*', '@chat/sink*', '@chat/web*'];
+const TOOLS = ['@chat/bench*', '@chat/deploy-checks*'];
+
+export const fence = (files, banned, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [...noDeepImports, ...(banned.length > 0 ? [{ group: banned, message }] : [])] },
+    ],
+  },
+});
+
+/**
+ * The import fences: dependencies point one way (contracts ← core ← adapters ← apps; the web
+ * app sees contracts only, and its browser suite imports no app: `apps/web/eslint.config.mjs`), no app imports another, and the tooling
+ * packages start apps as processes (`@chat/local-cluster` declares their entry points) instead
+ * of importing them. `packages/deploy-checks/test/lint-fences.spec.ts` proves each one fails.
+ */
+export const fences = [
+  fence(
+    ['packages/contracts/**/*.ts'],
+    ['@chat/*', '!@chat/contracts', 'node:*', 'zod/*'],
+    'contracts is browser-safe and depends on nothing of ours.',
+  ),
+  fence(
+    ['packages/core/**/*.ts'],
+    ['@chat/adapters*', '@chat/local-cluster*', '@chat/test-support*', ...APPS, ...TOOLS],
+    'core depends on contracts only.',
+  ),
+  fence(['packages/adapters/**/*.ts'], [...APPS, ...TOOLS], 'adapters sit below the apps.'),
+  fence(
+    ['apps/gateway/**/*.ts'],
+    ['@chat/sink*', '@chat/web*', ...TOOLS],
+    'An app imports no other app.',
+  ),
+  fence(
+    ['apps/sink/**/*.ts'],
+    ['@chat/gateway*', '@chat/web*', ...TOOLS],
+    'An app imports no other app.',
+  ),
+  fence(
+    ['packages/local-cluster/**/*.ts', 'packages/bench/**/*.ts', 'packages/test-support/**/*.ts'],
+    [...APPS, '@chat/deploy-checks*'],
+    'Start an app as a process (GATEWAY_MAIN, SINK_MAIN from @chat/local-cluster); never import it.',
+  ),
+  fence(
+    ['packages/deploy-checks/**/*.ts'],
+    ['@chat/web*', '@chat/bench*'],
+    'deploy-checks reads the apps only through their declared exports (e.g. @chat/gateway/config).',
+  ),
+];
+
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/*.config.*', 'artifacts/**'],
@@ -25,38 +91,6 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
-  {
-    // Dependencies point one way: contracts ← core ← adapters ← apps; web sees contracts only.
-    files: ['packages/contracts/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['@chat/*', '!@chat/contracts', 'node:*', 'zod/*'] },
-      ],
-    },
-  },
-  {
-    files: ['packages/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            '@chat/adapters*',
-            '@chat/gateway*',
-            '@chat/sink*',
-            '@chat/web*',
-            '@chat/*/src/*',
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['apps/**/*.ts', 'packages/adapters/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['@chat/*/src/*', '@chat/web*'] }],
-    },
-  },
+  ...fences,
   prettier,
 );

@@ -2,7 +2,7 @@
 import prettier from 'eslint-config-prettier';
 import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
-import root from '../../eslint.config.mjs';
+import root, { fence } from '../../eslint.config.mjs';
 
 export default tseslint.config(
   ...root,
@@ -25,15 +25,17 @@ export default tseslint.config(
       'vue/no-v-html': 'error',
     },
   },
-  {
-    files: ['src/**/*.ts', 'src/**/*.vue'],
-    rules: {
-      // The web app sees the contracts package only, never server code or deep imports.
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['@chat/*', '!@chat/contracts', 'node:*', 'zod', 'zod/*'] },
-      ],
-    },
-  },
+  // The web app sees the contracts package only, never server code or deep imports.
+  fence(
+    ['src/**/*.ts', 'src/**/*.vue'],
+    ['@chat/*', '!@chat/contracts', 'node:*', 'zod', 'zod/*'],
+    'The web app sees the contracts package only.',
+  ),
+  // The browser suite starts the gateway as a process (GATEWAY_MAIN), never imports it.
+  fence(
+    ['e2e/**/*.ts'],
+    ['@chat/gateway*', '@chat/sink*', '@chat/bench*', '@chat/deploy-checks*'],
+    'Start an app as a process (GATEWAY_MAIN from @chat/local-cluster); never import it.',
+  ),
   prettier,
 );

@@ -1,6 +1,6 @@
 import { ScaledEnvSchema } from '@chat/adapters';
-import { loadConfig } from '@chat/gateway/src/config/config.js';
-import { loadSinkConfig } from '@chat/sink/src/config.js';
+import { loadConfig } from '@chat/gateway/config';
+import { loadSinkConfig } from '@chat/sink/config';
 import { describe, expect, it } from 'vitest';
 import {
   composeText,

@@ -1,5 +1,5 @@
 import { CHAT_NAMESPACE, SOCKET_PATH } from '@chat/contracts';
-import { loadConfig } from '@chat/gateway/src/config/config.js';
+import { loadConfig } from '@chat/gateway/config';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentOf, loadCompose, publishedPorts, service, services } from '../src/compose.js';
 import { gatewayRoutes, samplePath, type GatewayRoute } from '../src/gateway-routes.js';

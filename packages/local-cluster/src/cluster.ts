@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { GATEWAY_MAIN, REPO_ROOT, SINK_MAIN } from './entrypoints.js';
 import { answers, freePort, ManagedProcess, waitFor } from './managed-process.js';
 import { startNginx } from './nginx.js';
 import { assertRequiredPrograms } from './requirements.js';
 import { startDynalite, startRedis } from './services.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const GATEWAY_MAIN = path.join(REPO_ROOT, 'apps/gateway/src/main.ts');
-const SINK_MAIN = path.join(REPO_ROOT, 'apps/sink/src/main.ts');
 
 export interface ClusterOptions {
   /** nginx's port: the cluster's single entry point. */

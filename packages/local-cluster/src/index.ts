@@ -1,4 +1,5 @@
 export * from './cluster.js';
+export * from './entrypoints.js';
 export * from './managed-process.js';
 export * from './nginx.js';
 export * from './services.js';

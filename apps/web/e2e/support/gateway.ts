@@ -5,14 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@chat/local-cluster';
+import { freePort, GATEWAY_MAIN } from '@chat/local-cluster';
 import { pollUntil } from './poll';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEB_ROOT = path.resolve(here, '../..');
 export const WEB_DIST = path.join(WEB_ROOT, 'dist');
-const GATEWAY_DIR = path.resolve(WEB_ROOT, '../gateway');
-const GATEWAY_MAIN = path.join(GATEWAY_DIR, 'src/main.ts');
+const GATEWAY_DIR = path.dirname(path.dirname(GATEWAY_MAIN));
 
 export interface RunningGateway {
   url: string;

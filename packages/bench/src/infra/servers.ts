@@ -1,4 +1,4 @@
-import { freePort, ManagedProcess, waitFor } from '@chat/local-cluster';
+import { freePort, GATEWAY_MAIN, ManagedProcess, waitFor } from '@chat/local-cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NO_RATE_LIMITS } from '@chat/test-support';
@@ -6,7 +6,7 @@ import { NO_RATE_LIMITS } from '@chat/test-support';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const PACKAGE_DIR = path.resolve(HERE, '../..');
 export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
-export const GATEWAY_MAIN = path.join(REPO_ROOT, 'apps/gateway/src/main.ts');
+export { GATEWAY_MAIN };
 const RELAY_MAIN = path.join(HERE, '../relay/main.ts');
 
 export { NO_RATE_LIMITS };
