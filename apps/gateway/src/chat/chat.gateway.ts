@@ -138,10 +138,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('join_room')
   joinRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'join_room', p, ack, async (user, { roomId, userId }) => {
-      await this.limits.consume('event', user.id);
+      // The reference's clients invite with `join_room { roomId, userId: <someone else> }`: kept
+      // on the wire, and taken by the one invite path, as `invite { roomId, userIds: [userId] }`.
       if (userId !== undefined && userId !== user.id) {
-        return { room: await this.rooms.invite(user.id, roomId, [userId]) };
+        return this.inviteTo(user.id, roomId, [userId]);
       }
+      await this.limits.consume('event', user.id);
       const page = await this.messages.page(user.id, { roomId, limit: DEFAULT_PAGE_LIMIT });
       const room = await this.rooms.get(user.id, roomId);
       void s.join(roomChannel(roomId));
@@ -154,10 +156,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('invite')
   invite(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'invite', p, ack, (user, { roomId, userIds }) =>
-      this.limited('event', user.id, async () => ({
-        room: await this.rooms.invite(user.id, roomId, userIds),
-      })),
+      this.inviteTo(user.id, roomId, userIds),
     );
+  }
+
+  /** The one invite path, for `invite` and for `join_room` naming someone else. */
+  private inviteTo(callerId: string, roomId: string, userIds: readonly string[]) {
+    return this.limited('event', callerId, async () => ({
+      room: await this.rooms.invite(callerId, roomId, userIds),
+    }));
   }
 
   @SubscribeMessage('leave_room')
