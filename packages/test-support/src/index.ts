@@ -1,4 +1,5 @@
 export * from './chat-client.js';
+export * from './free-port.js';
 export * from './poll-until.js';
 export * from './rate-limits.js';
 export * from './budgets.js';

@@ -1,17 +1,4 @@
 import { createServer } from 'node:net';
-import { inspect } from 'node:util';
-
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picked it). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** A free port whose Redis Cluster bus port (port + 10000) is free as well. */
 export async function freeClusterPort(taken: ReadonlySet<number>): Promise<number> {
@@ -31,22 +18,3 @@ const isFree = (port: number): Promise<boolean> =>
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-
-/** Polls `check` until it resolves true; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${inspect(last)}`}`);
-}

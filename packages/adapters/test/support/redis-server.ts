@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Cluster } from 'ioredis';
 import { Redis } from 'ioredis';
 import { connectRedis } from '../../src/scaled.js';
-import { freeClusterPort, freePort, waitFor } from './free-port.js';
+import { freePort, waitFor } from '@chat/test-support';
+import { freeClusterPort } from './free-port.js';
 
 /** A `redis-server` this test started: never the machine's shared one on 6379. */
 export interface RedisServer {
@@ -48,10 +49,14 @@ export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
   const child = startProcess(baseArgs(port, dir), dir);
   const clients: Redis[] = [];
-  await waitFor(`redis-server on ${port}`, async () => {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    return (await redisCli(['-p', String(port), 'ping'])).trim() === 'PONG';
-  });
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+      return (await redisCli(['-p', String(port), 'ping'])).trim() === 'PONG';
+    },
+    `redis-server on ${port}`,
+    15_000,
+  );
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -113,9 +118,11 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
   try {
     const auth = { REDISCLI_AUTH: CLUSTER_PASSWORD };
     for (const port of ports) {
-      await waitFor(`cluster node ${port}`, async () => {
-        return (await redisCli(['-p', String(port), 'ping'], auth)).trim() === 'PONG';
-      });
+      await waitFor(
+        async () => (await redisCli(['-p', String(port), 'ping'], auth)).trim() === 'PONG',
+        `cluster node ${port}`,
+        15_000,
+      );
     }
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
     await redisCli(
@@ -123,10 +130,14 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
       auth,
     );
     for (const port of ports) {
-      await waitFor(`cluster_state:ok on ${port}`, async () => {
-        const info = await redisCli(['-p', String(port), 'cluster', 'info'], auth);
-        return info.includes('cluster_state:ok');
-      });
+      await waitFor(
+        async () =>
+          (await redisCli(['-p', String(port), 'cluster', 'info'], auth)).includes(
+            'cluster_state:ok',
+          ),
+        `cluster_state:ok on ${port}`,
+        15_000,
+      );
     }
   } catch (error) {
     await stop();

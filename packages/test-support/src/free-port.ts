@@ -1,0 +1,20 @@
+import { createServer } from 'node:net';
+
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago (the OS picked it, then released it for
+ * the caller to bind).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
