@@ -73,10 +73,23 @@ export class DynamoUserStore extends UserStore {
 
   async claimName(claim: NameClaim): Promise<string | undefined> {
     const nowMs = Date.parse(claim.now);
-    const held = await this.holder(claim.key, claim.id);
+    const named = await this.read(`${NAME_ITEM}${claim.key}`);
+    let held: Holder | undefined = named && {
+      userId: str(named, 'holder'),
+      until: num(named, 'claimUntil'),
+    };
+    // The user whose id is the name, read once: it decides the new holder's id and, written
+    // before claim items, it held the claim itself.
+    let idUser: Item | undefined;
+    if (held === undefined || held.until <= nowMs) {
+      idUser = await this.read(claim.id);
+      if (held === undefined && idUser?.['claimUntil']) {
+        held = { userId: claim.id, until: num(idUser, 'claimUntil') };
+      }
+    }
     const current = held !== undefined && held.until > nowMs;
-    if (current && held.userId !== claim.holderId) return undefined;
-    const userId = current ? held.userId : (await this.exists(claim.id)) ? claim.freshId : claim.id;
+    if (current && held?.userId !== claim.holderId) return undefined;
+    const userId = current && held ? held.userId : idUser ? claim.freshId : claim.id;
     try {
       await this.client.send(
         new PutItemCommand({
@@ -103,32 +116,11 @@ export class DynamoUserStore extends UserStore {
     return userId;
   }
 
-  private async holder(key: string, id: string): Promise<Holder | undefined> {
+  private async read(id: string): Promise<Item | undefined> {
     const { Item: item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { id: S(`${NAME_ITEM}${key}`) },
-        ConsistentRead: true,
-      }),
-    );
-    if (item) return { userId: str(item, 'holder'), until: num(item, 'claimUntil') };
-    // Written before claim items: the claim lived on the user item whose id is the name.
-    const { Item: legacy } = await this.client.send(
       new GetItemCommand({ TableName: this.table, Key: { id: S(id) }, ConsistentRead: true }),
     );
-    return legacy?.['claimUntil'] ? { userId: id, until: num(legacy, 'claimUntil') } : undefined;
-  }
-
-  private async exists(id: string): Promise<boolean> {
-    const { Item: item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { id: S(id) },
-        ConsistentRead: true,
-        ProjectionExpression: 'id',
-      }),
-    );
-    return item !== undefined;
+    return item;
   }
 
   /** Records the user, or refreshes the display name of an existing one. */
