@@ -71,15 +71,14 @@ export function serialiseAroundSeq(message: Omit<Message, 'seq'>): {
   message: [string, string];
   envelope: [string, string];
 } {
-  const full = canonical({ ...message, seq: SEQ_SENTINEL });
-  const json = JSON.stringify(full);
-  const envelope = JSON.stringify(messageEnvelope(full));
-  const key = `"seq":${SEQ_SENTINEL}`;
-  const at = json.indexOf(key) + '"seq":'.length;
-  const inside = envelope.indexOf(json);
+  // Serialised once: the message is the envelope's last key, so its text ends one brace early.
+  const envelope = JSON.stringify(messageEnvelope({ ...message, seq: SEQ_SENTINEL }));
+  const start = envelope.indexOf('"payload":') + '"payload":'.length;
+  const json = envelope.slice(start, -1);
+  const at = json.indexOf(`"seq":${SEQ_SENTINEL}`) + '"seq":'.length;
   return {
     message: [json.slice(0, at), json.slice(at + String(SEQ_SENTINEL).length)],
-    envelope: [envelope.slice(0, inside), envelope.slice(inside + json.length)],
+    envelope: [envelope.slice(0, start), '}'],
   };
 }
 
