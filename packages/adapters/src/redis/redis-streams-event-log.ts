@@ -251,7 +251,9 @@ export class RedisStreamsEventLog extends EventLog {
     const byShard = new Map<number, string[]>();
     for (const roomId of new Set(roomIds)) {
       const shard = this.layout.shardOf(roomId);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), roomId]);
+      const rooms = byShard.get(shard);
+      if (rooms) rooms.push(roomId);
+      else byShard.set(shard, [roomId]);
     }
     return [...byShard.values()];
   }
