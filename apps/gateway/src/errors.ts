@@ -1,4 +1,4 @@
-import { ChatError, RateLimitedError, type ErrorBody } from '@chat/contracts';
+import { ChatError, type ErrorBody } from '@chat/contracts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -8,10 +8,10 @@ import { z } from 'zod';
  * `HTTP_STATUS_BY_CODE[code]` (`HttpErrorFilter`).
  */
 export function toErrorBody(error: unknown, logger: Logger, context: string): ErrorBody {
-  if (error instanceof RateLimitedError) {
-    return { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+  if (error instanceof ChatError) {
+    const { code, message, retryAfterMs } = error;
+    return { code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
-  if (error instanceof ChatError) return { code: error.code, message: error.message };
   if (error instanceof z.ZodError) return { code: 'BAD_REQUEST', message: describeIssues(error) };
   if (isOutage(error)) {
     logger.warn({ err: error, context }, 'a dependency is unreachable');

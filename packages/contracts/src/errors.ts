@@ -51,13 +51,16 @@ export interface ExceptionEvent {
 }
 
 /**
- * A failure the domain reports with its code. Thrown by services and adapters, translated once
- * at the edge (socket ack, `exception` event, HTTP error body).
+ * A failure the domain reports with its code (and, with `RATE_LIMITED`, the wait). Thrown by
+ * services and adapters, translated once at the edge (socket ack, `exception` event, HTTP
+ * error body); clients rebuild it from an error body.
  */
 export class ChatError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Milliseconds before the same request can succeed, when the refusal names one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ChatError';
@@ -66,11 +69,12 @@ export class ChatError extends Error {
 
 /** Over a limit: `RATE_LIMITED`, with the wait a client can act on without parsing text. */
 export class RateLimitedError extends ChatError {
-  constructor(
-    readonly retryAfterMs: number,
-    what = 'requests',
-  ) {
-    super('RATE_LIMITED', `too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+  constructor(retryAfterMs: number, what = 'requests') {
+    super(
+      'RATE_LIMITED',
+      `too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+      retryAfterMs,
+    );
   }
 }
 

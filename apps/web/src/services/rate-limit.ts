@@ -1,5 +1,4 @@
 import { ChatError, type ClientEventName, type ClientPayloads } from '@chat/contracts';
-import { ServerError } from './server-error';
 
 /** Tries in all (the first one included) before a `RATE_LIMITED` answer is given up on. */
 export const RATE_LIMIT_ATTEMPTS = 5;
@@ -46,7 +45,7 @@ const isRateLimited = (err: unknown): err is ChatError =>
  * backoff. The message text is never read for a wait.
  */
 export function rateLimitDelayMs(err: ChatError, attempt: number): number {
-  const named = err instanceof ServerError ? err.retryAfterMs : undefined;
+  const named = err instanceof ChatError ? err.retryAfterMs : undefined;
   const wait = named ?? RATE_LIMIT_BASE_DELAY_MS * 2 ** (attempt - 1);
   return Math.min(wait, RATE_LIMIT_MAX_DELAY_MS);
 }

@@ -1,32 +1,20 @@
-import { ChatError, isErrorCode, type ErrorCode } from '@chat/contracts';
-
-/**
- * A refusal as the server sent it (an ack's `error`, a REST error body): its code, its message,
- * and with `RATE_LIMITED` the wait before the same request can succeed. The stores read the
- * wait from `retryAfterMs`, never from the message, which is for people and may change.
- */
-export class ServerError extends ChatError {
-  constructor(
-    code: ErrorCode,
-    message: string,
-    /** Milliseconds; set only when the server named a usable (positive, finite) wait. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(code, message);
-  }
-}
+import { ChatError, isErrorCode } from '@chat/contracts';
 
 /** The wait an error body names, if it names a usable one. */
 export const retryAfterMsOf = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 
-/** An error body off the wire (`{ code, message, retryAfterMs? }`); an unknown code is `INTERNAL`. */
+/**
+ * An error body off the wire (`{ code, message, retryAfterMs? }`) as the `ChatError` the stores
+ * see; an unknown code is `INTERNAL`. The stores read a wait from `retryAfterMs`, never from the
+ * message, which is for people and may change.
+ */
 export const fromErrorBody = (body: {
   code: unknown;
   message: unknown;
   retryAfterMs?: unknown;
-}): ServerError =>
-  new ServerError(
+}): ChatError =>
+  new ChatError(
     isErrorCode(body.code) ? body.code : 'INTERNAL',
     typeof body.message === 'string' ? body.message : '',
     retryAfterMsOf(body.retryAfterMs),

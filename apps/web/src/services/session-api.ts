@@ -1,10 +1,10 @@
 import { ChatError, isErrorCode, type SessionResponse } from '@chat/contracts';
 import { getRuntimeConfig } from './runtime-config';
-import { ServerError, retryAfterMsOf } from './server-error';
+import { retryAfterMsOf } from './server-error';
 
 /**
  * `POST /chat/session` (guest mode). Resolves with the signed token and the user; rejects with a
- * `ChatError` (a `ServerError` when the server answered) whose code says why (`CONFLICT` for a
+ * `ChatError` whose code says why (`CONFLICT` for a
  * taken name). With the holder's own token, `renewWith`, it renews their claim on the name: the
  * same user with a fresh token.
  */
@@ -33,7 +33,7 @@ export const createGuestSession = async (
   if (res.ok && typeof body.token === 'string' && body.user) {
     return { token: body.token, user: body.user };
   }
-  throw new ServerError(
+  throw new ChatError(
     sessionErrorCode(res.status, body.code),
     typeof body.message === 'string' ? body.message : res.statusText,
     retryAfterMsOf(body.retryAfterMs),

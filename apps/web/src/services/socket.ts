@@ -30,7 +30,7 @@ const errorCodeOf = (err: Error): unknown =>
   (err as Error & { data?: { code?: unknown } }).data?.code;
 
 /**
- * Sends one event and unwraps its ack: the data, or a thrown `ServerError` with the ack's code
+ * Sends one event and unwraps its ack: the data, or a thrown `ChatError` with the ack's code
  * (and `retryAfterMs` when the server names a wait).
  */
 export const requestOver = async <E extends ClientEventName>(
