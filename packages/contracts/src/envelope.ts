@@ -27,13 +27,24 @@ export type LogEventType = LogEnvelope['type'];
 /** An entry that is not a message: appended as is (messages get their seq from the log). */
 export type RoomEventEnvelope = Exclude<LogEnvelope, { type: 'message.created' }>;
 
-/** The message with its keys in the one order every log writes them. */
+/** The message with its keys in the one order every log writes them (optional ones if set). */
 const canonical = (message: Message): Message => {
-  const { id, roomId, seq, userId, content, createdAt, clientMsgId, kind } = message;
+  const { id, roomId, seq, userId, content, createdAt, clientMsgId, kind, ...optional } = message;
+  const { replyTo, mentions, mentionsRoom, target, emoji, on } = optional;
+  const { editedAt, deleted, reactions } = optional;
   return {
     ...{ id, roomId, seq, userId, content, createdAt },
     ...(clientMsgId !== undefined && { clientMsgId }),
     kind,
+    ...(replyTo !== undefined && { replyTo }),
+    ...(mentions !== undefined && { mentions }),
+    ...(mentionsRoom !== undefined && { mentionsRoom }),
+    ...(target !== undefined && { target }),
+    ...(emoji !== undefined && { emoji }),
+    ...(on !== undefined && { on }),
+    ...(editedAt !== undefined && { editedAt }),
+    ...(deleted !== undefined && { deleted }),
+    ...(reactions !== undefined && { reactions }),
   };
 };
 

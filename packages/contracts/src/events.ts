@@ -11,6 +11,7 @@ import {
   MAX_CONTENT_CODE_POINTS,
   codePointLength,
 } from './limits.js';
+import { isEmoji } from './changes.js';
 import type { Message, Room, SearchHit, User } from './models.js';
 import { parseQueryTerms } from './search-terms.js';
 
@@ -40,14 +41,40 @@ export const InviteSchema = z.object({
   userIds: z.array(userId).min(1).max(MAX_PARTICIPANTS),
 });
 export const RoomRefSchema = z.object({ roomId: id });
+const content = boundedText(MAX_CONTENT_CODE_POINTS, 'content').refine(
+  (s) => s.length > 0,
+  'content is empty',
+);
+const clientMsgId = z.string().min(1).max(MAX_CLIENT_MSG_ID_LENGTH).optional();
+const messageSeq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const SendMessageSchema = z.object({
   roomId: id,
-  content: boundedText(MAX_CONTENT_CODE_POINTS, 'content').refine(
-    (s) => s.length > 0,
-    'content is empty',
-  ),
-  clientMsgId: z.string().min(1).max(MAX_CLIENT_MSG_ID_LENGTH).optional(),
+  content,
+  clientMsgId,
+  /** The seq of the message this one answers (a reply, shown in its thread). */
+  replyTo: messageSeq.optional(),
 });
+/** Replaces the content of one's own message. */
+export const EditMessageSchema = z.object({ roomId: id, seq: messageSeq, content, clientMsgId });
+/** Deletes a message: one's own, or any in a room one owns. */
+export const DeleteMessageSchema = z.object({ roomId: id, seq: messageSeq, clientMsgId });
+/** Sets whether the caller reacts to a message with one emoji. */
+export const ReactSchema = z.object({
+  roomId: id,
+  seq: messageSeq,
+  emoji: z.string().refine(isEmoji, 'emoji is not one emoji'),
+  on: z.boolean(),
+  clientMsgId,
+});
+/** The replies to one message, oldest first, paged like history. */
+export const GetThreadSchema = z.object({
+  roomId: id,
+  seq: messageSeq,
+  after: seq.optional(),
+  limit: limit(MAX_PAGE_LIMIT).optional(),
+});
+/** The direct-message room of the caller and one other person, created the first time. */
+export const OpenDirectSchema = z.object({ userId });
 export const TypingSchema = z.object({ roomId: id, isTyping: z.boolean().optional() });
 export const GetMessagesSchema = z
   .object({
@@ -84,6 +111,11 @@ export type TypingPayload = z.infer<typeof TypingSchema>;
 export type GetMessagesPayload = z.infer<typeof GetMessagesSchema>;
 export type SearchPayload = z.infer<typeof SearchSchema>;
 export type MarkReadPayload = z.infer<typeof MarkReadSchema>;
+export type EditMessagePayload = z.infer<typeof EditMessageSchema>;
+export type DeleteMessagePayload = z.infer<typeof DeleteMessageSchema>;
+export type ReactPayload = z.infer<typeof ReactSchema>;
+export type GetThreadPayload = z.infer<typeof GetThreadSchema>;
+export type OpenDirectPayload = z.infer<typeof OpenDirectSchema>;
 
 /** Every client event: its payload schema. The gateway parses each payload with it first. */
 export const CLIENT_EVENT_SCHEMAS = {
@@ -99,6 +131,11 @@ export const CLIENT_EVENT_SCHEMAS = {
   get_messages: GetMessagesSchema,
   search: SearchSchema,
   mark_read: MarkReadSchema,
+  edit_message: EditMessageSchema,
+  delete_message: DeleteMessageSchema,
+  react: ReactSchema,
+  get_thread: GetThreadSchema,
+  open_direct: OpenDirectSchema,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
@@ -112,6 +149,15 @@ export interface SendMessageAck {
   id: string;
   seq: number;
   createdAt: string;
+}
+/** The ack of a change (edit, delete, reaction): the seq the change took in its room. */
+export interface ChangeAck {
+  seq: number;
+  createdAt: string;
+}
+/** A message and its replies (`get_thread`), replies paged oldest first. */
+export interface ThreadPage extends MessagePage {
+  parent: Message;
 }
 export interface SearchResult {
   hits: SearchHit[];
@@ -134,6 +180,11 @@ export interface ClientAckData {
   get_messages: MessagePage;
   search: SearchResult;
   mark_read: Record<string, never>;
+  edit_message: ChangeAck;
+  delete_message: ChangeAck;
+  react: ChangeAck;
+  get_thread: ThreadPage;
+  open_direct: { room: Room };
 }
 
 /** Input type of each client event's payload (before the schema's trimming and defaults). */
@@ -190,6 +241,8 @@ export interface ServerToClientEvents {
   joined_room: (event: JoinedRoomEvent) => void;
   receive_messages: (event: ReceiveMessagesEvent) => void;
   receive_message: (message: Message) => void;
+  /** An edit, deletion or reaction (a message of a change kind), in the room's seq order. */
+  message_changed: (change: Message) => void;
   typing: (event: TypingEvent) => void;
   system: (event: SystemEvent) => void;
   room_updated: (room: Room) => void;

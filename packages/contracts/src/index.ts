@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './envelope.js';
 export * from './session.js';
 export * from './search-terms.js';
+export * from './changes.js';

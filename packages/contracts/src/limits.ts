@@ -22,6 +22,10 @@ export const MAX_QUERY_CODE_POINTS = 200;
  * Every term costs a match against every hit, so the count is what bounds a search's work.
  */
 export const MAX_QUERY_TERMS = 10;
+/** Most distinct emoji on one message; a reaction with another one is refused. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+/** Most people one message mentions by id (`@room` aside); further ones are not mentions. */
+export const MAX_MENTIONS = 20;
 /** Most participants or invitees in one request. */
 export const MAX_PARTICIPANTS = 100;
 /** Longest `clientMsgId`. */

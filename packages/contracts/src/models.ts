@@ -1,12 +1,33 @@
 import { z } from 'zod';
 
-/** `user` messages are what people write; `system` messages record joins, invites and leaves. */
-export const MessageKindSchema = z.enum(['user', 'system']);
+/**
+ * `user` messages are what people write; `system` messages record joins, invites and leaves.
+ * The change kinds (`edit`, `delete`, `reaction`) change an earlier message of the room, named
+ * by `target` (its seq): they take a seq of their own, so a client that catches up by seq sees
+ * every change made while it was away, in order. A client shows no row for them.
+ */
+export const MessageKindSchema = z.enum(['user', 'system', 'edit', 'delete', 'reaction']);
 export type MessageKind = z.infer<typeof MessageKindSchema>;
+export const CHANGE_KINDS = ['edit', 'delete', 'reaction'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+export const isChangeKind = (kind: MessageKind): kind is ChangeKind =>
+  (CHANGE_KINDS as readonly string[]).includes(kind);
+
+/** People who reacted to a message with one emoji, in the order they reacted. */
+export const ReactionSchema = z.object({ emoji: z.string(), userIds: z.array(z.string()) });
+export type Reaction = z.infer<typeof ReactionSchema>;
 
 /**
- * One chat message. `seq` is assigned by the event log: strictly increasing per room, the same
- * order for every member. `createdAt` is ISO-8601 (UTC).
+ * One entry of a room's history. `seq` is assigned by the event log: strictly increasing per
+ * room, the same order for every member. `createdAt` is ISO-8601 (UTC).
+ *
+ * - A `user` message may answer another (`replyTo`, the parent's seq) and names the members it
+ *   mentions (`mentions`, user ids, derived by the server from `@id` in the content;
+ *   `mentionsRoom` for `@room`). Its current state carries `editedAt` once edited,
+ *   `deleted: true` (and no content) once deleted, and its `reactions`.
+ * - A change (`edit`, `delete`, `reaction`) names its `target`; an edit carries the new
+ *   `content` (and `mentions`), a reaction its `emoji` and whether it is now `on`.
+ *   `applyChange` folds a change into its target, the same way everywhere.
  */
 export const MessageSchema = z.object({
   id: z.string().min(1),
@@ -17,6 +38,15 @@ export const MessageSchema = z.object({
   createdAt: z.string(),
   clientMsgId: z.string().optional(),
   kind: MessageKindSchema,
+  replyTo: z.number().int().positive().optional(),
+  mentions: z.array(z.string()).optional(),
+  mentionsRoom: z.boolean().optional(),
+  target: z.number().int().positive().optional(),
+  emoji: z.string().optional(),
+  on: z.boolean().optional(),
+  editedAt: z.string().optional(),
+  deleted: z.boolean().optional(),
+  reactions: z.array(ReactionSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -29,6 +59,8 @@ export const RoomSchema = z.object({
   createdAt: z.string(),
   lastSeq: z.number().int().nonnegative(),
   unread: z.number().int().nonnegative(),
+  /** A direct-message room of exactly two people; nobody else can be invited into it. */
+  direct: z.boolean().optional(),
 });
 export type Room = z.infer<typeof RoomSchema>;
 

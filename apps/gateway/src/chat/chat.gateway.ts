@@ -196,6 +196,51 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     );
   }
 
+  @SubscribeMessage('edit_message')
+  editMessage(
+    @ConnectedSocket() s: ChatSocket,
+    @MessageBody() p: unknown,
+    @AckParam() ack?: AckFn,
+  ) {
+    return this.handle(s, 'edit_message', p, ack, (user, payload) =>
+      this.limited('message', user.id, () => this.messages.edit(user.id, payload)),
+    );
+  }
+
+  @SubscribeMessage('delete_message')
+  deleteMessage(
+    @ConnectedSocket() s: ChatSocket,
+    @MessageBody() p: unknown,
+    @AckParam() ack?: AckFn,
+  ) {
+    return this.handle(s, 'delete_message', p, ack, (user, payload) =>
+      this.limited('message', user.id, () => this.messages.delete(user.id, payload)),
+    );
+  }
+
+  @SubscribeMessage('react')
+  react(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'react', p, ack, (user, payload) =>
+      this.limited('message', user.id, () => this.messages.react(user.id, payload)),
+    );
+  }
+
+  @SubscribeMessage('get_thread')
+  getThread(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'get_thread', p, ack, (user, payload) =>
+      this.limited('event', user.id, () => this.messages.thread(user.id, payload)),
+    );
+  }
+
+  @SubscribeMessage('open_direct')
+  openDirect(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'open_direct', p, ack, (user, payload) =>
+      this.limited('room', user.id, async () => ({
+        room: await this.rooms.openDirect(user.id, payload.userId),
+      })),
+    );
+  }
+
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'typing', p, ack, async (user, payload) => {

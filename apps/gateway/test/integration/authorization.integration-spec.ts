@@ -1,4 +1,10 @@
-import { type ClientEventName, type ErrorCode, type Room } from '@chat/contracts';
+import {
+  isDirectRoomId,
+  type ClientEventName,
+  type ErrorCode,
+  type Room,
+  type RoomInviteEvent,
+} from '@chat/contracts';
 import { ChatClient, NO_RATE_LIMITS } from '@chat/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -53,9 +59,21 @@ const MATRIX: Record<Row, Record<Role, Outcome>> = {
   get_messages: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   search: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   mark_read: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
+  // The target is Alice's message: only she may edit it; she owns the room, so she alone may
+  // delete it too (Bob, forging her id, is still Bob).
+  edit_message: { owner: 'ok', member: F, nonMember: F, forger: F, outsiderForger: F },
+  delete_message: { owner: 'ok', member: F, nonMember: F, forger: F, outsiderForger: F },
+  react: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
+  get_thread: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
+  // Not room-scoped: anyone may open a direct room with anyone; a forged id names the other
+  // person, never the caller.
+  open_direct: { owner: 'ok', member: 'ok', nonMember: 'ok', forger: 'ok', outsiderForger: 'ok' },
   [REST_MESSAGES]: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   [REST_SEARCH]: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
 };
+
+/** Alice's message in every fresh room, after the system message of Bob's invite. */
+const TARGET_SEQ = 2;
 
 const HTTP_STATUS: Partial<Record<Outcome, number>> = { ok: 200, FORBIDDEN: 403 };
 
@@ -73,6 +91,11 @@ const PAYLOAD: Record<ClientEventName, (roomId: string) => Record<string, unknow
   get_messages: (roomId) => ({ roomId }),
   search: (roomId) => ({ roomId, query: 'matrix' }),
   mark_read: (roomId) => ({ roomId, seq: 1 }),
+  edit_message: (roomId) => ({ roomId, seq: TARGET_SEQ, content: 'matrix edit' }),
+  delete_message: (roomId) => ({ roomId, seq: TARGET_SEQ }),
+  react: (roomId) => ({ roomId, seq: TARGET_SEQ, emoji: '👍', on: true }),
+  get_thread: (roomId) => ({ roomId, seq: TARGET_SEQ }),
+  open_direct: () => ({ userId: 'carol' }),
 };
 
 describe('authorisation matrix: every room event × every caller', () => {
@@ -95,16 +118,20 @@ describe('authorisation matrix: every room event × every caller', () => {
 
   /**
    * A room owned by Alice with Bob in it. Bob is invited after creation, so seq 1 is a system
-   * message that neither member has read yet (a `mark_read` to 1 moves both pointers).
+   * message that neither member has read yet (a `mark_read` to 1 moves both pointers); seq 2
+   * (`TARGET_SEQ`) is a message of Alice's, for the events that change a message.
    */
   async function freshRoom(): Promise<string> {
     const { room } = await clients.alice.ok('create_room', { name: 'matrix', participants: [] });
     await clients.alice.ok('invite', { roomId: room.roomId, userIds: ['bob'] });
+    const sent = await clients.alice.ok('send_message', { roomId: room.roomId, content: 'target' });
+    expect(sent.seq).toBe(TARGET_SEQ);
     cellRooms.add(room.roomId);
-    // The system message comes from the log's live feed, after the ack: let it land first, so
-    // that the events counted before an attempt are all there were.
+    // Both come from the log's live feed, after the ack: let them land first, so that the
+    // events counted before an attempt are all there were.
     for (const member of ['alice', 'bob'] as const) {
       await clients[member].waitFor('system', (e) => e.roomId === room.roomId);
+      await clients[member].waitFor('receive_message', (m) => m.id === sent.id);
     }
     return room.roomId;
   }
@@ -113,9 +140,15 @@ describe('authorisation matrix: every room event × every caller', () => {
   const roomEvents = (member: Actor, roomId: string) =>
     clients[member].received.filter(
       (r) =>
-        ['typing', 'read', 'system', 'receive_message', 'room_updated', 'room_deleted'].includes(
-          r.event,
-        ) && JSON.stringify(r.payload).includes(roomId),
+        [
+          'typing',
+          'read',
+          'system',
+          'receive_message',
+          'message_changed',
+          'room_updated',
+          'room_deleted',
+        ].includes(r.event) && JSON.stringify(r.payload).includes(roomId),
     ).length;
 
   /** The room as a member sees it, or undefined when `viewer` is not in it (or it is gone). */
@@ -210,6 +243,42 @@ describe('authorisation matrix: every room event × every caller', () => {
           (e) => e.roomId === roomId && e.userId === actor && e.seq === 1,
         );
         return;
+      case 'edit_message':
+      case 'delete_message':
+      case 'react': {
+        const kinds = {
+          edit_message: 'edit',
+          delete_message: 'delete',
+          react: 'reaction',
+        } as const;
+        const kind = kinds[event];
+        await clients[other].waitFor(
+          'message_changed',
+          (c) => c.roomId === roomId && c.userId === actor && c.kind === kind,
+        );
+        const { messages } = await clients[other].ok('get_messages', { roomId });
+        const target = messages.find((m) => m.seq === TARGET_SEQ);
+        if (event === 'edit_message') {
+          expect(target).toMatchObject({ content: 'matrix edit' });
+          expect(target?.editedAt).toBeTypeOf('string');
+        } else if (event === 'delete_message') {
+          expect(target).toMatchObject({ content: '', deleted: true });
+        } else {
+          expect(target?.reactions).toEqual([{ emoji: '👍', userIds: [actor] }]);
+        }
+        return;
+      }
+      case 'get_thread':
+        expect(data['parent']).toMatchObject({ seq: TARGET_SEQ, content: 'target' });
+        return;
+      case 'open_direct': {
+        // The caller is always the one who asked; a forged `userId` only names the other one.
+        const room = data['room'] as Room;
+        expect(room).toMatchObject({ direct: true });
+        expect(room.participants).toHaveLength(2);
+        expect(room.participants).toContain(actor);
+        return;
+      }
     }
   }
 
@@ -278,10 +347,13 @@ describe('authorisation matrix: every room event × every caller', () => {
       });
       expect(leaked, `events ${outsider.userId} received`).toEqual([]);
     }
-    // Nothing Mallory attempted reached a member under her name (or the forged one).
+    // Nothing Mallory attempted reached a member under her name (or the forged one), except
+    // the one thing open to anyone: her opening a direct-message room with them.
     for (const member of [clients.alice, clients.bob, clients.carol]) {
-      const fromMallory = member.received.filter((r) =>
-        JSON.stringify(r.payload).includes('mallory'),
+      const fromMallory = member.received.filter(
+        (r) =>
+          JSON.stringify(r.payload).includes('mallory') &&
+          !(r.event === 'room_invite' && isDirectRoomId((r.payload as RoomInviteEvent).roomId)),
       );
       expect(fromMallory, `events ${member.userId} received`).toEqual([]);
     }

@@ -246,9 +246,13 @@ function plausible(field: string): fc.Arbitrary<unknown> {
     case 'before':
     case 'after':
     case 'seq':
+    case 'replyTo':
       return integerish;
     case 'isTyping':
+    case 'on':
       return fc.boolean();
+    case 'emoji':
+      return fc.oneof(fc.constantFrom('👍', '❤️', '👨‍👩‍👧', 'a', '👍👍', ''), unicodeString);
     case 'sort':
       return fc.constantFrom('newest', 'relevance', 'oldest', '');
     default:
@@ -443,17 +447,35 @@ function expectedOutcomes(
     return [roomId === rooms.foreign ? 'FORBIDDEN' : 'NOT_FOUND'];
   }
   const userId = stringField(data, 'userId');
+  // A clientMsgId already used for another message or change of the room is a conflict.
+  const retried = data['clientMsgId'] === undefined ? [] : (['CONFLICT'] as const);
   switch (event) {
     case 'register':
       return [userId === undefined || userId === 'alice' ? 'ok' : 'FORBIDDEN'];
     case 'get_users':
     case 'leave_room':
     case 'delete_room':
-    case 'send_message':
     case 'typing':
     case 'get_messages':
     case 'mark_read':
       return ['ok'];
+    case 'send_message':
+      // A reply names a message that may not exist.
+      return ['ok', ...(data['replyTo'] === undefined ? [] : (['NOT_FOUND'] as const)), ...retried];
+    case 'edit_message':
+      // Alice's own message, Bob's, or no user message at that seq.
+      return ['ok', 'FORBIDDEN', 'NOT_FOUND', ...retried];
+    case 'delete_message':
+      // Alice owns the room: she may delete any message in it.
+      return ['ok', 'NOT_FOUND', ...retried];
+    case 'get_thread':
+      return ['ok', 'NOT_FOUND'];
+    case 'react':
+      // A message's 21st distinct emoji is refused.
+      return ['ok', 'NOT_FOUND', 'BAD_REQUEST', ...retried];
+    case 'open_direct':
+      if (userId === 'alice') return ['BAD_REQUEST'];
+      return [userId !== undefined && known([userId]) ? 'ok' : 'NOT_FOUND'];
     case 'create_room': {
       const hostId = stringField(data, 'hostId');
       if (hostId !== undefined && hostId !== 'alice') return ['FORBIDDEN'];
@@ -620,6 +642,41 @@ describe('fuzzing every client event (fast-check)', () => {
       case 'mark_read':
         expect(data).toEqual({});
         return;
+      case 'edit_message':
+      case 'delete_message':
+      case 'react': {
+        const ack = z
+          .object({ seq: z.number().int().positive(), createdAt: z.string() })
+          .parse(data);
+        const { messages } = await alice.ok('get_messages', {
+          roomId: rooms.member,
+          after: ack.seq - 1,
+          limit: 1,
+        });
+        const kind = { edit_message: 'edit', delete_message: 'delete', react: 'reaction' }[event];
+        // The change took that seq, and names the message it changes.
+        expect(messages[0]).toMatchObject({
+          seq: ack.seq,
+          kind,
+          userId: 'alice',
+          target: input['seq'],
+        });
+        return;
+      }
+      case 'get_thread': {
+        const thread = z
+          .object({ parent: MessageSchema, messages: z.array(MessageSchema), hasMore: z.boolean() })
+          .parse(data);
+        expect(thread.parent.seq).toBe(input['seq']);
+        for (const reply of thread.messages) expect(reply.replyTo).toBe(input['seq']);
+        return;
+      }
+      case 'open_direct': {
+        const { room } = z.object({ room: RoomSchema }).parse(data);
+        expect(room.direct).toBe(true);
+        expect([...room.participants].sort()).toEqual(['alice', input['userId']].sort());
+        return;
+      }
       case 'get_messages': {
         const page = z
           .object({ messages: z.array(MessageSchema), hasMore: z.boolean() })

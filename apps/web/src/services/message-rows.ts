@@ -1,4 +1,4 @@
-import type { Message } from '@chat/contracts';
+import { isChangeKind, type Message } from '@chat/contracts';
 import type { PendingMessage } from '../stores/outbox.store';
 
 /** One bubble: a stored message, or a pending one (no seq yet). */
@@ -37,7 +37,7 @@ interface Item {
 
 const fromMessage = (m: Message): Item => ({
   userId: m.userId,
-  kind: m.kind,
+  kind: m.kind === 'system' ? 'system' : 'user',
   createdAt: m.createdAt,
   message: m,
   bubble: {
@@ -79,7 +79,8 @@ export const buildRows = (
 ): Row[] => {
   const rows: Row[] = [];
   let day = '';
-  const items = [...messages.map(fromMessage), ...pending.map((p) => fromPending(p, me))];
+  const shown = messages.filter((m) => !isChangeKind(m.kind));
+  const items = [...shown.map(fromMessage), ...pending.map((p) => fromPending(p, me))];
   for (const item of items) {
     const itemDay = localDay(item.createdAt);
     if (itemDay !== day) {

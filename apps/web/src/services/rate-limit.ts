@@ -10,8 +10,8 @@ export const RATE_LIMIT_MAX_DELAY_MS = 30_000;
 /**
  * Events that change nothing on the server (or nothing more when repeated), so asking again after
  * a refusal is safe. `join_room` counts only when joining oneself; with `userId` it is an invite.
- * `send_message` (which has its own retry UI), `create_room` and membership changes are never
- * retried here; neither are `typing` (stale a moment later) and `search` (superseded by typing).
+ * `send_message` (which has its own retry UI), message changes, `create_room` and membership
+ * changes are never retried here; neither are `typing` (stale a moment later) and `search` (superseded by typing).
  */
 export function isRetryableRead<E extends ClientEventName>(
   event: E,
@@ -21,6 +21,7 @@ export function isRetryableRead<E extends ClientEventName>(
     case 'register':
     case 'get_users':
     case 'get_messages':
+    case 'get_thread':
       return true;
     case 'join_room':
       return (payload as ClientPayloads['join_room']).userId === undefined;
@@ -33,6 +34,10 @@ export function isRetryableRead<E extends ClientEventName>(
     case 'delete_room':
     case 'typing':
     case 'search':
+    case 'edit_message':
+    case 'delete_message':
+    case 'react':
+    case 'open_direct':
       return false;
   }
 }

@@ -90,6 +90,7 @@ export function bindServerEvents(t: ChatTransport): void {
   );
   t.on('receive_message', onMessage);
   t.on('system', ({ message }) => useMessagesStore().receive(message));
+  t.on('message_changed', (change) => useMessagesStore().receive(change));
   t.on('typing', (event) => {
     if (event.userId !== useAuthStore().userId) useTypingStore().apply(event);
   });

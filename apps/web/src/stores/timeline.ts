@@ -1,4 +1,4 @@
-import type { Message, MessagePage } from '@chat/contracts';
+import { applyChanges, isChangeKind, type Message, type MessagePage } from '@chat/contracts';
 
 /**
  * The loaded part of one room's history: a run of messages, ascending by `seq`, each seq at most
@@ -23,7 +23,11 @@ export const oldestSeq = (t: Timeline): number => t.messages[0]?.seq ?? 0;
 export const holdsSeq = (t: Timeline, seq: number): boolean =>
   t.messages.some((m) => m.seq === seq);
 
-/** Both lists merged by seq, each seq once (the incoming copy wins: it is the server's). */
+/**
+ * Both lists merged by seq, each seq once (the incoming copy wins: it is the server's). The
+ * changes among the incoming ones (edits, deletions, reactions) are folded into the messages
+ * they target; they stay in the run too, so it has no hole.
+ */
 export const mergeBySeq = (
   current: readonly Message[],
   incoming: readonly Message[],
@@ -31,7 +35,9 @@ export const mergeBySeq = (
   const bySeq = new Map<number, Message>();
   for (const m of current) bySeq.set(m.seq, m);
   for (const m of incoming) bySeq.set(m.seq, m);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const changes = incoming.filter((m) => isChangeKind(m.kind));
+  return changes.length > 0 ? applyChanges(merged, changes) : merged;
 };
 
 /**

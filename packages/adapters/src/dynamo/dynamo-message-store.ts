@@ -1,15 +1,18 @@
 import {
   DescribeTableCommand,
   GetItemCommand,
+  PutItemCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { MessageKindSchema, type Message } from '@chat/contracts';
+import { applyChange, isChangeKind, MessageKindSchema, type Message } from '@chat/contracts';
 import { MessageStore, type PageRange } from '@chat/core';
 import {
   N,
   S,
+  batchGetAll,
   batchWriteAll,
+  sendBatchGet,
   isConditionFailed,
   num,
   optStr,
@@ -41,20 +44,36 @@ const KNOWN_HEADS_MAX = 50_000;
 
 const bucketOf = (seq: number): number => Math.floor(seq / MESSAGE_BUCKET_SIZE);
 
-const toItem = (m: Message): Item => ({
-  pk: S(messageBucketKey(m.roomId, m.seq)),
-  seq: N(m.seq),
-  id: S(m.id),
-  roomId: S(m.roomId),
-  userId: S(m.userId),
-  content: S(m.content),
-  createdAt: S(m.createdAt),
-  kind: S(m.kind),
-  ...(m.clientMsgId !== undefined && { clientMsgId: S(m.clientMsgId) }),
-});
+/** How often a change is retried when another writer changed its target meanwhile. */
+const CHANGE_ATTEMPTS = 10;
+
+/** The optional fields of a message (replies, mentions, changes and their state), as JSON. */
+const detailsOf = (m: Message): string | undefined => {
+  const { id: _i, roomId: _r, seq: _s, userId: _u, content: _c, createdAt: _t, ...rest } = m;
+  const { clientMsgId: _m, kind: _k, ...details } = rest;
+  return Object.keys(details).length > 0 ? JSON.stringify(details) : undefined;
+};
+
+const toItem = (m: Message): Item => {
+  const details = detailsOf(m);
+  return {
+    pk: S(messageBucketKey(m.roomId, m.seq)),
+    seq: N(m.seq),
+    id: S(m.id),
+    roomId: S(m.roomId),
+    userId: S(m.userId),
+    content: S(m.content),
+    createdAt: S(m.createdAt),
+    kind: S(m.kind),
+    ...(m.clientMsgId !== undefined && { clientMsgId: S(m.clientMsgId) }),
+    ...(m.replyTo !== undefined && { replyTo: N(m.replyTo) }),
+    ...(details !== undefined && { details: S(details) }),
+  };
+};
 
 const fromItem = (item: Item): Message => {
   const clientMsgId = optStr(item, 'clientMsgId');
+  const details = optStr(item, 'details');
   return {
     id: str(item, 'id'),
     roomId: str(item, 'roomId'),
@@ -64,8 +83,17 @@ const fromItem = (item: Item): Message => {
     createdAt: str(item, 'createdAt'),
     ...(clientMsgId !== undefined && { clientMsgId }),
     kind: MessageKindSchema.parse(str(item, 'kind')),
+    ...(details !== undefined && (JSON.parse(details) as Partial<Message>)),
   };
 };
+
+/** The item listing a reply under its parent: `replies` queries these. */
+const threadItem = (m: Message & { replyTo: number }): Item => ({
+  pk: S(threadKey(m.roomId, m.replyTo)),
+  seq: N(m.seq),
+});
+
+const threadKey = (roomId: string, parentSeq: number): string => `${roomId}#re#${parentSeq}`;
 
 /**
  * The message store on DynamoDB. A room's messages are spread over partition keys
@@ -80,6 +108,11 @@ const fromItem = (item: Item): Message => {
  * rewritten in place) and resolves only when every item is written (`UnprocessedItems`
  * retried with backoff) and the head covers its bucket; `page` crosses bucket boundaries and
  * follows `LastEvaluatedKey`; reads are strongly consistent. The caller owns `client`.
+ *
+ * Changes (edit, delete, reaction) are items of their own, folded into their target with a
+ * read and a conditional put on the target's `version` (retried when another writer got
+ * there first). The target remembers its edits' seqs (`editSeqs`), so a deletion empties
+ * them too. A reply is also listed under its parent (`roomId#re#parentSeq`, sort key its seq).
  */
 export class DynamoMessageStore extends MessageStore {
   private readonly tables: TableNames;
@@ -98,18 +131,115 @@ export class DynamoMessageStore extends MessageStore {
     if (messages.length === 0) return;
     // One request per (room, seq): BatchWriteItem rejects duplicate keys in one call.
     const unique = new Map(messages.map((m) => [`${m.roomId}\u0000${m.seq}`, m]));
-    await batchWriteAll(
-      sendBatchWrite(this.client),
-      this.tables.messages,
-      [...unique.values()].map((m) => ({ PutRequest: { Item: toItem(m) } })),
-      { ...this.options.retry, concurrency: this.options.writeConcurrency ?? 4 },
-    );
+    const requests = [...unique.values()].flatMap((m) => [
+      { PutRequest: { Item: toItem(m) } },
+      ...(m.replyTo !== undefined && m.kind === 'user'
+        ? [{ PutRequest: { Item: threadItem({ ...m, replyTo: m.replyTo }) } }]
+        : []),
+    ]);
+    await batchWriteAll(sendBatchWrite(this.client), this.tables.messages, requests, {
+      ...this.options.retry,
+      concurrency: this.options.writeConcurrency ?? 4,
+    });
     const heads = new Map<string, number>();
     for (const m of unique.values()) heads.set(m.roomId, Math.max(heads.get(m.roomId) ?? 0, m.seq));
     const raises = [...heads].filter(
       ([roomId, seq]) => bucketOf(seq) > (this.knownHeads.get(roomId) ?? -1),
     );
     await Promise.all(raises.map(([roomId, seq]) => this.raiseHead(roomId, seq)));
+    // In log order: a room's changes apply one after the other.
+    for (const m of unique.values()) if (isChangeKind(m.kind)) await this.apply(m);
+  }
+
+  /** Folds a change into its target; a deletion empties the target's edits as well. */
+  private async apply(change: Message): Promise<void> {
+    if (change.target === undefined) return;
+    const key = { pk: S(messageBucketKey(change.roomId, change.target)), seq: N(change.target) };
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const { Item: item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tables.messages, Key: key, ConsistentRead: true }),
+      );
+      if (!item) return;
+      const target = fromItem(item);
+      // An edit that raced the deletion: its text goes too.
+      if (target.deleted && change.kind === 'edit')
+        return this.emptyEdits(change.roomId, [change.seq]);
+      const changed = applyChange(target, change);
+      if (changed === target) return;
+      const version = item.version?.N;
+      const editSeqs = (item.editSeqs?.L ?? []).map((v) => Number(v.N));
+      if (change.kind === 'edit' && !editSeqs.includes(change.seq)) editSeqs.push(change.seq);
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tables.messages,
+            Item: {
+              ...toItem(changed),
+              version: N(Number(version ?? 0) + 1),
+              ...(editSeqs.length > 0 && { editSeqs: { L: editSeqs.map(N) } }),
+            },
+            ConditionExpression:
+              version === undefined ? 'attribute_not_exists(version)' : 'version = :v',
+            ...(version !== undefined && { ExpressionAttributeValues: { ':v': { N: version } } }),
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailed(error)) continue;
+        throw error;
+      }
+      if (change.kind === 'delete') await this.emptyEdits(change.roomId, editSeqs);
+      return;
+    }
+    throw new Error(`message ${change.target} of room ${change.roomId} kept changing`);
+  }
+
+  private async emptyEdits(roomId: string, seqs: readonly number[]): Promise<void> {
+    for (const seq of seqs) {
+      const { Item: item } = await this.client.send(
+        new GetItemCommand({
+          TableName: this.tables.messages,
+          Key: { pk: S(messageBucketKey(roomId, seq)), seq: N(seq) },
+          ConsistentRead: true,
+        }),
+      );
+      if (!item) continue;
+      const { mentions: _m, mentionsRoom: _r, ...edit } = fromItem(item);
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tables.messages,
+          Item: toItem({ ...edit, content: '' }),
+        }),
+      );
+    }
+  }
+
+  async replies(
+    roomId: string,
+    seq: number,
+    range: { after?: number; limit: number },
+  ): Promise<Message[]> {
+    const listed = await queryAll(
+      this.client,
+      {
+        TableName: this.tables.messages,
+        KeyConditionExpression: 'pk = :pk AND seq > :after',
+        ExpressionAttributeValues: {
+          ':pk': S(threadKey(roomId, seq)),
+          ':after': N(range.after ?? 0),
+        },
+        ConsistentRead: true,
+      },
+      range.limit,
+    );
+    if (listed.length === 0) return [];
+    const keys = listed.map((item) => {
+      const replySeq = num(item, 'seq');
+      return { pk: S(messageBucketKey(roomId, replySeq)), seq: N(replySeq) };
+    });
+    const items = await batchGetAll(sendBatchGet(this.client), this.tables.messages, keys, {
+      ...this.options.retry,
+    });
+    return items.map(fromItem).sort((a, b) => a.seq - b.seq);
   }
 
   /** Moves the room's head forward to `seq` (never back); remembers its bucket. */
@@ -202,14 +332,19 @@ export class DynamoMessageStore extends MessageStore {
     const maxSeq = await this.headSeq(roomId);
     const send = sendBatchWrite(this.client);
     for (let b = 0; b <= bucketOf(maxSeq); b++) {
-      const keys = await queryAll(this.client, {
+      const items = await queryAll(this.client, {
         TableName: this.tables.messages,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': S(`${roomId}#${b}`) },
-        ProjectionExpression: 'pk, seq',
+        ProjectionExpression: 'pk, seq, replyTo',
         ConsistentRead: true,
       });
-      const requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
+      const requests = items.flatMap(({ pk, seq, replyTo }) => [
+        { DeleteRequest: { Key: { pk: pk ?? S(''), seq: seq ?? N(0) } } },
+        ...(replyTo?.N !== undefined && seq !== undefined
+          ? [{ DeleteRequest: { Key: { pk: S(threadKey(roomId, Number(replyTo.N))), seq } } }]
+          : []),
+      ]);
       await batchWriteAll(send, this.tables.messages, requests, this.options.retry);
     }
     const head = { pk: S(messageHeadKey(roomId)), seq: N(0) };

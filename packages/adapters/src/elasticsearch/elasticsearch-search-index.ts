@@ -133,7 +133,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
   }
 
   async indexBatch(messages: readonly Message[]): Promise<void> {
-    let pending = messages.filter((m) => m.kind === 'user');
+    let pending = messages.filter((m) => m.kind === 'user' && !m.deleted);
     const permanent: BulkFailure[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= this.maxAttempts) {
@@ -178,6 +178,44 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       });
     }
     if (permanent.length > 0) throw new BulkIndexError(permanent);
+  }
+
+  /**
+   * Edits rewrite the content of their target's document, deletions remove it: one
+   * update/delete-by-query per change (on room and seq), in order, after a refresh: a query
+   * only sees documents a refresh has made searchable, and the target may have been indexed a
+   * moment ago.
+   */
+  async applyChanges(changes: readonly Message[]): Promise<void> {
+    if (!changes.some((c) => c.kind === 'edit' || c.kind === 'delete')) return;
+    await this.retrying(() => this.client.indices.refresh({ index: this.alias }));
+    for (const change of changes) {
+      if (change.target === undefined) continue;
+      const query = {
+        bool: {
+          filter: [{ term: { roomId: change.roomId } }, { term: { seq: change.target } }],
+        },
+      };
+      const refresh = this.options.refresh !== undefined && this.options.refresh !== false;
+      if (change.kind === 'delete') {
+        await this.retrying(() =>
+          this.client.deleteByQuery({ index: this.alias, query, refresh, conflicts: 'proceed' }),
+        );
+      } else if (change.kind === 'edit') {
+        await this.retrying(() =>
+          this.client.updateByQuery({
+            index: this.alias,
+            query,
+            refresh,
+            conflicts: 'proceed',
+            script: {
+              source: 'ctx._source.content = params.content',
+              params: { content: change.content },
+            },
+          }),
+        );
+      }
+    }
   }
 
   private toDoc(m: Message): MessageDoc {

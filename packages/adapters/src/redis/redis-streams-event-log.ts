@@ -1,6 +1,7 @@
 import {
   ChatError,
   CLIENT_MSG_ID_TTL_MS,
+  isChangeKind,
   MessageSchema,
   serialiseAroundSeq,
   type RoomEventEnvelope,
@@ -124,6 +125,7 @@ export class RedisStreamsEventLog extends EventLog {
             : this.layout.dedupe(draft.roomId, draft.userId, clientMsgId),
           this.layout.window(draft.roomId),
           this.layout.sentMarks(draft.roomId),
+          this.layout.changes(draft.roomId),
         ],
         [
           clientMsgId === undefined ? '0' : '1',
@@ -138,6 +140,8 @@ export class RedisStreamsEventLog extends EventLog {
           draft.kind === 'user' ? draft.userId : '',
           SENT_MARKS_KEPT,
           this.sentMarksTtlMs,
+          isChangeKind(draft.kind) ? draft.kind : '',
+          draft.target ?? 0,
         ],
       ),
       'append',
@@ -156,17 +160,7 @@ export class RedisStreamsEventLog extends EventLog {
       };
     }
     // The script wrote exactly the draft around this seq: no need to parse it back.
-    const message: Message = {
-      id: draft.id,
-      roomId: draft.roomId,
-      seq: asNumber(reply[3], 'append'),
-      userId: draft.userId,
-      content: draft.content,
-      createdAt: draft.createdAt,
-      ...(clientMsgId === undefined ? {} : { clientMsgId }),
-      kind: draft.kind,
-    };
-    return { message, duplicate: false };
+    return { message: { ...draft, seq: asNumber(reply[3], 'append') }, duplicate: false };
   }
 
   async appendEvent(envelope: RoomEventEnvelope): Promise<string> {
@@ -211,9 +205,17 @@ export class RedisStreamsEventLog extends EventLog {
       const args = [key, upper, '-inf', 'BYSCORE', 'REV', 'LIMIT', '0', limit];
       reply = asArray(await this.client.call('ZRANGE', args), 'ZRANGE').reverse();
     }
-    return asArray(reply, 'ZRANGE').map((m) =>
-      MessageSchema.parse(JSON.parse(asString(m, 'window'))),
-    );
+    return parseMessages(reply, 'window');
+  }
+
+  async changes(roomId: string, after: number): Promise<Message[]> {
+    const reply = await this.client.call('ZRANGE', [
+      this.layout.changes(roomId),
+      `(${after}`,
+      '+inf',
+      'BYSCORE',
+    ]);
+    return parseMessages(reply, 'changes');
   }
 
   /** One script call per shard asked: each counts its rooms' marks in its own slot. */
@@ -243,7 +245,11 @@ export class RedisStreamsEventLog extends EventLog {
   }
 
   async forgetRoom(roomId: string): Promise<void> {
-    await this.client.del(this.layout.window(roomId), this.layout.sentMarks(roomId));
+    await this.client.del(
+      this.layout.window(roomId),
+      this.layout.sentMarks(roomId),
+      this.layout.changes(roomId),
+    );
   }
 
   /** Distinct rooms grouped by shard, so each group's keys sit in one cluster slot. */
@@ -269,6 +275,9 @@ export class RedisStreamsEventLog extends EventLog {
     return Promise.resolve();
   }
 }
+
+const parseMessages = (reply: unknown, what: string): Message[] =>
+  asArray(reply, 'ZRANGE').map((m) => MessageSchema.parse(JSON.parse(asString(m, what))));
 
 const safeJson = (raw: string): unknown => {
   try {

@@ -56,6 +56,11 @@ export class StreamLogLayout {
     return `${this.tag(this.shardOf(roomId))}:window:${encodeURIComponent(roomId)}`;
   }
 
+  /** The room's recent changes (edit, delete, reaction): a sorted set by seq, like the window. */
+  changes(roomId: string): string {
+    return `${this.tag(this.shardOf(roomId))}:changes:${encodeURIComponent(roomId)}`;
+  }
+
   /**
    * The room's sent marks: a sorted set of `<seq>:<sender>` by seq, its newest user messages,
    * plus `0:` at score 0 while the room has any.

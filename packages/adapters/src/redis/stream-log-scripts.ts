@@ -14,10 +14,14 @@ import { LuaScript } from './lua-script.js';
  * sent marks (KEYS[5]), which keep the newest ARGV[13] for ARGV[14] ms after the last append;
  * the member `0:` (score 0, below every seq) says the marks exist even with none in them, so a
  * room of only system messages is told from one whose marks expired.
- * KEYS: stream, seq, dedupe or appended mark, window, sent marks.
+ * A change (ARGV[15] = its kind) also goes to the room's changes (KEYS[6]), kept like the
+ * window. A deletion (target seq ARGV[16]) takes the text out of the window: the target becomes
+ * a tombstone (as `applyChange` makes it) and its edits lose their content, in both sets.
+ * KEYS: stream, seq, dedupe or appended mark, window, sent marks, changes.
  * ARGV: hasClientMsgId, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix,
  *       envelopeSuffix, windowSize, windowTtlMs, liveChannel, maxDraftAgeMs, draftCreatedAtMs,
- *       sender ('' for a system message), marksKept, marksTtlMs.
+ *       sender ('' for a system message), marksKept, marksTtlMs, changeKind ('' for none),
+ *       target.
  * Returns {1, first message JSON, ''} for a duplicate, {2} for a stale draft, else
  * {0, message JSON, stream id, seq}.
  */
@@ -49,6 +53,40 @@ if ARGV[12] ~= '' then
   redis.call('ZREMRANGEBYRANK', KEYS[5], 1, -1 - tonumber(ARGV[13]))
 end
 redis.call('PEXPIRE', KEYS[5], ARGV[14])
+if ARGV[15] ~= '' then
+  redis.call('ZADD', KEYS[6], seq, message)
+  redis.call('ZREMRANGEBYRANK', KEYS[6], 0, -1 - tonumber(ARGV[7]))
+  redis.call('PEXPIRE', KEYS[6], ARGV[8])
+end
+if ARGV[15] == 'delete' then
+  local target = tonumber(ARGV[16])
+  local function replace(key, score, old, new)
+    if redis.call('ZREM', key, old) == 1 then redis.call('ZADD', key, score, new) end
+  end
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[4], target, target, 'BYSCORE')) do
+    local t = cjson.decode(m)
+    if t.kind == 'user' then
+      t.content = ''
+      t.mentions = nil
+      t.mentionsRoom = nil
+      t.editedAt = nil
+      t.reactions = nil
+      t.deleted = true
+      replace(KEYS[4], target, m, cjson.encode(t))
+    end
+  end
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[6], '(' .. target, '+inf', 'BYSCORE')) do
+    local e = cjson.decode(m)
+    if e.kind == 'edit' and e.target == target then
+      e.content = ''
+      e.mentions = nil
+      e.mentionsRoom = nil
+      local scrubbed = cjson.encode(e)
+      replace(KEYS[6], e.seq, m, scrubbed)
+      replace(KEYS[4], e.seq, m, scrubbed)
+    end
+  end
+end
 redis.call('PUBLISH', ARGV[9], message)
 return {0, message, id, seq}
 `);

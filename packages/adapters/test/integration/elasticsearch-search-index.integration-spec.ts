@@ -105,6 +105,45 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
     ]);
   });
 
+  it('rewrites an edited message and removes a deleted one by room and seq, after a refresh', async () => {
+    route('GET', '/test-messages/_refresh', { _shards: { total: 1, successful: 1, failed: 0 } });
+    route('POST', '/test-messages/_update_by_query', { updated: 1, failures: [] });
+    route('POST', '/test-messages/_delete_by_query', { deleted: 1, failures: [] });
+    const edit = makeMessage(roomId, 4, { kind: 'edit', target: 1, content: 'edited 채팅' });
+    const like = makeMessage(roomId, 5, { kind: 'reaction', target: 1, emoji: '👍', on: true });
+    const gone = makeMessage(roomId, 6, { kind: 'delete', target: 3, content: '' });
+    await sut.applyChanges([edit, like, gone]);
+    expect(requests.map((r) => r.path)).toEqual([
+      '/test-messages/_refresh',
+      '/test-messages/_update_by_query',
+      '/test-messages/_delete_by_query',
+    ]);
+    const byRoomAndSeq = (seq: number) => ({
+      bool: { filter: [{ term: { roomId } }, { term: { seq } }] },
+    });
+    expect(requests[1]?.body).toMatchObject({
+      query: byRoomAndSeq(1),
+      script: { params: { content: 'edited 채팅' } },
+    });
+    expect(requests[2]?.body).toMatchObject({ query: byRoomAndSeq(3) });
+  });
+
+  it('sends nothing for a batch of reactions only', async () => {
+    await sut.applyChanges([
+      makeMessage(roomId, 4, { kind: 'reaction', target: 1, emoji: '👍', on: true }),
+    ]);
+    expect(requests).toEqual([]);
+  });
+
+  it('does not index a message that arrives already deleted', async () => {
+    route('POST', '/_bulk', { errors: false, items: [bulkItem(bye.id, 201)] });
+    await sut.indexBatch([{ ...hello, content: '', deleted: true }, bye]);
+    expect(requests[0]?.body).toEqual([
+      { index: { _index: 'test-messages', _id: bye.id } },
+      doc(bye),
+    ]);
+  });
+
   it('retries only the items rejected with 429 or 5xx', async () => {
     route(
       'POST',

@@ -199,6 +199,88 @@ export function describeEventLogConformance(
       expect(first.some((m) => m.id === after.message.id)).toBe(false);
     });
 
+    describe('changes', () => {
+      const change = (
+        roomId: string,
+        kind: 'edit' | 'delete' | 'reaction',
+        target: number,
+        extra: Partial<MessageDraft> = {},
+      ) => draft(roomId, { kind, target, content: '', ...extra });
+
+      it('gives changes seqs of their own and serves them apart from messages', async () => {
+        const roomId = uniqueId('room');
+        await sut.appendMessage(draft(roomId, { content: 'one' }));
+        await sut.appendMessage(draft(roomId, { content: 'two', replyTo: 1, mentions: ['bob'] }));
+        const edit = await sut.appendMessage(change(roomId, 'edit', 1, { content: 'uno' }));
+        const like = await sut.appendMessage(
+          change(roomId, 'reaction', 2, { emoji: '👍', on: true, userId: 'bob' }),
+        );
+        expect([edit.message.seq, like.message.seq]).toEqual([3, 4]);
+        expect(edit.message).toMatchObject({ kind: 'edit', target: 1, content: 'uno' });
+        const window = await sut.window(roomId, { limit: 10 });
+        expect(window.map((m) => m.kind)).toEqual(['user', 'user', 'edit', 'reaction']);
+        expect(window[1]).toMatchObject({ replyTo: 1, mentions: ['bob'] });
+        expect((await sut.changes(roomId, 0)).map((m) => m.seq)).toEqual([3, 4]);
+        expect((await sut.changes(roomId, 3)).map((m) => m.seq)).toEqual([4]);
+        expect(await sut.changes(roomId, 4)).toEqual([]);
+        expect(await sut.changes(uniqueId('room'), 0)).toEqual([]);
+      });
+
+      it('takes a deleted message’s text out of the window, with its edits’', async () => {
+        const roomId = uniqueId('room');
+        await sut.appendMessage(draft(roomId, { content: 'private words', mentions: ['bob'] }));
+        await sut.appendMessage(draft(roomId, { content: 'kept words' }));
+        await sut.appendMessage(change(roomId, 'edit', 1, { content: 'private edit' }));
+        await sut.appendMessage(change(roomId, 'edit', 2, { content: 'kept edit' }));
+        await sut.appendMessage(change(roomId, 'delete', 1));
+        const window = await sut.window(roomId, { limit: 10 });
+        const changes = await sut.changes(roomId, 0);
+        expect(JSON.stringify([window, changes])).not.toContain('private');
+        expect(window[0]).toMatchObject({ seq: 1, content: '', deleted: true });
+        expect(window[0]?.mentions).toBeUndefined();
+        expect(window.map((m) => m.content)).toEqual(['', 'kept words', '', 'kept edit', '']);
+        expect(changes.map((m) => [m.seq, m.kind, m.content])).toEqual([
+          [3, 'edit', ''],
+          [4, 'edit', 'kept edit'],
+          [5, 'delete', ''],
+        ]);
+      });
+
+      it('feeds changes to subscribers in seq order, like messages', async () => {
+        const roomId = uniqueId('room');
+        const fed: Message[] = [];
+        const stop = await sut.subscribe((m) => {
+          if (m.roomId === roomId) fed.push(m);
+        });
+        try {
+          await sut.appendMessage(draft(roomId));
+          await sut.appendMessage(change(roomId, 'reaction', 1, { emoji: '🎉', on: true }));
+          await sut.appendMessage(change(roomId, 'delete', 1));
+          await pollUntil(
+            () => Promise.resolve(fed.length),
+            (n) => n >= 3,
+          );
+          expect(fed.map((m) => [m.seq, m.kind])).toEqual([
+            [1, 'user'],
+            [2, 'reaction'],
+            [3, 'delete'],
+          ]);
+          expect(fed[1]).toMatchObject({ target: 1, emoji: '🎉', on: true });
+        } finally {
+          await stop();
+        }
+      });
+
+      it('answers a retried change with its first ack and appends nothing', async () => {
+        const roomId = uniqueId('room');
+        await sut.appendMessage(draft(roomId));
+        const first = await sut.appendMessage(change(roomId, 'delete', 1, { clientMsgId: 'd1' }));
+        const again = await sut.appendMessage(change(roomId, 'delete', 1, { clientMsgId: 'd1' }));
+        expect(again).toMatchObject({ duplicate: true, message: { seq: first.message.seq } });
+        expect((await sut.lastSeqs([roomId])).get(roomId)).toBe(2);
+      });
+    });
+
     it('answers ping', async () => {
       await expect(sut.ping()).resolves.toBeUndefined();
     });

@@ -1,3 +1,4 @@
+import type { Message } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageStore } from '../ports/message-store.port.js';
 import type { PageRange } from '../ports/page.js';
@@ -75,6 +76,80 @@ export function describeMessageStoreConformance(
       expect(await sut.page(gone.roomId, { limit: 10 })).toEqual([]);
       expect(await sut.page(gone.roomId, { after: 0, limit: 10 })).toEqual([]);
       expect(await sut.page(kept.roomId, { limit: 10 })).toEqual(kept.messages);
+    });
+
+    describe('changes', () => {
+      const change = (
+        roomId: string,
+        seq: number,
+        kind: 'edit' | 'delete' | 'reaction',
+        target: number,
+        extra: Partial<Message> = {},
+      ) => makeMessage(roomId, seq, { kind, target, content: '', userId: 'bob', ...extra });
+
+      it('folds edits, reactions and deletions into their target, once however replayed', async () => {
+        const roomId = uniqueId('room');
+        const original = makeMessage(roomId, 1, { content: 'first draft', mentions: ['bob'] });
+        const other = makeMessage(roomId, 2);
+        const edit = change(roomId, 3, 'edit', 1, {
+          content: 'second draft',
+          userId: 'conformance-user',
+        });
+        const like = change(roomId, 4, 'reaction', 1, { emoji: '👍', on: true });
+        const party = change(roomId, 5, 'reaction', 2, { emoji: '🎉', on: true });
+        const batch = [original, other, edit, like, party];
+        await sut.putBatch(batch);
+        await sut.putBatch(batch);
+        const page = await sut.page(roomId, { limit: 10 });
+        expect(page.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+        expect(page[0]).toMatchObject({
+          content: 'second draft',
+          editedAt: edit.createdAt,
+          reactions: [{ emoji: '👍', userIds: ['bob'] }],
+        });
+        expect(page[0]?.mentions).toBeUndefined();
+        expect(page[1]?.reactions).toEqual([{ emoji: '🎉', userIds: ['bob'] }]);
+        expect(page[2]).toMatchObject({ kind: 'edit', target: 1, content: 'second draft' });
+
+        await sut.putBatch([change(roomId, 6, 'reaction', 1, { emoji: '👍', on: false })]);
+        expect((await sut.page(roomId, { after: 0, limit: 1 }))[0]?.reactions).toBeUndefined();
+      });
+
+      it('keeps no text of a deleted message, in the message or in its edits', async () => {
+        const roomId = uniqueId('room');
+        await sut.putBatch([
+          makeMessage(roomId, 1, { content: 'secret one' }),
+          change(roomId, 2, 'edit', 1, { content: 'secret two', userId: 'conformance-user' }),
+        ]);
+        await sut.putBatch([change(roomId, 3, 'delete', 1)]);
+        // A late edit (logged after the deletion) brings nothing back.
+        await sut.putBatch([
+          change(roomId, 4, 'edit', 1, { content: 'secret three', userId: 'conformance-user' }),
+        ]);
+        const page = await sut.page(roomId, { limit: 10 });
+        expect(JSON.stringify(page)).not.toMatch(/secret (one|two|three)/);
+        expect(page[0]).toMatchObject({ seq: 1, content: '', deleted: true });
+        expect(page[0]?.editedAt).toBeUndefined();
+      });
+
+      it('lists the replies to a message, ascending, after a seq', async () => {
+        const roomId = uniqueId('room');
+        await sut.putBatch([
+          makeMessage(roomId, 1),
+          makeMessage(roomId, 2, { replyTo: 1 }),
+          makeMessage(roomId, 3),
+          makeMessage(roomId, 4, { replyTo: 1 }),
+          makeMessage(roomId, 5, { replyTo: 3 }),
+          makeMessage(roomId, 6, { replyTo: 1 }),
+        ]);
+        const seqsOf = (messages: Message[]) => messages.map((m) => m.seq);
+        expect(seqsOf(await sut.replies(roomId, 1, { limit: 10 }))).toEqual([2, 4, 6]);
+        expect(seqsOf(await sut.replies(roomId, 1, { after: 2, limit: 1 }))).toEqual([4]);
+        expect(seqsOf(await sut.replies(roomId, 3, { limit: 10 }))).toEqual([5]);
+        expect(await sut.replies(roomId, 2, { limit: 10 })).toEqual([]);
+        await sut.deleteRoom(roomId);
+        expect(await sut.replies(roomId, 1, { limit: 10 })).toEqual([]);
+      });
     });
 
     it('answers ping', async () => {

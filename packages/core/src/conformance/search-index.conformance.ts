@@ -137,6 +137,30 @@ export function describeSearchIndexConformance(
       });
     }
 
+    it('finds an edited message by its new text only, and a deleted one not at all', async () => {
+      const { roomId, messages } = await roomWith('original wording here', 'doomed remark');
+      const [edited, doomed] = messages as [Message, Message];
+      const change = (kind: 'edit' | 'delete', target: Message, content = '', seq = 3) =>
+        makeMessage(roomId, seq, { kind, target: target.seq, content });
+      await sut.applyChanges([
+        change('edit', edited, 'revised phrasing', 3),
+        change('delete', doomed, '', 4),
+      ]);
+      expect(contentsOf(await search('revised', [roomId]))).toEqual(['revised phrasing']);
+      expect((await search('original', [roomId])).hits).toEqual([]);
+      expect((await search('doomed', [roomId])).hits).toEqual([]);
+      // Applied again (a sink replaying its batch): the same outcome.
+      await sut.applyChanges([change('delete', doomed, '', 4)]);
+      expect(contentsOf(await search('revised', [roomId]))).toEqual(['revised phrasing']);
+    });
+
+    it('does not index a message that arrives already deleted', async () => {
+      const roomId = uniqueId('room');
+      await sut.indexBatch([makeMessage(roomId, 1, { content: '', deleted: true })]);
+      await sut.indexBatch([makeMessage(roomId, 2, { content: 'ghostly trace', deleted: true })]);
+      expect((await search('ghostly', [roomId])).hits).toEqual([]);
+    });
+
     it('returns nothing of a deleted room and keeps other rooms', async () => {
       const gone = await roomWith('vanishing message');
       const kept = await roomWith('vanishing message');

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
+  applyChange,
   CLIENT_MSG_ID_TTL_MS,
   decodeEnvelope,
   messageEnvelope,
@@ -26,6 +27,17 @@ export interface SqliteEventLogOptions {
   /** How long a `clientMsgId` is remembered at least (ms). Default 24 h. */
   dedupeTtlMs?: number;
 }
+
+/** Entries of a room that are messages and outlive its last deletion (`@roomId`). */
+const VISIBLE = `room_id = @roomId AND seq IS NOT NULL AND entry_id > COALESCE(
+  (SELECT up_to_entry FROM log_forgotten_rooms WHERE room_id = @roomId), 0)`;
+
+const messageOf = (raw: string): Message[] => {
+  const decoded = decodeEnvelope(raw);
+  return decoded.ok && decoded.envelope.type === 'message.created'
+    ? [decoded.envelope.payload]
+    : [];
+};
 
 interface WindowParams {
   roomId: string;
@@ -146,24 +158,31 @@ export class SqliteEventLog extends EventLog {
 
   window(roomId: string, range: PageRange): Promise<Message[]> {
     return settle(() => {
-      const visible = `room_id = @roomId AND seq IS NOT NULL AND entry_id > COALESCE(
-        (SELECT up_to_entry FROM log_forgotten_rooms WHERE room_id = @roomId), 0)`;
       const sql =
         range.after !== undefined
-          ? `SELECT raw FROM log_entries WHERE ${visible} AND seq > @after ORDER BY seq LIMIT @limit`
-          : `SELECT * FROM (SELECT seq, raw FROM log_entries WHERE ${visible}
+          ? `SELECT raw FROM log_entries WHERE ${VISIBLE} AND seq > @after ORDER BY seq LIMIT @limit`
+          : `SELECT * FROM (SELECT seq, raw FROM log_entries WHERE ${VISIBLE}
              ${range.before !== undefined ? 'AND seq < @before' : ''}
              ORDER BY seq DESC LIMIT @limit) ORDER BY seq`;
       const rows = this.db
         .prepare<[WindowParams], { raw: string }>(sql)
         .all({ roomId, limit: range.limit, before: range.before, after: range.after });
-      return rows.flatMap(({ raw }) => {
-        const decoded = decodeEnvelope(raw);
-        return decoded.ok && decoded.envelope.type === 'message.created'
-          ? [decoded.envelope.payload]
-          : [];
-      });
+      return rows.flatMap(({ raw }) => messageOf(raw));
     });
+  }
+
+  /** The entries the sinks have not all acknowledged yet: the log trims the rest. */
+  changes(roomId: string, after: number): Promise<Message[]> {
+    return settle(() =>
+      this.db
+        .prepare<[{ roomId: string; after: number }], { raw: string }>(
+          `SELECT raw FROM log_entries WHERE ${VISIBLE} AND seq > @after
+           AND json_extract(raw, '$.payload.kind') IN ('edit', 'delete', 'reaction')
+           ORDER BY seq`,
+        )
+        .all({ roomId, after })
+        .flatMap(({ raw }) => messageOf(raw)),
+    );
   }
 
   /** Two index seeks per room, counted inside SQLite: no mark becomes a JS object. */
@@ -238,14 +257,12 @@ export class SqliteEventLog extends EventLog {
       )
       .get(draft.roomId)?.last_seq;
     if (seq === undefined) throw new Error('seq counter returned no row');
-    const { id, roomId, userId, content, createdAt, kind, clientMsgId } = draft;
-    const message: Message = {
-      ...{ id, roomId, seq, userId, content, createdAt, kind },
-      ...(clientMsgId !== undefined && { clientMsgId }),
-    };
+    const message: Message = { ...draft, seq };
+    const { roomId, userId, kind, clientMsgId } = draft;
     this.db
       .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, ?, ?)')
-      .run(message.roomId, seq, JSON.stringify(messageEnvelope(message)));
+      .run(roomId, seq, JSON.stringify(messageEnvelope(message)));
+    if (kind === 'delete' && message.target !== undefined) this.scrub(message);
     if (kind === 'user') {
       this.db
         .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id) VALUES (?, ?, ?)')
@@ -267,6 +284,30 @@ export class SqliteEventLog extends EventLog {
         .run(message.roomId, message.userId, clientMsgId, JSON.stringify(message), this.now());
     }
     return { message, duplicate: false };
+  }
+
+  /**
+   * Takes a deleted message's text out of the entries still held: its own entry becomes the
+   * tombstone, and its edits lose their content. The sinks read the scrubbed entries if they
+   * have not read them yet; what they stored already, the deletion itself removes.
+   */
+  private scrub(deletion: Message): void {
+    const rows = this.db
+      .prepare<[{ roomId: string; target: number }], { entry_id: number; raw: string }>(
+        `SELECT entry_id, raw FROM log_entries WHERE room_id = @roomId AND seq >= @target
+         AND (seq = @target OR (json_extract(raw, '$.payload.kind') = 'edit'
+           AND json_extract(raw, '$.payload.target') = @target))`,
+      )
+      .all({ roomId: deletion.roomId, target: deletion.target ?? 0 });
+    const update = this.db.prepare('UPDATE log_entries SET raw = ? WHERE entry_id = ?');
+    for (const row of rows) {
+      const [entry] = messageOf(row.raw);
+      if (!entry) continue;
+      const { mentions: _m, mentionsRoom: _r, ...edit } = entry;
+      const scrubbed =
+        entry.kind === 'edit' ? { ...edit, content: '' } : applyChange(entry, deletion);
+      update.run(JSON.stringify(messageEnvelope(scrubbed)), row.entry_id);
+    }
   }
 
   private notifyAppend(): void {

@@ -1,4 +1,4 @@
-import type { Message, MessageKind } from '@chat/contracts';
+import { applyChange, isChangeKind, type Message, type MessageKind } from '@chat/contracts';
 import { MessageStore } from '../ports/message-store.port.js';
 import type { PageRange } from '../ports/page.js';
 import { settle, type SqliteDatabase } from './sqlite.js';
@@ -12,7 +12,15 @@ interface MessageRow {
   created_at: string;
   client_msg_id: string | null;
   kind: MessageKind;
+  target: number | null;
+  details: string | null;
 }
+
+/** The optional fields of a message, kept as JSON in `details`. */
+type Details = Omit<
+  Message,
+  'id' | 'roomId' | 'seq' | 'userId' | 'content' | 'createdAt' | 'clientMsgId' | 'kind'
+>;
 
 interface PageParams {
   roomId: string;
@@ -35,23 +43,46 @@ CREATE TABLE IF NOT EXISTS messages (
 ) WITHOUT ROWID;
 `;
 
+/** Replies, changes and their state; added to a table from before them. */
+const LIFECYCLE_COLUMNS = ['reply_to INTEGER', 'target INTEGER', 'details TEXT'];
+const LIFECYCLE_INDEXES = `
+CREATE INDEX IF NOT EXISTS messages_reply_to ON messages (room_id, reply_to) WHERE reply_to IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_target ON messages (room_id, target) WHERE target IS NOT NULL;
+`;
+
 /**
  * The embedded message store: one SQLite table keyed by (room, seq), message ids unique.
  * `putBatch` is one fsynced transaction of `INSERT OR IGNORE`, so a replayed batch (a sink
  * that died before acking) leaves exactly one copy of each message.
+ *
+ * A change (edit, delete, reaction) is stored as a row of its own and folded into its target
+ * in the same transaction (`applyChange`, idempotent); a deletion also empties the content of
+ * the target's edits, so no row keeps a deleted message's text.
  */
 export class SqliteMessageStore extends MessageStore {
   constructor(private readonly db: SqliteDatabase) {
     super();
     db.exec(SCHEMA);
+    const columns = new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('messages')")
+        .all()
+        .map((c) => c.name),
+    );
+    for (const column of LIFECYCLE_COLUMNS) {
+      if (!columns.has(column.split(' ')[0] ?? ''))
+        db.exec(`ALTER TABLE messages ADD COLUMN ${column}`);
+    }
+    db.exec(LIFECYCLE_INDEXES);
   }
 
   putBatch(messages: readonly Message[]): Promise<void> {
     return settle(() => {
       const insert = this.db.prepare(
         `INSERT OR IGNORE INTO messages
-         (room_id, seq, id, user_id, content, created_at, client_msg_id, kind)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         (room_id, seq, id, user_id, content, created_at, client_msg_id, kind, reply_to, target,
+          details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       this.db
         .transaction(() => {
@@ -65,11 +96,64 @@ export class SqliteMessageStore extends MessageStore {
               m.createdAt,
               m.clientMsgId ?? null,
               m.kind,
+              m.replyTo ?? null,
+              m.target ?? null,
+              detailsOf(m),
             );
+            if (isChangeKind(m.kind)) this.apply(m);
           }
         })
         .immediate();
     });
+  }
+
+  /**
+   * Folds a change into its stored target; a deletion empties the target's edits too, and so
+   * does an edit arriving after the deletion.
+   */
+  private apply(change: Message): void {
+    const row = this.db
+      .prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE room_id = ? AND seq = ?')
+      .get(change.roomId, change.target ?? 0);
+    if (!row) return;
+    const target = toMessage(row);
+    if (target.deleted && change.kind === 'edit') {
+      // An edit that raced the deletion: its text goes too.
+      this.db
+        .prepare(`UPDATE messages SET content = '', details = ? WHERE room_id = ? AND seq = ?`)
+        .run(JSON.stringify({ target: target.seq }), change.roomId, change.seq);
+      return;
+    }
+    const changed = applyChange(target, change);
+    if (changed === target) return;
+    this.db
+      .prepare('UPDATE messages SET content = ?, details = ? WHERE room_id = ? AND seq = ?')
+      .run(changed.content, detailsOf(changed), change.roomId, target.seq);
+    if (change.kind === 'delete') {
+      this.db
+        .prepare(
+          `UPDATE messages SET content = '', details = json_remove(details, '$.mentions',
+             '$.mentionsRoom') WHERE room_id = ? AND target = ? AND kind = 'edit'`,
+        )
+        .run(change.roomId, target.seq);
+    }
+  }
+
+  /** Replies to `seq`, ascending, after a seq: the index on `reply_to` makes it one seek. */
+  replies(
+    roomId: string,
+    seq: number,
+    range: { after?: number; limit: number },
+  ): Promise<Message[]> {
+    return settle(() =>
+      this.db
+        .prepare<[{ roomId: string; seq: number; after: number; limit: number }], MessageRow>(
+          `SELECT * FROM messages WHERE room_id = @roomId AND reply_to = @seq AND seq > @after
+           ORDER BY seq LIMIT @limit`,
+        )
+        .all({ roomId, seq, after: range.after ?? 0, limit: range.limit })
+        .map(toMessage),
+    );
   }
 
   page(roomId: string, range: PageRange): Promise<Message[]> {
@@ -115,5 +199,12 @@ function toMessage(row: MessageRow): Message {
     createdAt: row.created_at,
     ...(row.client_msg_id !== null && { clientMsgId: row.client_msg_id }),
     kind: row.kind,
+    ...(row.details !== null && (JSON.parse(row.details) as Details)),
   };
+}
+
+function detailsOf(message: Message): string | null {
+  const { id: _i, roomId: _r, seq: _s, userId: _u, content: _c, createdAt: _t, ...rest } = message;
+  const { clientMsgId: _m, kind: _k, ...details } = rest;
+  return Object.keys(details).length > 0 ? JSON.stringify(details) : null;
 }

@@ -1,4 +1,4 @@
-import { ChatError, type Message } from '@chat/contracts';
+import { applyChange, ChatError, type Message } from '@chat/contracts';
 import { SearchIndex, type SearchPage, type SearchQuery } from '../ports/search-index.port.js';
 import { highlighter } from '../search/highlight.js';
 import { cjkQueryTokens, indexTokens, parseQueryTerms, type Term } from '../search/tokenize.js';
@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS search_docs (
   message TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS search_docs_room ON search_docs (room_id);
+CREATE INDEX IF NOT EXISTS search_docs_room_seq ON search_docs (room_id, seq);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
   tokens,
   tokenize = "unicode61 remove_diacritics 0 tokenchars '_' categories 'L* N* M* Co'"
@@ -89,10 +90,40 @@ export class SqliteSearchIndex extends SearchIndex {
       this.db
         .transaction(() => {
           for (const m of messages) {
-            if (m.kind !== 'user') continue;
+            if (m.kind !== 'user' || m.deleted) continue;
             const doc = insertDoc.run(m.id, m.roomId, m.seq, m.createdAt, JSON.stringify(m));
             if (doc.changes === 0) continue;
             insertTokens.run(doc.lastInsertRowid, indexTokens(m.content).join(' '));
+          }
+        })
+        .immediate();
+    });
+  }
+
+  /** An edit replaces its target's document and tokens; a deletion removes both. */
+  applyChanges(changes: readonly Message[]): Promise<void> {
+    return settle(() => {
+      const find = this.db.prepare<[string, number], { doc: number; message: string }>(
+        'SELECT doc, message FROM search_docs WHERE room_id = ? AND seq = ?',
+      );
+      const updateDoc = this.db.prepare('UPDATE search_docs SET message = ? WHERE doc = ?');
+      const deleteDoc = this.db.prepare('DELETE FROM search_docs WHERE doc = ?');
+      const deleteTokens = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
+      const insertTokens = this.db.prepare('INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)');
+      this.db
+        .transaction(() => {
+          for (const change of changes) {
+            if (change.kind !== 'edit' && change.kind !== 'delete') continue;
+            const row = find.get(change.roomId, change.target ?? 0);
+            if (!row) continue;
+            deleteTokens.run(row.doc);
+            if (change.kind === 'delete') {
+              deleteDoc.run(row.doc);
+              continue;
+            }
+            const edited = applyChange(JSON.parse(row.message) as Message, change);
+            updateDoc.run(JSON.stringify(edited), row.doc);
+            insertTokens.run(row.doc, indexTokens(edited.content).join(' '));
           }
         })
         .immediate();

@@ -1,16 +1,11 @@
-import type { Message, MessageKind, RoomEventEnvelope } from '@chat/contracts';
+import type { Message, RoomEventEnvelope } from '@chat/contracts';
 import type { PageRange } from './page.js';
 
-/** A message as the gateway hands it to the log, before the log assigns its seq. */
-export interface MessageDraft {
-  id: string;
-  roomId: string;
-  userId: string;
-  content: string;
-  kind: MessageKind;
-  createdAt: string;
-  clientMsgId?: string;
-}
+/**
+ * A message (or a change: edit, delete, reaction) as the gateway hands it to the log, before
+ * the log assigns its seq. It carries no folded state (`editedAt`, `deleted`, `reactions`).
+ */
+export type MessageDraft = Omit<Message, 'seq' | 'editedAt' | 'deleted' | 'reactions'>;
 
 export interface AppendResult {
   /** The stored message: the new one, or the first one sent with the same `clientMsgId`. */
@@ -34,7 +29,11 @@ export const SENT_MARKS_KEPT = 101;
  *   members see the same order whichever replica they are connected to.
  * - `window` serves a room's recent messages straight from the log, so a message is visible
  *   to history the moment it is acked, before any sink has stored it. It may hold only a
- *   suffix of the room's history; callers merge it with the message store.
+ *   suffix of the room's history; callers merge it with the message store. Changes (edit,
+ *   delete, reaction) are appended like messages and are in the window too; `changes` serves
+ *   just them, so a reader folds changes the store may not have applied yet.
+ * - Appending a `delete` removes the content of its target, and of the edits of its target,
+ *   from the window in the same atomic step: the window never serves a deleted message's text.
  * - `unreadCounts` counts from marks (seq and sender) of at least the newest
  *   `SENT_MARKS_KEPT` user messages of each room, written with the append: its cost depends on
  *   the number of rooms asked, never on what was written in them.
@@ -49,6 +48,11 @@ export abstract class EventLog {
   abstract lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>>;
   /** Recent messages of a room still held by the log, filtered by `range`, ascending. */
   abstract window(roomId: string, range: PageRange): Promise<Message[]>;
+  /**
+   * The changes (edit, delete, reaction) of a room still held by the window with a seq above
+   * `after`, ascending: at most as many as the window holds.
+   */
+  abstract changes(roomId: string, after: number): Promise<Message[]>;
   /**
    * Per room of `after`, how many user messages with a seq above the given one `readerId` has
    * not read: not their own, and newer than their own newest one (sending a message reads

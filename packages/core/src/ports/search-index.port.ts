@@ -24,10 +24,13 @@ export interface SearchPage {
  * - `search` only ever returns messages of `roomIds`; every term must match (case-insensitive
  *   for Latin script; Hangul/CJK terms of one or more characters match inside longer words);
  *   highlights are HTML-escaped fragments with the matches wrapped in `<mark>…</mark>`.
+ * - `applyChanges` applies edits (the new text is found, the old one no longer) and deletions
+ *   (the message is no longer found); reactions change nothing searchable. Idempotent.
  * - After `deleteRoom` no message of the room is returned.
  */
 export abstract class SearchIndex {
   abstract indexBatch(messages: readonly Message[]): Promise<void>;
+  abstract applyChanges(changes: readonly Message[]): Promise<void>;
   abstract search(query: SearchQuery): Promise<SearchPage>;
   abstract deleteRoom(roomId: string): Promise<void>;
   abstract ping(): Promise<void>;

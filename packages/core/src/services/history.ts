@@ -1,5 +1,8 @@
-import type { Message } from '@chat/contracts';
+import { applyChanges, type Message } from '@chat/contracts';
 import type { EventLog, MessageStore, PageRange } from '../ports/index.js';
+
+/** How many of the window's rows after a thread's parent a thread page looks through. */
+const THREAD_WINDOW_SCAN = 500;
 
 export interface HistoryPage {
   messages: Message[];
@@ -13,6 +16,10 @@ export interface HistoryPage {
  * Both sources are asked for `limit + 1` messages of the same range: the true first (or last)
  * `limit + 1` of their union are among those, so the merge is exact and the extra one tells
  * whether more exist.
+ *
+ * The store applies changes (edits, deletions, reactions) as its sink gets to them; the changes
+ * the log still holds are folded into the page again (`applyChange` is idempotent and applied
+ * in seq order), so an edit or a deletion shows in history the moment it is acked.
  */
 export class HistoryReader {
   constructor(
@@ -31,8 +38,36 @@ export class HistoryReader {
     for (const message of recent) bySeq.set(message.seq, message);
     const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
     const hasMore = merged.length > range.limit;
-    const messages =
+    const page =
       range.after !== undefined ? merged.slice(0, range.limit) : merged.slice(-range.limit);
-    return { messages, hasMore };
+    const first = page.find((m) => m.kind === 'user');
+    if (!first) return { messages: page, hasMore };
+    const changes = await this.log.changes(roomId, first.seq);
+    return { messages: applyChanges(page, changes), hasMore };
+  }
+
+  /**
+   * The replies to message `seq` after `range.after`, ascending: the store's, merged with the
+   * ones in the log's window (at most `THREAD_WINDOW_SCAN` of its newest rows are looked at).
+   */
+  async replies(
+    roomId: string,
+    seq: number,
+    range: { after?: number; limit: number },
+  ): Promise<HistoryPage> {
+    const after = Math.max(seq, range.after ?? 0);
+    const probe = { after, limit: range.limit + 1 };
+    const [stored, recent] = await Promise.all([
+      this.store.replies(roomId, seq, probe),
+      this.log.window(roomId, { after, limit: THREAD_WINDOW_SCAN }),
+    ]);
+    const bySeq = new Map<number, Message>();
+    for (const message of stored) bySeq.set(message.seq, message);
+    for (const message of recent) if (message.replyTo === seq) bySeq.set(message.seq, message);
+    const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(0, range.limit + 1);
+    const page = merged.slice(0, range.limit);
+    const first = page[0];
+    const changes = first ? await this.log.changes(roomId, first.seq) : [];
+    return { messages: applyChanges(page, changes), hasMore: merged.length > range.limit };
   }
 }

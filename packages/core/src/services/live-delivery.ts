@@ -3,7 +3,8 @@ import type { EventLog, Notifier } from '../ports/index.js';
 
 /**
  * Delivers messages from the log's live feed to this process's connections: user messages as
- * `receive_message`, system messages as `system`. Every replica runs one, so every member
+ * `receive_message`, system messages as `system`, changes (edit, delete, reaction) as
+ * `message_changed`. Every replica runs one, so every member
  * receives a room's messages in seq order, whichever replica appended them.
  */
 export class LiveDelivery {
@@ -34,6 +35,11 @@ export class LiveDelivery {
           content: message.content,
           message,
         });
+        break;
+      case 'edit':
+      case 'delete':
+      case 'reaction':
+        this.notifier.toLocalRoom(message.roomId, 'message_changed', message);
         break;
     }
   }

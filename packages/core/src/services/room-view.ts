@@ -1,4 +1,4 @@
-import type { Room } from '@chat/contracts';
+import { isDirectRoomId, type Room } from '@chat/contracts';
 import { SENT_MARKS_KEPT, type EventLog, type RoomRecord, type RoomStore } from '../ports/index.js';
 
 /** Unread counts stop at this number; clients show "99+". */
@@ -57,4 +57,5 @@ export const toRoom = (record: RoomRecord, lastSeq: number, unread: number): Roo
   createdAt: record.createdAt,
   lastSeq,
   unread,
+  ...(isDirectRoomId(record.roomId) && { direct: true }),
 });

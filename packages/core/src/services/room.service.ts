@@ -1,11 +1,13 @@
 import {
   ChatError,
+  DIRECT_ROOM_PREFIX,
+  isDirectRoomId,
   MAX_ROOM_NAME_CODE_POINTS,
   roomDeletedEnvelope,
   type CreateRoomPayload,
   type Room,
 } from '@chat/contracts';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EventLog, Notifier, RoomRecord, RoomStore, UserStore } from '../ports/index.js';
 import { requireMember } from './access.js';
 import { systemClock, type Clock } from './clock.js';
@@ -61,9 +63,50 @@ export class RoomService {
     return room;
   }
 
+  /**
+   * The one direct-message room of the caller and `otherId`, created the first time. Its id is
+   * derived from the pair, so calls from both sides on any replica meet on one room: the first
+   * create wins and every other one finds it. Someone who left it is back in on the next call.
+   */
+  async openDirect(callerId: string, otherId: string): Promise<Room> {
+    if (otherId === callerId)
+      throw new ChatError('BAD_REQUEST', 'a direct message needs someone else');
+    await this.requireKnown([otherId]);
+    const roomId = directRoomId(callerId, otherId);
+    const record: RoomRecord = {
+      roomId,
+      name: '',
+      ownerId: callerId,
+      createdAt: this.clock().toISOString(),
+      members: [callerId, otherId],
+    };
+    let created = true;
+    try {
+      await this.rooms.create(record);
+    } catch (error) {
+      if (!(error instanceof ChatError && error.code === 'CONFLICT')) throw error;
+      created = false;
+    }
+    const added = created ? record.members : await this.rooms.addMembers(roomId, record.members);
+    if (added.length > 0) await this.notifier.subscribe(added, roomId);
+    const room = await this.get(callerId, roomId);
+    if (created) this.notifier.toUser(callerId, 'room_created', room);
+    if (added.includes(otherId)) {
+      this.notifier.toUser(otherId, 'room_invite', {
+        roomId,
+        room: { ...room, unread: 0 },
+        by: callerId,
+      });
+    }
+    return room;
+  }
+
   /** Adds members (the caller must be one); each new member gets `room_invite`. */
   async invite(callerId: string, roomId: string, userIds: readonly string[]): Promise<Room> {
     await requireMember(this.rooms, roomId, callerId);
+    if (isDirectRoomId(roomId)) {
+      throw new ChatError('FORBIDDEN', 'nobody can be invited into a direct-message room');
+    }
     const invitees = unique(userIds);
     await this.requireKnown(invitees);
     const added = await this.rooms.addMembers(roomId, invitees);
@@ -140,6 +183,13 @@ export class RoomService {
 }
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+/** The pair's room id: the same whoever asks, and unlike any generated room id. */
+const directRoomId = (a: string, b: string): string => {
+  const [first, second] = [a, b].sort();
+  const digest = createHash('sha256').update(`${first}\n${second}`).digest('hex');
+  return `${DIRECT_ROOM_PREFIX}${digest.slice(0, 40)}`;
+};
 
 const defaultName = (memberNames: readonly string[]): string => {
   const name = memberNames.join(', ');

@@ -1,8 +1,11 @@
-import type { LogEnvelope } from '@chat/contracts';
+import { isChangeKind, type LogEnvelope } from '@chat/contracts';
 import type { SearchIndex } from '../ports/index.js';
 import { inRuns, type Sink } from './sink.js';
 
-/** Indexes user messages (system messages are not searchable); applies room deletions. */
+/**
+ * Indexes user messages (system messages are not searchable), then applies the run's edits and
+ * deletions (a change always follows its target); applies room deletions.
+ */
 export class SearchSink implements Sink {
   readonly name = 'search';
 
@@ -14,6 +17,8 @@ export class SearchSink implements Sink {
       async (messages) => {
         const userMessages = messages.filter((m) => m.kind === 'user');
         if (userMessages.length > 0) await this.index.indexBatch(userMessages);
+        const changes = messages.filter((m) => isChangeKind(m.kind) && m.kind !== 'reaction');
+        if (changes.length > 0) await this.index.applyChanges(changes);
       },
       (roomId) => this.index.deleteRoom(roomId),
     );
