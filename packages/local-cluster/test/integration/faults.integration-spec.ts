@@ -1,4 +1,11 @@
-import { decodeEnvelope, type Message } from '@chat/contracts';
+import {
+  applyChanges,
+  decodeEnvelope,
+  type ChangeAck,
+  type ClientEventName,
+  type ClientPayloads,
+  type Message,
+} from '@chat/contracts';
 import { failingChecks } from '@chat/core';
 import { ChatClient, GATEWAY_BUDGETS, gatewayLoad, pollUntil } from '@chat/test-support';
 import { Redis } from 'ioredis';
@@ -227,6 +234,125 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       'the restarted sink to catch up',
     );
     expectExactlyOnce('store sink `kill -9` mid-batch', stored, load.acked, restartedAt);
+  });
+
+  it('applies every acked edit, deletion and reaction once, through a sink and a gateway `kill -9`', async () => {
+    // Bob's own messages are the targets: he may edit, delete and react to all of them.
+    const originals: Message[] = [];
+    for (let i = 0; i < 20; i++) {
+      const content = `target ${i}`;
+      const ack = await bob.ok('send_message', { roomId, content });
+      originals.push({ ...ack, roomId, userId: 'bob', content, kind: 'user' });
+    }
+    // What bob does with a change whose ack was lost: reconnect (to A, which survives) and send
+    // it again with the same clientMsgId, until it is acked. Each change is then applied once.
+    let client = bob;
+    const send = async <E extends ClientEventName>(
+      event: E,
+      payload: ClientPayloads[E],
+    ): Promise<ChangeAck> => {
+      for (;;) {
+        const res = await client.request(event, payload).catch(() => undefined);
+        if (res?.ok) return res.data as ChangeAck;
+        if (res && !['UNAVAILABLE', 'INTERNAL'].includes(res.error.code)) {
+          throw new Error(`${event} refused: ${res.error.code} ${res.error.message}`);
+        }
+        client.close();
+        client = await pollUntil(
+          () => ChatClient.connect(f.replicas[0] ?? '', 'bob', bob.token).catch(() => undefined),
+          (c) => c !== undefined,
+          WAIT_MS,
+          'bob back on replica A',
+        ).then((c) => c as ChatClient);
+      }
+    };
+    const emoji = ['👍', '🎉', '❤️'];
+    const reacted = new Set<string>();
+    const deleted = new Set<number>();
+    const changes: Message[] = [];
+    const steps = 100 * LOAD;
+    for (let k = 0; k < steps; k++) {
+      if (k === Math.floor(steps * 0.2)) await f.cluster.sinks[0]?.kill('SIGKILL');
+      if (k === Math.floor(steps * 0.4)) await f.cluster.startSink(0);
+      // Killed while the next change is on its way to it.
+      if (k === Math.floor(steps * 0.5))
+        void f.cluster.gateways.get(f.ports[1] ?? 0)?.kill('SIGKILL');
+      const target = originals[k % originals.length] as Message;
+      if (deleted.has(target.seq)) continue;
+      const base = { roomId, seq: target.seq, clientMsgId: `fault-change-${k}` };
+      const change = { id: `change-${k}`, roomId, userId: 'bob', target: target.seq, content: '' };
+      if (k >= steps * 0.6 && k % 7 === 0) {
+        const ack = await send('delete_message', base);
+        deleted.add(target.seq);
+        changes.push({ ...change, ...ack, kind: 'delete' });
+      } else if (k % 3 === 0) {
+        const content = `edit ${k}`;
+        const ack = await send('edit_message', { ...base, content });
+        changes.push({ ...change, ...ack, kind: 'edit', content });
+      } else {
+        const e = emoji[k % emoji.length] ?? '👍';
+        const key = `${target.seq} ${e}`;
+        const on = !reacted.has(key);
+        if (on) reacted.add(key);
+        else reacted.delete(key);
+        const ack = await send('react', { ...base, emoji: e, on });
+        changes.push({ ...change, ...ack, kind: 'reaction', emoji: e, on });
+      }
+    }
+    const doneAt = performance.now();
+    await f.cluster.startGateway(f.ports[1] ?? 0);
+    bob = client;
+
+    // The store holds exactly the acked final state of every target, and one row per change.
+    const stateOf = (m: Message) => ({
+      seq: m.seq,
+      content: m.content,
+      deleted: m.deleted ?? false,
+      reactions: m.reactions ?? [],
+    });
+    const expected = applyChanges(originals, changes).map(stateOf);
+    const targetSeqs = new Set(originals.map((m) => m.seq));
+    const changeSeqs = new Set(changes.map((c) => c.seq));
+    const stored = await pollUntil(
+      () => f.stored(roomId),
+      (all) =>
+        JSON.stringify(all.filter((m) => targetSeqs.has(m.seq)).map(stateOf)) ===
+        JSON.stringify(expected),
+      WAIT_MS,
+      'the store to hold the final state',
+    );
+    const storedChanges = stored.filter((m) => changeSeqs.has(m.seq));
+    expect(storedChanges.map((m) => m.seq).sort((a, b) => a - b)).toEqual(
+      changes.map((c) => c.seq).sort((a, b) => a - b),
+    );
+    expect(stored.filter((m) => m.target !== undefined && !changeSeqs.has(m.seq))).toEqual([]);
+    results.push({
+      fault: 'sink and gateway `kill -9` during edits, deletions and reactions',
+      acked: changes.length,
+      stored: storedChanges.length,
+      duplicates: 0,
+      missing: changes.length - storedChanges.length,
+      recoveryMs: Math.round(performance.now() - doneAt),
+      note: `final state of ${originals.length} messages exact in the store and the index`,
+    });
+
+    // The index finds each message by its final text only.
+    const finalText = (prefix: string) =>
+      expected
+        .filter((m) => !m.deleted && m.content.startsWith(prefix))
+        .map((m) => m.content)
+        .sort();
+    const found = async (query: string) =>
+      (await alice.ok('search', { query, roomId, limit: 100 })).hits
+        .map((h) => h.message.content)
+        .sort();
+    await pollUntil(
+      () => found('edit'),
+      (hits) => JSON.stringify(hits) === JSON.stringify(finalText('edit')),
+      WAIT_MS,
+      'the index to hold the edits',
+    );
+    expect(await found('target')).toEqual(finalText('target'));
   });
 
   it('retries while the store is down and drains its lag once it is back', async () => {
