@@ -50,7 +50,10 @@ export const MessageSchema = z.object({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
-/** A room as one member sees it: `unread` counts that member's unread user messages. */
+/**
+ * A room as one member sees it: `unread` counts that member's unread user messages, and
+ * `unreadMentions` how many of those mention them (by id or `@room`).
+ */
 export const RoomSchema = z.object({
   roomId: z.string().min(1),
   name: z.string(),
@@ -59,6 +62,7 @@ export const RoomSchema = z.object({
   createdAt: z.string(),
   lastSeq: z.number().int().nonnegative(),
   unread: z.number().int().nonnegative(),
+  unreadMentions: z.number().int().nonnegative().optional(),
   /** A direct-message room of exactly two people; nobody else can be invited into it. */
   direct: z.boolean().optional(),
 });

@@ -9,10 +9,12 @@ import {
 } from '@chat/contracts';
 import {
   EventLog,
+  mentionList,
   SENT_MARKS_KEPT,
   type AppendResult,
   type MessageDraft,
   type PageRange,
+  type UnreadCount,
 } from '@chat/core';
 import type { Redis } from 'ioredis';
 import { asArray, asNumber, asString, type RedisClient } from './lua-script.js';
@@ -142,6 +144,7 @@ export class RedisStreamsEventLog extends EventLog {
           this.sentMarksTtlMs,
           isChangeKind(draft.kind) ? draft.kind : '',
           draft.target ?? 0,
+          draft.kind === 'user' ? mentionList(draft) : '',
         ],
       ),
       'append',
@@ -223,21 +226,29 @@ export class RedisStreamsEventLog extends EventLog {
     readerId: string,
     after: ReadonlyMap<string, number>,
     cap: number,
-  ): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
+  ): Promise<Map<string, UnreadCount>> {
+    const counts = new Map<string, UnreadCount>();
+    // An id with a space in it cannot be mentioned (a mention ends at a space).
+    const mention = /\s/.test(readerId) ? '  ' : ` ${readerId} `;
     await Promise.all(
       this.byShard([...after.keys()]).map(async (rooms) => {
         const reply = asArray(
           await UNREAD_COUNTS.run(
             this.client,
             rooms.map((r) => this.layout.sentMarks(r)),
-            [...rooms.map((r) => after.get(r) ?? 0), readerId, Math.min(cap, SENT_MARKS_KEPT)],
+            [
+              ...rooms.map((r) => after.get(r) ?? 0),
+              readerId,
+              mention,
+              Math.min(cap, SENT_MARKS_KEPT),
+            ],
           ),
           'unread counts',
         );
         rooms.forEach((roomId, i) => {
-          const n = asNumber(reply[i], 'unread counts');
-          if (n >= 0) counts.set(roomId, n);
+          const messages = asNumber(reply[2 * i], 'unread counts');
+          const mentions = asNumber(reply[2 * i + 1], 'unread counts');
+          if (messages >= 0) counts.set(roomId, { messages, mentions });
         });
       }),
     );

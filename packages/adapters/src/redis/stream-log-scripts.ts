@@ -49,7 +49,9 @@ redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[4], ARGV[8])
 redis.call('ZADD', KEYS[5], 'NX', 0, '0:')
 if ARGV[12] ~= '' then
-  redis.call('ZADD', KEYS[5], seq, seq .. ':' .. ARGV[12])
+  local mark = seq .. ':' .. ARGV[12]
+  if ARGV[17] ~= '' then mark = mark .. '\0' .. ARGV[17] end
+  redis.call('ZADD', KEYS[5], seq, mark)
   redis.call('ZREMRANGEBYRANK', KEYS[5], 1, -1 - tonumber(ARGV[13]))
 end
 redis.call('PEXPIRE', KEYS[5], ARGV[14])
@@ -93,26 +95,41 @@ return {0, message, id, seq}
 
 /**
  * Per room, the user messages above a seq the reader has not read: counted from the newest
- * marks (`<seq>:<sender>`, newest first) down to the reader's own newest one, at most the cap.
- * KEYS: sent marks per room (one slot). ARGV: the seq per key, then the reader, then the cap.
- * Returns a count per key, or -1 where the room's marks are gone.
+ * marks (`<seq>:<sender>`, then `\0` and the mention list if any; newest first) down to the
+ * reader's own newest one, at most the cap; and how many of those mention the reader (the
+ * list holds ` <reader> ` or ` * `).
+ * KEYS: sent marks per room (one slot). ARGV: the seq per key, then the reader, the reader as
+ * it appears in a mention list, and the cap.
+ * Returns two numbers per key (unread, mentions), or -1, -1 where the room's marks are gone.
  */
 export const UNREAD_COUNTS = new LuaScript(`
 local cap = tonumber(ARGV[#ARGV])
-local reader = ARGV[#ARGV - 1]
+local mention = ARGV[#ARGV - 1]
+local reader = ARGV[#ARGV - 2]
 local out = {}
 for i, key in ipairs(KEYS) do
   if redis.call('EXISTS', key) == 0 then
-    out[i] = -1
+    table.insert(out, -1)
+    table.insert(out, -1)
   else
     local marks = redis.call('ZRANGE', key, '+inf', '(' .. ARGV[i], 'BYSCORE', 'REV', 'LIMIT', 0, cap)
     local n = 0
+    local mentioned = 0
     for _, mark in ipairs(marks) do
       local colon = string.find(mark, ':', 1, true)
-      if string.sub(mark, colon + 1) == reader then break end
+      local nul = string.find(mark, '\0', colon + 1, true)
+      local sender = string.sub(mark, colon + 1, (nul or 0) - 1)
+      if sender == reader then break end
       n = n + 1
+      if nul then
+        local list = string.sub(mark, nul + 1)
+        if string.find(list, mention, 1, true) or string.find(list, ' * ', 1, true) then
+          mentioned = mentioned + 1
+        end
+      end
     end
-    out[i] = n
+    table.insert(out, n)
+    table.insert(out, mentioned)
   end
 end
 return out

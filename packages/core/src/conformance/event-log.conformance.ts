@@ -124,7 +124,7 @@ export function describeEventLogConformance(
       await sut.appendMessage(draft(room, { userId: 'dave' }));
       await sut.appendMessage(draft(quiet, { kind: 'system' }));
       const count = async (reader: string, roomId: string, seq: number, cap = 10) =>
-        (await sut.unreadCounts(reader, new Map([[roomId, seq]]), cap)).get(roomId);
+        (await sut.unreadCounts(reader, new Map([[roomId, seq]]), cap)).get(roomId)?.messages;
       expect(await count('zed', room, 1)).toBe(3);
       expect(await count('zed', room, 0, 2)).toBe(2);
       // Sending reads everything before: counted from the reader's own newest user message.
@@ -141,7 +141,25 @@ export function describeEventLogConformance(
         ]),
         10,
       );
-      expect([both.get(room), both.get(quiet)]).toEqual([1, 0]);
+      expect([both.get(room)?.messages, both.get(quiet)?.messages]).toEqual([1, 0]);
+    });
+
+    it('counts the unread messages that mention the reader, by id or with @room', async () => {
+      const room = uniqueId('room');
+      await sut.appendMessage(draft(room, { userId: 'zed' }));
+      await sut.appendMessage(draft(room, { userId: 'bob', mentions: ['zed', 'amy'] }));
+      await sut.appendMessage(draft(room, { userId: 'bob', mentions: ['amy'] }));
+      await sut.appendMessage(draft(room, { userId: 'amy', mentionsRoom: true }));
+      await sut.appendMessage(draft(room, { userId: 'bob', mentions: ['zedd'] }));
+      await sut.appendMessage(draft(room, { userId: 'bob' }));
+      const counts = async (reader: string, seq = 0) =>
+        (await sut.unreadCounts(reader, new Map([[room, seq]]), 10)).get(room);
+      expect(await counts('zed')).toEqual({ messages: 5, mentions: 2 });
+      expect(await counts('zed', 3)).toEqual({ messages: 3, mentions: 1 });
+      // Amy's own @room does not count for her; what came after her message does.
+      expect(await counts('amy')).toEqual({ messages: 2, mentions: 0 });
+      expect(await counts('carol')).toEqual({ messages: 6, mentions: 1 });
+      expect(await counts('ze')).toEqual({ messages: 6, mentions: 1 });
     });
 
     it('counts over the newest SENT_MARKS_KEPT user messages, and forgets them with the room', async () => {
@@ -152,7 +170,7 @@ export function describeEventLogConformance(
         await sut.appendMessage(draft(room, { content: `m${i}` }));
       }
       const count = async (reader: string) =>
-        (await sut.unreadCounts(reader, new Map([[room, 0]]), cap)).get(room) ?? 0;
+        (await sut.unreadCounts(reader, new Map([[room, 0]]), cap)).get(room)?.messages ?? 0;
       expect(await count('zed')).toBe(cap);
       await sut.appendMessage(draft(room, { userId: 'zed' }));
       await sut.appendMessage(draft(room));

@@ -9,9 +9,11 @@ import {
 } from '@chat/contracts';
 import {
   EventLog,
+  mentionList,
   SENT_MARKS_KEPT,
   type AppendResult,
   type MessageDraft,
+  type UnreadCount,
 } from '../ports/event-log.port.js';
 import type { PageRange } from '../ports/page.js';
 import { signalAppend } from './sqlite-append-signal.js';
@@ -111,6 +113,12 @@ export class SqliteEventLog extends EventLog {
       .get();
     // A database from before marks gets them from the entries it still holds.
     if (!hasMarks) db.transaction(() => db.exec(SENT_MARKS_SCHEMA))();
+    const markColumns = db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('log_sent_marks')")
+      .all();
+    if (!markColumns.some((c) => c.name === 'mentions')) {
+      db.exec("ALTER TABLE log_sent_marks ADD COLUMN mentions TEXT NOT NULL DEFAULT ''");
+    }
     this.groups = new SqliteConsumerGroups(db, {
       now: this.now,
       pollMs: options.pollMs ?? 25,
@@ -190,20 +198,26 @@ export class SqliteEventLog extends EventLog {
     readerId: string,
     after: ReadonlyMap<string, number>,
     cap: number,
-  ): Promise<Map<string, number>> {
+  ): Promise<Map<string, UnreadCount>> {
     return settle(() => {
       const count = this.db.prepare<
-        [{ roomId: string; pointer: number; readerId: string; cap: number }],
-        { n: number }
+        [{ roomId: string; pointer: number; readerId: string; mention: string; cap: number }],
+        { messages: number; mentions: number }
       >(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM log_sent_marks
+        `SELECT COUNT(*) AS messages,
+           COALESCE(SUM(instr(mentions, @mention) > 0 OR instr(mentions, ' * ') > 0), 0)
+             AS mentions
+         FROM (SELECT mentions FROM log_sent_marks
          WHERE room_id = @roomId AND seq > MAX(@pointer, COALESCE((SELECT MAX(seq)
            FROM log_sent_marks WHERE room_id = @roomId AND user_id = @readerId), 0))
          LIMIT @cap)`,
       );
-      const counts = new Map<string, number>();
+      // An id with a space in it cannot be mentioned (a mention ends at a space).
+      const mention = /\s/.test(readerId) ? '  ' : ` ${readerId} `;
+      const counts = new Map<string, UnreadCount>();
       for (const [roomId, pointer] of after) {
-        counts.set(roomId, count.get({ roomId, pointer, readerId, cap })?.n ?? 0);
+        const row = count.get({ roomId, pointer, readerId, mention, cap });
+        counts.set(roomId, { messages: row?.messages ?? 0, mentions: row?.mentions ?? 0 });
       }
       return counts;
     });
@@ -265,8 +279,8 @@ export class SqliteEventLog extends EventLog {
     if (kind === 'delete' && message.target !== undefined) this.scrub(message);
     if (kind === 'user') {
       this.db
-        .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id) VALUES (?, ?, ?)')
-        .run(roomId, seq, userId);
+        .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id, mentions) VALUES (?, ?, ?, ?)')
+        .run(roomId, seq, userId, mentionList(draft));
       // Keep the newest SENT_MARKS_KEPT: one index seek to the oldest one kept.
       this.db
         .prepare(

@@ -14,6 +14,21 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** A reader's unread user messages in one room, and how many of them mention the reader. */
+export interface UnreadCount {
+  messages: number;
+  mentions: number;
+}
+
+/**
+ * Whom a user message mentions, as its sent mark keeps it: ` id1 id2 ` (each id between
+ * spaces, so a search for ` <id> ` finds exactly that id), with `*` for `@room`; '' for none.
+ */
+export const mentionList = (message: Pick<MessageDraft, 'mentions' | 'mentionsRoom'>): string => {
+  const ids = [...(message.mentions ?? []), ...(message.mentionsRoom ? ['*'] : [])];
+  return ids.length > 0 ? ` ${ids.join(' ')} ` : '';
+};
+
 /** How many of each room's newest user messages the log keeps marks of, at least. */
 export const SENT_MARKS_KEPT = 101;
 
@@ -34,9 +49,9 @@ export const SENT_MARKS_KEPT = 101;
  *   just them, so a reader folds changes the store may not have applied yet.
  * - Appending a `delete` removes the content of its target, and of the edits of its target,
  *   from the window in the same atomic step: the window never serves a deleted message's text.
- * - `unreadCounts` counts from marks (seq and sender) of at least the newest
- *   `SENT_MARKS_KEPT` user messages of each room, written with the append: its cost depends on
- *   the number of rooms asked, never on what was written in them.
+ * - `unreadCounts` counts from marks (seq, sender and whom the message mentions) of at least
+ *   the newest `SENT_MARKS_KEPT` user messages of each room, written with the append: its cost
+ *   depends on the number of rooms asked, never on what was written in them.
  *
  * The sinks read the same entries through `ConsumerGroups`.
  */
@@ -55,15 +70,16 @@ export abstract class EventLog {
   abstract changes(roomId: string, after: number): Promise<Message[]>;
   /**
    * Per room of `after`, how many user messages with a seq above the given one `readerId` has
-   * not read: not their own, and newer than their own newest one (sending a message reads
-   * everything before it). Capped at `cap` (below `SENT_MARKS_KEPT`). A room whose marks the
+   * not read (`messages`): not their own, and newer than their own newest one (sending a
+   * message reads everything before it); and how many of those mention them, by id or with
+   * `@room` (`mentions`). Capped at `cap` (below `SENT_MARKS_KEPT`). A room whose marks the
    * log no longer holds (the Redis log drops a room's marks after long idleness) is left out.
    */
   abstract unreadCounts(
     readerId: string,
     after: ReadonlyMap<string, number>,
     cap: number,
-  ): Promise<Map<string, number>>;
+  ): Promise<Map<string, UnreadCount>>;
   /** Drops the room's recent window and marks (after the room is deleted). */
   abstract forgetRoom(roomId: string): Promise<void>;
   /**

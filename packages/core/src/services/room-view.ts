@@ -1,5 +1,11 @@
 import { isDirectRoomId, type Room } from '@chat/contracts';
-import { SENT_MARKS_KEPT, type EventLog, type RoomRecord, type RoomStore } from '../ports/index.js';
+import {
+  SENT_MARKS_KEPT,
+  type EventLog,
+  type RoomRecord,
+  type RoomStore,
+  type UnreadCount,
+} from '../ports/index.js';
 
 /** Unread counts stop at this number; clients show "99+". */
 export const UNREAD_CAP = SENT_MARKS_KEPT - 1;
@@ -35,21 +41,27 @@ export class RoomViews {
     const counts =
       behind.size > 0
         ? await this.log.unreadCounts(userId, behind, UNREAD_CAP)
-        : new Map<string, number>();
+        : new Map<string, UnreadCount>();
     return records.map((record) => {
       const lastSeq = lastSeqs.get(record.roomId) ?? 0;
       const pointer = behind.get(record.roomId);
+      if (pointer === undefined) return toRoom(record, lastSeq, 0);
       // Marks gone (a room idle for long): the seqs since the pointer are the estimate.
-      const unread =
-        pointer === undefined
-          ? 0
-          : (counts.get(record.roomId) ?? Math.min(lastSeq - pointer, UNREAD_CAP));
-      return toRoom(record, lastSeq, unread);
+      const count = counts.get(record.roomId) ?? {
+        messages: Math.min(lastSeq - pointer, UNREAD_CAP),
+        mentions: 0,
+      };
+      return toRoom(record, lastSeq, count.messages, count.mentions);
     });
   }
 }
 
-export const toRoom = (record: RoomRecord, lastSeq: number, unread: number): Room => ({
+export const toRoom = (
+  record: RoomRecord,
+  lastSeq: number,
+  unread: number,
+  unreadMentions = 0,
+): Room => ({
   roomId: record.roomId,
   name: record.name,
   ownerId: record.ownerId,
@@ -57,5 +69,6 @@ export const toRoom = (record: RoomRecord, lastSeq: number, unread: number): Roo
   createdAt: record.createdAt,
   lastSeq,
   unread,
+  unreadMentions,
   ...(isDirectRoomId(record.roomId) && { direct: true }),
 });

@@ -47,6 +47,42 @@ describe(RoomService.name, () => {
     expect(await f.log.window(room.roomId, { limit: 10 })).toEqual([]);
   });
 
+  it('counts the unread messages that mention a member, apart from the unread count', async () => {
+    const room = await sut.create('alice', { participants: ['bob', 'carol'] });
+    const send = (content: string) =>
+      f.messageService.send('alice', { roomId: room.roomId, content });
+    await send('hello @Bob and @zed');
+    await send('no one in particular');
+    await send('@room lunch?');
+    expect(await sut.get('bob', room.roomId)).toMatchObject({ unread: 3, unreadMentions: 2 });
+    expect(await sut.get('carol', room.roomId)).toMatchObject({ unread: 3, unreadMentions: 1 });
+    expect(await sut.get('alice', room.roomId)).toMatchObject({ unread: 0, unreadMentions: 0 });
+    await f.messageService.markRead('bob', { roomId: room.roomId, seq: 1 });
+    expect(await sut.get('bob', room.roomId)).toMatchObject({ unread: 2, unreadMentions: 1 });
+    // Only members are mentioned: @zed is not one.
+    const { messages } = await f.messageService.page('bob', { roomId: room.roomId });
+    expect(messages[0]).toMatchObject({ mentions: ['bob'] });
+    expect(messages[2]).toMatchObject({ mentionsRoom: true });
+  });
+
+  it('opens one direct room per pair, from either side, and lets nobody else in', async () => {
+    const [first, again, other] = [
+      await sut.openDirect('alice', 'bob'),
+      await sut.openDirect('bob', 'alice'),
+      await sut.openDirect('alice', 'carol'),
+    ];
+    expect(again.roomId).toBe(first.roomId);
+    expect(other.roomId).not.toBe(first.roomId);
+    expect(first).toMatchObject({ direct: true, participants: ['alice', 'bob'], name: '' });
+    await expect(sut.invite('alice', first.roomId, ['carol'])).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(sut.openDirect('alice', 'alice')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(sut.openDirect('alice', 'zed')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await sut.leave('bob', first.roomId);
+    expect((await sut.openDirect('alice', 'bob')).participants).toEqual(['alice', 'bob']);
+  });
+
   it('counts unread user messages from the read pointer, ignoring system messages', async () => {
     const room = await sut.create('alice', { participants: ['bob'] });
     await f.messageService.send('alice', { roomId: room.roomId, content: 'one' });
