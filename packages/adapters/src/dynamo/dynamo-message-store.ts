@@ -6,7 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { applyChange, isChangeKind, MessageKindSchema, type Message } from '@chat/contracts';
-import { MessageStore, type PageRange } from '@chat/core';
+import { MessageStore, messageDetails, type PageRange } from '@chat/core';
 import {
   N,
   S,
@@ -47,15 +47,8 @@ const bucketOf = (seq: number): number => Math.floor(seq / MESSAGE_BUCKET_SIZE);
 /** How often a change is retried when another writer changed its target meanwhile. */
 const CHANGE_ATTEMPTS = 10;
 
-/** The optional fields of a message (replies, mentions, changes and their state), as JSON. */
-const detailsOf = (m: Message): string | undefined => {
-  const { id: _i, roomId: _r, seq: _s, userId: _u, content: _c, createdAt: _t, ...rest } = m;
-  const { clientMsgId: _m, kind: _k, ...details } = rest;
-  return Object.keys(details).length > 0 ? JSON.stringify(details) : undefined;
-};
-
 const toItem = (m: Message): Item => {
-  const details = detailsOf(m);
+  const details = messageDetails(m);
   return {
     pk: S(messageBucketKey(m.roomId, m.seq)),
     seq: N(m.seq),

@@ -1,5 +1,5 @@
 import { applyChange, isChangeKind, type Message, type MessageKind } from '@chat/contracts';
-import { MessageStore } from '../ports/message-store.port.js';
+import { MessageStore, messageDetails } from '../ports/message-store.port.js';
 import type { PageRange } from '../ports/page.js';
 import { settle, type SqliteDatabase } from './sqlite.js';
 
@@ -203,8 +203,4 @@ function toMessage(row: MessageRow): Message {
   };
 }
 
-function detailsOf(message: Message): string | null {
-  const { id: _i, roomId: _r, seq: _s, userId: _u, content: _c, createdAt: _t, ...rest } = message;
-  const { clientMsgId: _m, kind: _k, ...details } = rest;
-  return Object.keys(details).length > 0 ? JSON.stringify(details) : null;
-}
+const detailsOf = (message: Message): string | null => messageDetails(message) ?? null;

@@ -27,3 +27,13 @@ export abstract class MessageStore {
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }
+
+/**
+ * The optional fields of a message (reply, mentions, change, folded state) as JSON, or
+ * undefined when it has none: what the stores keep beside the fields every message has.
+ */
+export function messageDetails(message: Message): string | undefined {
+  const { id: _i, roomId: _r, seq: _s, userId: _u, content: _c, createdAt: _t, ...rest } = message;
+  const { clientMsgId: _m, kind: _k, ...details } = rest;
+  return Object.keys(details).length > 0 ? JSON.stringify(details) : undefined;
+}
