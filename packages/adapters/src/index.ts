@@ -18,3 +18,6 @@ export * from './dynamo/dynamo-user-store.js';
 export * from './elasticsearch/elasticsearch-search-index.js';
 export * from './scaled.js';
 export * from './redis/redis-cached-room-store.js';
+export * from './dynamo/dynamo-attachment-records.js';
+export * from './s3/s3-client.js';
+export * from './s3/s3-attachment-store.js';

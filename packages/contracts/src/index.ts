@@ -6,3 +6,4 @@ export * from './envelope.js';
 export * from './session.js';
 export * from './search-terms.js';
 export * from './changes.js';
+export * from './attachments.js';

@@ -30,7 +30,24 @@ export interface TableNames {
   readPointers: string;
   /** pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search. */
   users: string;
+  /**
+   * pk `id`: one item per upload; sparse GSIs by room, message, orphans (`orphan`, createdAt)
+   * and blob keys (`ATTACHMENT_INDEXES`).
+   */
+  attachments: string;
 }
+
+/** The value of `orphan` on every unattached upload: the orphans index's one partition. */
+export const ORPHAN_PARTITION = 'orphan';
+
+/** The secondary indexes of the attachments table. */
+export const ATTACHMENT_INDEXES = {
+  byRoom: 'byRoom',
+  byMessage: 'byMessage',
+  orphans: 'orphans',
+  byBlob: 'byBlob',
+  byThumbnail: 'byThumbnail',
+} as const;
 
 export const tableNames = (prefix: string): TableNames => ({
   messages: `${prefix}messages`,
@@ -38,6 +55,7 @@ export const tableNames = (prefix: string): TableNames => ({
   userRooms: `${prefix}user-rooms`,
   readPointers: `${prefix}read-pointers`,
   users: `${prefix}users`,
+  attachments: `${prefix}attachments`,
 });
 
 export const messageBucketKey = (roomId: string, seq: number): string =>
@@ -71,6 +89,33 @@ const directoryIndex = (IndexName: string, sortKey: string) => ({
   Projection: { ProjectionType: 'ALL' as const },
 });
 
+const keysOnlyIndex = (IndexName: string, hash: string, range?: string) => ({
+  IndexName,
+  KeySchema: [
+    { AttributeName: hash, KeyType: 'HASH' as const },
+    ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
+  ],
+  Projection: { ProjectionType: 'KEYS_ONLY' as const },
+});
+
+function attachmentsTable(name: string): CreateTableCommandInput {
+  const attributes = ['roomId', 'createdAt', 'messageId', 'orphan', 'blobKey', 'thumbnailKey'];
+  return {
+    ...keyed(name, 'id'),
+    AttributeDefinitions: [
+      { AttributeName: 'id', AttributeType: 'S' },
+      ...attributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+    ],
+    GlobalSecondaryIndexes: [
+      keysOnlyIndex(ATTACHMENT_INDEXES.byRoom, 'roomId', 'createdAt'),
+      keysOnlyIndex(ATTACHMENT_INDEXES.byMessage, 'messageId'),
+      keysOnlyIndex(ATTACHMENT_INDEXES.orphans, 'orphan', 'createdAt'),
+      keysOnlyIndex(ATTACHMENT_INDEXES.byBlob, 'blobKey'),
+      keysOnlyIndex(ATTACHMENT_INDEXES.byThumbnail, 'thumbnailKey'),
+    ],
+  };
+}
+
 /** Every table as a `CreateTableCommandInput` (on-demand capacity). */
 export function tableDefinitions(prefix = 'chat-'): CreateTableCommandInput[] {
   const names = tableNames(prefix);
@@ -93,6 +138,7 @@ export function tableDefinitions(prefix = 'chat-'): CreateTableCommandInput[] {
         directoryIndex('byName', 'nameKey'),
       ],
     },
+    attachmentsTable(names.attachments),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
+  describeAttachmentRecordsConformance,
   describeMessageStoreConformance,
   describeRoomStoreConformance,
   describeUserStoreConformance,
@@ -7,6 +8,7 @@ import {
   uniqueId,
 } from '@chat/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAttachmentRecords } from '../../src/dynamo/dynamo-attachment-records.js';
 import { DynamoMessageStore } from '../../src/dynamo/dynamo-message-store.js';
 import { DynamoRoomStore } from '../../src/dynamo/dynamo-room-store.js';
 import { DynamoUserStore } from '../../src/dynamo/dynamo-user-store.js';
@@ -109,3 +111,7 @@ describe(`${DynamoMessageStore.name} with a busy room`, () => {
     expect(page.map((m) => m.seq)).toEqual(messages.map((m) => m.seq));
   });
 });
+
+describeAttachmentRecordsConformance(`${DynamoAttachmentRecords.name} on dynalite`, () =>
+  Promise.resolve({ sut: new DynamoAttachmentRecords(dynalite.client, { prefix }), cleanup: noop }),
+);

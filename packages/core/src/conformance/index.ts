@@ -6,3 +6,5 @@ export * from './room-store.conformance.js';
 export * from './user-store.conformance.js';
 export * from './search-index.conformance.js';
 export * from './presence.conformance.js';
+export * from './attachment-store.conformance.js';
+export * from './attachment-records.conformance.js';

@@ -1,5 +1,6 @@
 import { MemoryPresenceStore } from './memory-presence-store.js';
 import type { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
+import { SqliteAttachmentRecords } from './sqlite-attachment-records.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteMessageStore } from './sqlite-message-store.js';
 import { SqliteRoomStore } from './sqlite-room-store.js';
@@ -17,6 +18,7 @@ export interface EmbeddedAdapters {
   rooms: SqliteRoomStore;
   users: SqliteUserStore;
   search: SqliteSearchIndex;
+  attachmentRecords: SqliteAttachmentRecords;
   presence: MemoryPresenceStore;
   /** Closes every adapter, then the database. */
   close(): Promise<void>;
@@ -40,14 +42,24 @@ export function openEmbeddedAdapters(
     rooms: new SqliteRoomStore(db),
     users: new SqliteUserStore(db),
     search: new SqliteSearchIndex(db),
+    attachmentRecords: new SqliteAttachmentRecords(db),
     presence: new MemoryPresenceStore(),
   };
   return {
     db,
     ...adapters,
     async close() {
-      const { groups, presence, search, users, rooms, messages } = adapters;
-      for (const adapter of [groups, presence, search, users, rooms, messages, log]) {
+      const { groups, presence, search, users, rooms, messages, attachmentRecords } = adapters;
+      for (const adapter of [
+        groups,
+        presence,
+        search,
+        users,
+        rooms,
+        messages,
+        attachmentRecords,
+        log,
+      ]) {
         await adapter.close();
       }
       db.close();

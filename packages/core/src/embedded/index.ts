@@ -6,3 +6,5 @@ export * from './sqlite-user-store.js';
 export * from './sqlite-search-index.js';
 export * from './memory-presence-store.js';
 export * from './embedded-adapters.js';
+export * from './disk-attachment-store.js';
+export * from './sqlite-attachment-records.js';

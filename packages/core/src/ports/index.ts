@@ -7,3 +7,5 @@ export * from './user-store.port.js';
 export * from './search-index.port.js';
 export * from './presence.port.js';
 export * from './notifier.port.js';
+export * from './attachment-store.port.js';
+export * from './attachment-records.port.js';
