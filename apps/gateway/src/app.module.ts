@@ -1,4 +1,5 @@
 import {
+  AttachmentService,
   HistoryReader,
   LiveDelivery,
   MessageService,
@@ -8,16 +9,20 @@ import {
   SearchService,
   TypingService,
   UserService,
+  systemClock,
 } from '@chat/core';
 import { Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AttachmentLinks } from './attachments/attachment-links.js';
+import { AttachmentSweeper } from './attachments/attachment-sweeper.js';
 import { TokenService } from './auth/token.service.js';
 import { ChatGateway } from './chat/chat.gateway.js';
 import { RateLimits } from './chat/rate-limits.js';
 import { SocketGuard } from './chat/socket-guard.js';
 import { SocketNotifier } from './chat/socket-notifier.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { AttachmentsController } from './http/attachments.controller.js';
 import { ChatController } from './http/chat.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
@@ -29,6 +34,9 @@ import { EmbeddedSinks } from './sinks/embedded-sinks.js';
 
 const SINKS = Symbol('SINKS');
 
+/** What the download-link key is derived for from the guest-token secret. */
+export const ATTACHMENT_LINK_KEY_PURPOSE = 'chat attachment links v1';
+
 /**
  * Starts live delivery and the in-process sinks after boot; on shutdown stops them, drains the
  * sinks, then closes the adapters.
@@ -38,15 +46,18 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(LiveDelivery) private readonly live: LiveDelivery,
     @Inject(SINKS) private readonly sinks: EmbeddedSinks | undefined,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(AttachmentSweeper) private readonly sweeper: AttachmentSweeper,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.live.start();
     await this.sinks?.start();
+    this.sweeper.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
     await this.live.stop();
     await this.sinks?.stop();
     await this.infra.close();
@@ -55,7 +66,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 }
 
 /** Wires ports → services → gateway; core's classes stay free of Nest. */
-function serviceProviders(): Provider[] {
+function serviceProviders(config: AppConfig, logger: Logger): Provider[] {
   const factory = <T>(
     provide: abstract new (...args: never[]) => T,
     build: (infra: Infrastructure, notifier: SocketNotifier) => T,
@@ -78,11 +89,34 @@ function serviceProviders(): Provider[] {
         new MessageService(i.log, i.rooms, h, n),
       inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader],
     },
+    factory(
+      AttachmentService,
+      (i) =>
+        new AttachmentService(i.rooms, i.attachmentRecords, i.attachmentStore, config.attachments),
+    ),
     {
       provide: RoomService,
-      useFactory: (i: Infrastructure, n: SocketNotifier, v: RoomViews, m: MessageService) =>
-        new RoomService(i.rooms, i.users, i.log, v, m, n),
-      inject: [INFRASTRUCTURE, SocketNotifier, RoomViews, MessageService],
+      useFactory: (
+        i: Infrastructure,
+        n: SocketNotifier,
+        v: RoomViews,
+        m: MessageService,
+        a: AttachmentService,
+      ) =>
+        new RoomService(i.rooms, i.users, i.log, v, m, n, systemClock, [
+          // The room is gone either way; files left by a failure here are logged, not retried.
+          (roomId) =>
+            a.deleteRoom(roomId).catch((err: unknown) => {
+              logger.error({ err, roomId }, 'deleting the attachments of a room failed');
+            }),
+        ]),
+      inject: [INFRASTRUCTURE, SocketNotifier, RoomViews, MessageService, AttachmentService],
+    },
+    {
+      provide: AttachmentSweeper,
+      useFactory: (a: AttachmentService) =>
+        new AttachmentSweeper(a, config.attachments.sweepIntervalMs, logger),
+      inject: [AttachmentService],
     },
   ];
 }
@@ -95,16 +129,27 @@ export class AppModule {
     logger: Logger,
     metrics: Metrics,
   ): DynamicModule {
+    const tokens = new TokenService(config.auth, config.dataDir);
     return {
       module: AppModule,
-      controllers: [HealthController, SessionController, ChatController],
+      controllers: [HealthController, SessionController, ChatController, AttachmentsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: INFRASTRUCTURE, useValue: infra },
         { provide: LOGGER, useValue: logger },
         { provide: Metrics, useValue: metrics },
         { provide: SocketNotifier, useValue: new SocketNotifier() },
-        { provide: TokenService, useValue: new TokenService(config.auth, config.dataDir) },
+        { provide: TokenService, useValue: tokens },
+        {
+          provide: AttachmentLinks,
+          useValue: new AttachmentLinks(
+            config.attachments.linkSecret
+              ? new TextEncoder().encode(config.attachments.linkSecret)
+              : tokens.deriveKey(ATTACHMENT_LINK_KEY_PURPOSE),
+            config.attachments.linkTtlMs,
+            systemClock,
+          ),
+        },
         {
           provide: RateLimits,
           useValue: new RateLimits(config.rateLimits, infra.redis, config.scaled?.REDIS_KEY_PREFIX),
@@ -118,7 +163,7 @@ export class AppModule {
               : undefined,
         },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        ...serviceProviders(),
+        ...serviceProviders(config, logger),
         Lifecycle,
         ChatGateway,
       ],

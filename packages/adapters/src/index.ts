@@ -21,3 +21,4 @@ export * from './redis/redis-cached-room-store.js';
 export * from './dynamo/dynamo-attachment-records.js';
 export * from './s3/s3-client.js';
 export * from './s3/s3-attachment-store.js';
+export * from './s3/s3-env.js';

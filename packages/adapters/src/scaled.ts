@@ -10,6 +10,7 @@ import { Cluster, Redis } from 'ioredis';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DynamoAttachmentRecords } from './dynamo/dynamo-attachment-records.js';
 import { DynamoMessageStore } from './dynamo/dynamo-message-store.js';
 import { DynamoRoomStore } from './dynamo/dynamo-room-store.js';
 import { DynamoUserStore } from './dynamo/dynamo-user-store.js';
@@ -68,6 +69,7 @@ export interface ScaledConnections {
   users: DynamoUserStore;
   search: SearchIndex;
   presence: RedisPresenceStore;
+  attachmentRecords: DynamoAttachmentRecords;
   /** Dependencies readiness pings, by name. */
   checks: DependencyCheck[];
   /** Creates the DynamoDB tables and the search index if missing (idempotent). */
@@ -119,6 +121,7 @@ export function connectScaled(
     prefix: env.REDIS_KEY_PREFIX,
   });
   const users = new DynamoUserStore(dynamo, { prefix });
+  const attachmentRecords = new DynamoAttachmentRecords(dynamo, { prefix });
   const search = connectSearch(env);
   return {
     redis,
@@ -130,6 +133,7 @@ export function connectScaled(
     users,
     search: search.index,
     presence,
+    attachmentRecords,
     checks: [
       { name: 'redis', ping: () => log.ping() },
       { name: 'dynamodb', ping: () => messages.ping() },
@@ -140,7 +144,16 @@ export function connectScaled(
       await search.provision();
     },
     async close() {
-      for (const adapter of [log.groups, presence, search.index, users, rooms, messages, log])
+      for (const adapter of [
+        log.groups,
+        presence,
+        search.index,
+        users,
+        rooms,
+        messages,
+        attachmentRecords,
+        log,
+      ])
         await adapter.close();
       await search.close();
       dynamo.destroy();

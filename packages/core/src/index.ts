@@ -5,3 +5,4 @@ export * from './embedded/index.js';
 export * from './search/highlight.js';
 export * from './search/search-cost.js';
 export * from './search/tokenize.js';
+export * from './attachments/index.js';

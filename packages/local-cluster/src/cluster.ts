@@ -5,7 +5,7 @@ import { GATEWAY_MAIN, REPO_ROOT, SINK_MAIN } from './entrypoints.js';
 import { answers, freePort, ManagedProcess, waitFor } from './managed-process.js';
 import { startNginx } from './nginx.js';
 import { assertRequiredPrograms } from './requirements.js';
-import { startDynalite, startRedis } from './services.js';
+import { LOCAL_ATTACHMENT_BUCKET, startDynalite, startRedis, startS3rver } from './services.js';
 
 export interface ClusterOptions {
   /** nginx's port: the cluster's single entry point. */
@@ -25,6 +25,8 @@ export interface Cluster {
   /** With the password: redis-server requires one, as in docker compose. */
   redisUrl: string;
   dynamoEndpoint: string;
+  /** s3rver, holding the attachments in `LOCAL_ATTACHMENT_BUCKET`. */
+  s3Endpoint: string;
   gateways: Map<number, ManagedProcess>;
   sinks: ManagedProcess[];
   /** Base URL of each sink worker's health server (`/ready`, `/metrics`). */
@@ -44,7 +46,7 @@ export interface Cluster {
 }
 
 /**
- * The scaled topology on one machine, without Docker: redis-server (AOF), dynalite, gateway
+ * The scaled topology on one machine, without Docker: redis-server (AOF), dynalite, s3rver, gateway
  * replicas on `gatewayPorts`, sink workers, and nginx on `port` in front — all on loopback,
  * data under `dataDir`. `stop` stops everything it started, by PID, newest first.
  *
@@ -61,16 +63,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const proc of started.reverse()) await proc.stop();
   };
   try {
-    const [redisPort, dynamoPort] = [await freePort(), await freePort()];
+    const [redisPort, dynamoPort, s3Port] = [await freePort(), await freePort(), await freePort()];
     let redis = await startRedis(redisPort, path.join(dataDir, 'redis'), redisPassword);
     started.push(redis);
     let dynalite = await startDynalite(dynamoPort, path.join(dataDir, 'dynamo'));
     started.push(dynalite);
+    started.push(await startS3rver(s3Port, path.join(dataDir, 's3')));
     const env: Record<string, string> = {
       HOST: '127.0.0.1',
       REDIS_URL: `redis://:${redisPassword}@127.0.0.1:${redisPort}`,
       DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
       AWS_REGION: 'local',
+      ATTACHMENT_STORE: 's3',
+      S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      S3_BUCKET: LOCAL_ATTACHMENT_BUCKET,
+      // s3rver checks signatures against this pair; dynalite accepts any credentials.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       // No Elasticsearch on this machine: the processes share a SQLite search index.
       SEARCH_SQLITE_PATH: path.join(dataDir, 'search', 'search.db'),
       // Every replica must accept every other's guest tokens: one secret, kept with the data.
@@ -141,6 +150,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       url: `http://127.0.0.1:${options.port}`,
       redisUrl: env['REDIS_URL'] ?? '',
       dynamoEndpoint: env['DYNAMODB_ENDPOINT'] ?? '',
+      s3Endpoint: env['S3_ENDPOINT'] ?? '',
       gateways,
       sinks,
       sinkHealthUrls,

@@ -80,3 +80,33 @@ export async function startDynalite(port: number, dir: string): Promise<ManagedP
   }, `dynalite on ${port}`);
   return dynalite;
 }
+
+/** The bucket the local cluster keeps attachments in. */
+export const LOCAL_ATTACHMENT_BUCKET = 'chat-attachments';
+
+/** s3rver (S3's API over a folder) as its own process, with the attachments bucket. */
+export async function startS3rver(port: number, dir: string): Promise<ManagedProcess> {
+  mkdirSync(dir, { recursive: true });
+  const cli = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('s3rver/package.json')),
+    'bin/s3rver.js',
+  );
+  const s3rver = ManagedProcess.start('s3rver', process.execPath, [
+    cli,
+    '--directory',
+    dir,
+    '--address',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--silent',
+    '--configure-bucket',
+    LOCAL_ATTACHMENT_BUCKET,
+  ]);
+  await waitFor(async () => {
+    s3rver.assertRunning();
+    await fetch(`http://127.0.0.1:${port}/`);
+    return true;
+  }, `s3rver on ${port}`);
+  return s3rver;
+}

@@ -7,7 +7,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/config.js';
@@ -44,6 +44,14 @@ export class TokenService {
         ? createRemoteJWKSet(new URL(config.jwksUrl))
         : new TextEncoder().encode(config.jwtSecret);
     }
+  }
+
+  /**
+   * A key for another signature of this deployment (e.g. download links), derived from the
+   * guest-token secret so every replica that shares that secret derives the same key.
+   */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.guestKey).update(purpose).digest();
   }
 
   get mode(): AppConfig['auth']['mode'] {

@@ -13,9 +13,10 @@ import type { RateLimitConfig } from '../config/config.js';
  * What a point is taken for: `message` (send_message), `room` (create_room), `search` (socket
  * and REST), `typing`, and `event` — the shared budget of every other client event and REST
  * read (reads, membership changes, read pointers, register) — all per user; and `session`
- * (guest sign-ins), per client IP.
+ * (guest sign-ins), per client IP; `upload` counts bytes, per user.
  */
-export type LimitedAction = 'message' | 'room' | 'search' | 'typing' | 'event' | 'session';
+export type LimitedAction =
+  'message' | 'room' | 'search' | 'typing' | 'event' | 'session' | 'upload';
 
 /** `burst` points per `burst / perSec` seconds: `perSec` on average, up to `burst` at once. */
 const withBurst = (perSec: number, burst: number): IRateLimiterOptions => ({
@@ -59,6 +60,9 @@ export class RateLimits {
       }),
       ...(config.sessionsPerMin > 0 && {
         session: limiter('session', { points: config.sessionsPerMin, duration: 60 }),
+      }),
+      ...(config.uploadBytesPerMin > 0 && {
+        upload: limiter('upload', { points: config.uploadBytesPerMin, duration: 60 }),
       }),
     };
   }

@@ -91,6 +91,7 @@ describe('loadConfig: rate limits', () => {
       eventsPerSec: 20,
       eventsBurst: 100,
       sessionsPerMin: 20,
+      uploadBytesPerMin: 100 * 1024 * 1024,
     });
   });
 

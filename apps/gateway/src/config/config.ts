@@ -2,10 +2,13 @@ import {
   ConfigError,
   configIssues,
   definedEnv,
+  S3EnvSchema,
   ScaledEnvSchema,
   scaledEnvProblems,
+  type S3Env,
   type ScaledEnv,
 } from '@chat/adapters';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@chat/contracts';
 
 export { ConfigError };
 import { fileURLToPath } from 'node:url';
@@ -95,6 +98,17 @@ const EnvSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  ATTACHMENT_STORE: z.enum(['disk', 's3']).default('disk'),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_ATTACHMENT_MAX_BYTES),
+  ATTACHMENT_ORPHAN_TTL_HOURS: z.coerce.number().positive().default(24),
+  ATTACHMENT_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(900),
+  ATTACHMENT_BLOB_GRACE_SECONDS: z.coerce.number().int().min(0).default(600),
+  ATTACHMENT_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  ATTACHMENT_LINK_SECRET: z
+    .string()
+    .min(32, 'ATTACHMENT_LINK_SECRET must be at least 32 characters')
+    .optional(),
+  RATE_LIMIT_UPLOAD_BYTES_PER_MIN: rate(100 * 1024 * 1024),
 });
 
 /** Checks across variables, run on the raw values so they are reported with every other problem. */
@@ -135,6 +149,20 @@ export interface RateLimitConfig {
   eventsBurst: number;
   /** Guest sign-ins per client IP. */
   sessionsPerMin: number;
+  /** Bytes a user may upload per minute (one file larger than this still goes alone). */
+  uploadBytesPerMin: number;
+}
+
+/** Uploads: where the bytes go, how large they may be, how long links and orphans live. */
+export interface AttachmentConfig {
+  store: { driver: 'disk'; dir: string } | ({ driver: 's3' } & S3Env);
+  maxBytes: number;
+  orphanTtlMs: number;
+  sweepIntervalMs: number;
+  blobGraceMs: number;
+  linkTtlMs: number;
+  /** Signs download links; derived from the guest-token secret when not set. */
+  linkSecret?: string;
 }
 
 /** What one connection and one client may hold of a replica (`SocketGuard`); 0 disables each. */
@@ -174,6 +202,7 @@ export interface AppConfig {
   socketLimits: SocketLimitConfig;
   sqliteSynchronous: Env['SQLITE_SYNCHRONOUS'];
   shutdownTimeoutMs: number;
+  attachments: AttachmentConfig;
   /** Set when `REDIS_URL` is: the scaled adapters, no in-process sinks. */
   scaled?: ScaledEnv;
 }
@@ -183,9 +212,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   const defined = definedEnv(env);
   const parsed = EnvSchema.safeParse(defined);
   const scaled = defined['REDIS_URL'] ? ScaledEnvSchema.safeParse(defined) : undefined;
+  const s3 = defined['ATTACHMENT_STORE'] === 's3' ? S3EnvSchema.safeParse(defined) : undefined;
   const problems = [
     ...configIssues(parsed.error),
     ...configIssues(scaled?.error),
+    ...configIssues(s3?.error),
     ...crossFieldProblems(defined),
     ...(scaled ? scaledEnvProblems(defined) : []),
   ];
@@ -219,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       eventsPerSec: e.RATE_LIMIT_EVENTS_PER_SEC,
       eventsBurst: e.RATE_LIMIT_EVENTS_BURST,
       sessionsPerMin: e.RATE_LIMIT_SESSIONS_PER_MIN,
+      uploadBytesPerMin: e.RATE_LIMIT_UPLOAD_BYTES_PER_MIN,
     },
     socketLimits: {
       eventsPerSec: e.RATE_LIMIT_SOCKET_EVENTS_PER_SEC,
@@ -230,6 +262,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     },
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    attachments: {
+      store: s3?.data
+        ? { driver: 's3' as const, ...s3.data }
+        : {
+            driver: 'disk' as const,
+            dir: path.join(path.resolve(base, e.DATA_DIR), 'attachments'),
+          },
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      orphanTtlMs: e.ATTACHMENT_ORPHAN_TTL_HOURS * 60 * 60 * 1000,
+      sweepIntervalMs: e.ATTACHMENT_SWEEP_INTERVAL_SECONDS * 1000,
+      blobGraceMs: e.ATTACHMENT_BLOB_GRACE_SECONDS * 1000,
+      linkTtlMs: e.ATTACHMENT_LINK_TTL_SECONDS * 1000,
+      linkSecret: e.ATTACHMENT_LINK_SECRET,
+    },
     scaled: scaled?.data,
   });
 }

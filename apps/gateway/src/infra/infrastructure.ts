@@ -1,6 +1,9 @@
-import { connectScaled } from '@chat/adapters';
+import { connectS3AttachmentStore, connectScaled } from '@chat/adapters';
 import {
+  DiskAttachmentStore,
   openEmbeddedAdapters,
+  type AttachmentRecords,
+  type AttachmentStore,
   type ConsumerGroups,
   type DependencyCheck,
   type EventLog,
@@ -30,6 +33,8 @@ export interface Infrastructure {
   users: UserStore;
   search: SearchIndex;
   presence: PresenceStore;
+  attachmentRecords: AttachmentRecords;
+  attachmentStore: AttachmentStore;
   /** The shared Redis connection in scaled mode (fan-out, rate limits). */
   redis?: Redis | Cluster;
   /** Dependencies `/ready` pings. */
@@ -41,15 +46,38 @@ export interface Infrastructure {
 
 /** Chooses the adapters: scaled when `REDIS_URL` is set, embedded otherwise. */
 export function createInfrastructure(config: AppConfig, logger: Logger): Infrastructure {
-  if (!config.scaled) return createEmbeddedInfrastructure(config);
-  const scaled = connectScaled(config.scaled, (err) =>
-    logger.error({ err }, 'scaled dependency error'),
-  );
+  const core = config.scaled
+    ? createScaledInfrastructure(config.scaled, logger)
+    : createEmbeddedInfrastructure(config);
+  const files = createAttachmentStore(config.attachments.store);
+  return {
+    ...core,
+    attachmentStore: files.store,
+    checks: [...core.checks, { name: 'attachments', ping: () => files.store.ping() }],
+    async provision() {
+      await core.provision();
+      await files.provision();
+    },
+    async close() {
+      await core.close();
+      await files.store.close();
+      files.close();
+    },
+  };
+}
+
+type CoreInfrastructure = Omit<Infrastructure, 'attachmentStore'>;
+
+function createScaledInfrastructure(
+  env: NonNullable<AppConfig['scaled']>,
+  logger: Logger,
+): CoreInfrastructure {
+  const scaled = connectScaled(env, (err) => logger.error({ err }, 'scaled dependency error'));
   return { mode: 'scaled', ...scaled };
 }
 
 /** Embedded mode: one SQLite file in the data folder for everything, presence in memory. */
-function createEmbeddedInfrastructure(config: AppConfig): Infrastructure {
+function createEmbeddedInfrastructure(config: AppConfig): CoreInfrastructure {
   mkdirSync(config.dataDir, { recursive: true });
   const { db: _db, ...adapters } = openEmbeddedAdapters(path.join(config.dataDir, 'chat.db'), {
     synchronous: config.sqliteSynchronous,
@@ -60,4 +88,18 @@ function createEmbeddedInfrastructure(config: AppConfig): Infrastructure {
     checks: [{ name: 'sqlite', ping: () => adapters.log.ping() }],
     provision: () => Promise.resolve(),
   };
+}
+
+/** The attachment store the configuration names: files in the data folder, or S3. */
+function createAttachmentStore(store: AppConfig['attachments']['store']) {
+  switch (store.driver) {
+    case 'disk':
+      return {
+        store: new DiskAttachmentStore(store.dir),
+        provision: () => Promise.resolve(),
+        close: () => undefined,
+      };
+    case 's3':
+      return connectS3AttachmentStore(store);
+  }
 }

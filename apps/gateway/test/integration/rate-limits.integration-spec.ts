@@ -170,6 +170,7 @@ describe('per-user limits with Redis: one budget for every replica', () => {
     eventsPerSec: 1,
     eventsBurst: 60,
     sessionsPerMin: 0,
+    uploadBytesPerMin: 0,
   };
 
   const outcome = (run: Promise<void>) =>

@@ -29,6 +29,8 @@ export class DiskAttachmentStore extends AttachmentStore {
     super();
     this.tmpDir = path.join(root, 'tmp');
     this.ready = this.prepare();
+    // Every method awaits `ready` and sees its failure; this only keeps it from going unhandled.
+    this.ready.catch(() => undefined);
   }
 
   async put(body: AsyncIterable<Uint8Array>): Promise<StoredBlob> {

@@ -24,6 +24,8 @@ export class RoomService {
     private readonly messages: MessageService,
     private readonly notifier: Notifier,
     private readonly clock: Clock = systemClock,
+    /** Run after a room is removed, e.g. to delete its attachments. */
+    private readonly onRemoved: readonly ((roomId: string) => Promise<void>)[] = [],
   ) {}
 
   /** The user's rooms as stored: what a connection subscribes to (cheaper than `list`). */
@@ -167,6 +169,7 @@ export class RoomService {
     await this.log.forgetRoom(roomId);
     this.notifier.toRoom(roomId, 'room_deleted', { roomId });
     await this.notifier.closeRoom(roomId);
+    for (const hook of this.onRemoved) await hook(roomId);
   }
 
   /** The display names of `ids`, or `NOT_FOUND` naming the users who never signed in. */

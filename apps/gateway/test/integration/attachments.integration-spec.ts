@@ -1,0 +1,259 @@
+import type { Attachment } from '@chat/contracts';
+import { ChatClient, pollUntil } from '@chat/test-support';
+import { createHmac, randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MAX_BYTES,
+  startEmbedded,
+  startScaled,
+  type AttachmentDeployment,
+} from '../support/attachment-deployments.js';
+import { abandonUpload, upload } from '../support/uploads.js';
+
+const png = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#cc3366' } })
+    .png()
+    .toBuffer();
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5000), Buffer.from('\n%%EOF\n')]);
+
+describe.each([
+  ['embedded', startEmbedded],
+  ['scaled (Redis, dynalite, s3rver, two replicas)', startScaled],
+])('attachments, %s', (_mode, start) => {
+  let deployment: AttachmentDeployment;
+  let alice: ChatClient;
+  let bob: ChatClient;
+  let mallory: ChatClient;
+  let roomId: string;
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    deployment = await start();
+    [a, b] = deployment.urls;
+    alice = await ChatClient.connect(a, 'alice');
+    bob = await ChatClient.connect(b, 'bob');
+    mallory = await ChatClient.connect(b, 'mallory');
+    ({
+      room: { roomId },
+    } = await alice.ok('create_room', { name: 'files', participants: ['bob'] }));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const client of [alice, bob, mallory]) client?.close();
+    await deployment?.stop();
+  });
+
+  const uploadAs = async (client: ChatClient, name: string, bytes: Uint8Array, room = roomId) =>
+    upload(a, { roomId: room, name, bytes, token: client.token });
+  const uploaded = async (name: string, bytes: Uint8Array, room = roomId) => {
+    const res = await uploadAs(alice, name, bytes, room);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body['attachment'] as Attachment;
+  };
+  const download = (url: string, base = b) => fetch(`${base}${url}`);
+  const bytesOf = async (res: Response) => Buffer.from(await res.arrayBuffer());
+
+  it('stores an image, measures it, and serves it and its thumbnail inline on the other entry', async () => {
+    const image = await png(800, 600);
+    const attachment = await uploaded('사진.png', image);
+    expect(attachment).toMatchObject({
+      roomId,
+      uploaderId: 'alice',
+      name: '사진.png',
+      type: 'image/png',
+      size: image.length,
+      width: 800,
+      height: 600,
+      inline: true,
+    });
+    const full = await download(attachment.url);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('image/png');
+    expect(full.headers.get('content-disposition')).toMatch(/^inline;/);
+    expect((await bytesOf(full)).equals(image)).toBe(true);
+    const thumbnail = await download(attachment.thumbnailUrl ?? '');
+    expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+    const meta = await sharp(await bytesOf(thumbnail)).metadata();
+    expect([meta.width, meta.height]).toEqual([320, 240]);
+  });
+
+  it('serves a PDF only as a download that the browser must not sniff', async () => {
+    const attachment = await uploaded('report.pdf', PDF);
+    expect(attachment).toMatchObject({ type: 'application/pdf', inline: false });
+    expect(attachment.thumbnailUrl).toBeUndefined();
+    const res = await download(attachment.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`,
+    );
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain('sandbox');
+    expect((await bytesOf(res)).equals(PDF)).toBe(true);
+  });
+
+  it('serves HTML and SVG as text to download, never as a page', async () => {
+    for (const [name, text] of [
+      ['page.html', '<!doctype html><script>alert(1)</script>'],
+      ['logo.svg', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'],
+    ] as const) {
+      const attachment = await uploaded(name, Buffer.from(text));
+      const res = await download(attachment.url);
+      expect(res.headers.get('content-type')).not.toMatch(/html|svg/);
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('gives members fresh links and refuses everyone else', async () => {
+    const attachment = await uploaded('notes.txt', Buffer.from('notes'));
+    const ask = (client: ChatClient) =>
+      fetch(`${b}/chat/attachments/${attachment.id}`, {
+        headers: { authorization: `Bearer ${client.token}` },
+      });
+    const fresh = await ask(bob);
+    expect(fresh.status).toBe(200);
+    const { attachment: again } = (await fresh.json()) as { attachment: Attachment };
+    expect((await download(again.url)).status).toBe(200);
+    expect((await ask(mallory)).status).toBe(403);
+  });
+
+  it('answers every bad upload with its code and keeps nothing', async () => {
+    const { roomId: malloryRoom } = (await mallory.ok('create_room', { participants: [] })).room;
+    const html = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
+    const cases: [string, () => ReturnType<typeof upload>, number, string][] = [
+      [
+        'oversized body',
+        () => uploadAs(alice, 'big.bin', randomBytes(MAX_BYTES + 1)),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
+      [
+        "someone else's room",
+        () => uploadAs(alice, 'a.txt', Buffer.from('hi'), malloryRoom),
+        403,
+        'FORBIDDEN',
+      ],
+      [
+        'no token',
+        () => upload(a, { roomId, name: 'a.txt', bytes: Buffer.from('hi') }),
+        401,
+        'UNAUTHORIZED',
+      ],
+      ['HTML renamed .png', () => uploadAs(alice, 'cat.png', html), 400, 'BAD_REQUEST'],
+      [
+        'path-traversal name',
+        () => uploadAs(alice, '../../etc/passwd', Buffer.from('x')),
+        400,
+        'BAD_REQUEST',
+      ],
+      [
+        'JSON instead of bytes',
+        () =>
+          upload(a, {
+            roomId,
+            name: 'a.txt',
+            bytes: Buffer.from('{}'),
+            token: alice.token,
+            headers: { 'content-type': 'application/json' },
+          }),
+        415,
+        'BAD_REQUEST',
+      ],
+    ];
+    const before = (await deployment.blobs()).sort();
+    for (const [label, send, status, code] of cases) {
+      const res = await send();
+      expect({ label, status: res.status, code: res.body['code'] }).toEqual({
+        label,
+        status,
+        code,
+      });
+    }
+    expect((await deployment.blobs()).sort()).toEqual(before);
+    expect(deployment.staging()).toEqual([]);
+  });
+
+  it('refuses forged, altered and expired download links', async () => {
+    const attachment = await uploaded('secret.txt', Buffer.from('secret'));
+    const url = new URL(attachment.url, a);
+    const exp = Number(url.searchParams.get('exp'));
+    const sign = (id: string, variant: string, at: number) =>
+      createHmac('sha256', deployment.linkKey)
+        .update(`${id}\n${variant}\n${at}`)
+        .digest('base64url');
+    const link = (variant: string, at: number, sig: string) =>
+      `/chat/attachments/${attachment.id}/${variant}?exp=${at}&sig=${sig}`;
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const cases: [string, string, number][] = [
+      ['valid', attachment.url, 200],
+      [
+        'forged signature',
+        link(
+          'content',
+          exp,
+          sign(attachment.id, 'content', exp).replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+        ),
+        403,
+      ],
+      ['expiry moved later', link('content', exp + 3600, url.searchParams.get('sig') ?? ''), 403],
+      [
+        'expired, correctly signed',
+        link('content', past, sign(attachment.id, 'content', past)),
+        403,
+      ],
+      [
+        'signed for another variant',
+        link('thumbnail', exp, sign(attachment.id, 'content', exp)),
+        403,
+      ],
+      ['not a signature', link('content', exp, 'x'), 400],
+      ['no signature', `/chat/attachments/${attachment.id}/content?exp=${exp}`, 400],
+    ];
+    for (const [label, href, status] of cases) {
+      expect({ label, status: (await download(href)).status }).toEqual({ label, status });
+    }
+  });
+
+  it('leaves nothing behind when the client disconnects mid-upload', async () => {
+    const before = (await deployment.blobs()).sort();
+    await abandonUpload(
+      a,
+      {
+        roomId,
+        name: 'half.bin',
+        token: alice.token,
+        declared: MAX_BYTES,
+        sent: randomBytes(MAX_BYTES / 2),
+      },
+      async () => {
+        // In embedded mode the store's temporary file shows the upload under way.
+        if (_mode === 'embedded')
+          await pollUntil(
+            () => Promise.resolve(deployment.staging()),
+            (f) => f.length > 0,
+          );
+      },
+    );
+    await pollUntil(
+      () => Promise.resolve(deployment.staging()),
+      (files) => files.length === 0,
+      30_000,
+    );
+    // The connection keeps working for everyone: the next upload goes through.
+    await uploaded('after.txt', Buffer.from('after'));
+    expect((await deployment.blobs()).filter((k) => !before.includes(k))).toHaveLength(1);
+  });
+
+  it('deletes a room with its attachments, bytes included', async () => {
+    const { roomId: doomed } = (await alice.ok('create_room', { participants: ['bob'] })).room;
+    const image = await uploaded('gone.png', await png(64, 48), doomed);
+    const blobsBefore = await deployment.blobs();
+    expect(blobsBefore.length).toBeGreaterThan(0);
+    await alice.ok('delete_room', { roomId: doomed });
+    expect((await download(image.url)).status).toBe(404);
+    const remaining = await deployment.blobs();
+    expect(remaining.length).toBe(blobsBefore.length - 2);
+  });
+});

@@ -1,0 +1,233 @@
+import { ChatError, type AttachmentVariant, type UploadAttachmentPayload } from '@chat/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { AttachmentRecord, AttachmentRecords } from '../ports/attachment-records.port.js';
+import type { AttachmentStore } from '../ports/attachment-store.port.js';
+import type { RoomStore } from '../ports/room-store.port.js';
+import { requireMember, requireMembership } from '../services/access.js';
+import { systemClock, type Clock } from '../services/clock.js';
+import { SNIFF_BYTES, sniffType } from './content-type.js';
+import { sanitizeFileName } from './file-name.js';
+import { describeImage } from './image.js';
+
+export interface AttachmentLimits {
+  /** Largest upload in bytes; more is `PAYLOAD_TOO_LARGE` and nothing is kept. */
+  maxBytes: number;
+  /** An upload no message has used is removed this long after it was made. */
+  orphanTtlMs: number;
+  /**
+   * A blob no record names is deleted only once it was last written longer ago than this: an
+   * upload writes its blob before its record, so a blob being uploaded again is always fresh.
+   */
+  blobGraceMs: number;
+}
+
+/** What a sweep removed. */
+export interface SweepResult {
+  orphans: number;
+  blobs: number;
+}
+
+/** Records read per step of a sweep. */
+const SWEEP_BATCH = 100;
+
+/**
+ * Uploads, reads and removal of attachments: the bytes go to the `AttachmentStore`, what is
+ * known about them to `AttachmentRecords`. Only members of a room upload to it or read its
+ * attachments. An upload is streamed: at most `SNIFF_BYTES` and one chunk are held, never the
+ * whole file.
+ */
+export class AttachmentService {
+  constructor(
+    private readonly rooms: RoomStore,
+    private readonly records: AttachmentRecords,
+    private readonly store: AttachmentStore,
+    private readonly limits: AttachmentLimits,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /**
+   * Stores `body` as an attachment of the room. The type is sniffed from the first bytes
+   * before anything is written; images are measured and get a thumbnail. Whatever fails (size,
+   * type, a client that goes away), nothing of this upload is left.
+   */
+  async upload(
+    userId: string,
+    payload: UploadAttachmentPayload,
+    body: AsyncIterable<Uint8Array>,
+    declaredBytes?: number,
+  ): Promise<AttachmentRecord> {
+    await requireMembership(this.rooms, payload.roomId, userId);
+    const name = sanitizeFileName(payload.name);
+    if (declaredBytes !== undefined && declaredBytes > this.limits.maxBytes) throw this.tooLarge();
+    const chunks = body[Symbol.asyncIterator]();
+    const head = await readHead(chunks, SNIFF_BYTES);
+    const { type, inline } = await sniffType(head.bytes, name);
+    const blob = await this.store.put(this.limited(head, chunks));
+    const written = [blob.key];
+    try {
+      const image = inline ? await this.measure(blob.key) : undefined;
+      if (image) written.push(image.thumbnailKey);
+      const record: AttachmentRecord = {
+        id: randomUUID(),
+        roomId: payload.roomId,
+        uploaderId: userId,
+        name,
+        type,
+        size: blob.size,
+        ...(image && { width: image.width, height: image.height }),
+        blobKey: blob.key,
+        ...(image && { thumbnailKey: image.thumbnailKey }),
+        createdAt: this.clock().toISOString(),
+        messageId: null,
+      };
+      await this.records.insert(record);
+      return record;
+    } catch (error) {
+      // Nothing of a refused upload stays; bytes another record also names stay for it.
+      await this.release(written, { graceMs: 0 });
+      throw error;
+    }
+  }
+
+  /** The record of an attachment, when `userId` is a member of its room. */
+  async get(userId: string, attachmentId: string): Promise<AttachmentRecord> {
+    const record = await this.records.get(attachmentId);
+    if (!record) throw new ChatError('NOT_FOUND', `attachment ${attachmentId} does not exist`);
+    await requireMember(this.rooms, record.roomId, userId);
+    return record;
+  }
+
+  /**
+   * The bytes of an attachment or its thumbnail, for a download whose link was already
+   * checked; `NOT_FOUND` once the attachment (or its room) is gone.
+   */
+  async open(
+    attachmentId: string,
+    variant: AttachmentVariant,
+  ): Promise<{ record: AttachmentRecord; body: Readable; size: number }> {
+    const record = await this.records.get(attachmentId);
+    const key = variant === 'thumbnail' ? record?.thumbnailKey : record?.blobKey;
+    const blob = key !== undefined ? await this.store.get(key) : undefined;
+    if (!record || !blob) {
+      throw new ChatError('NOT_FOUND', `attachment ${attachmentId} has no ${variant}`);
+    }
+    return { record, ...blob };
+  }
+
+  /** Removes every attachment of a deleted room, bytes included. */
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.remove(await this.records.ofRoom(roomId));
+  }
+
+  /** Removes the attachments a deleted message carried, bytes included. */
+  async deleteMessage(messageId: string): Promise<void> {
+    await this.remove(await this.records.ofMessage(messageId));
+  }
+
+  /**
+   * Removes uploads no message used within `orphanTtlMs`, then every blob no record names
+   * that is older than the grace (left by a crash, or deleted within the grace of its upload).
+   */
+  async sweep(): Promise<SweepResult> {
+    const cutoff = new Date(this.clock().getTime() - this.limits.orphanTtlMs).toISOString();
+    let orphans = 0;
+    let blobs = 0;
+    for (;;) {
+      const batch = await this.records.orphans(cutoff, SWEEP_BATCH);
+      if (batch.length === 0) break;
+      blobs += await this.remove(batch);
+      orphans += batch.length;
+      if (batch.length < SWEEP_BATCH) break;
+    }
+    let keys: string[] = [];
+    for await (const blob of this.store.list()) {
+      keys.push(blob.key);
+      if (keys.length === SWEEP_BATCH) {
+        blobs += await this.release(keys);
+        keys = [];
+      }
+    }
+    blobs += await this.release(keys);
+    return { orphans, blobs };
+  }
+
+  /** Deletes the records, then the blobs they alone named; counts the blobs. */
+  private async remove(records: readonly AttachmentRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    await this.records.delete(records.map((r) => r.id));
+    return this.release(
+      records.flatMap((r) => (r.thumbnailKey ? [r.blobKey, r.thumbnailKey] : [r.blobKey])),
+    );
+  }
+
+  /** Deletes the blobs among `keys` no record names and older than the grace; counts them. */
+  private async release(
+    keys: readonly string[],
+    { graceMs = this.limits.blobGraceMs }: { graceMs?: number } = {},
+  ): Promise<number> {
+    if (keys.length === 0) return 0;
+    const used = await this.records.referenced(keys);
+    const before = this.clock().getTime() - graceMs;
+    const doomed: string[] = [];
+    for (const key of new Set(keys)) {
+      if (used.has(key)) continue;
+      const info = await this.store.stat(key);
+      if (info && (graceMs === 0 || info.modifiedAt.getTime() <= before)) doomed.push(key);
+    }
+    await this.store.delete(doomed);
+    return doomed.length;
+  }
+
+  private async measure(key: string) {
+    const blob = await this.store.get(key);
+    if (!blob) throw new ChatError('INTERNAL', 'the upload vanished before it was measured');
+    const facts = await describeImage(blob.body);
+    const thumbnail = await this.store.put(single(facts.thumbnail));
+    return { width: facts.width, height: facts.height, thumbnailKey: thumbnail.key };
+  }
+
+  /** The head, then the rest of the body; past `maxBytes` it throws `PAYLOAD_TOO_LARGE`. */
+  private async *limited(
+    head: { bytes: Uint8Array; done: boolean },
+    rest: AsyncIterator<Uint8Array>,
+  ): AsyncGenerator<Uint8Array> {
+    let total = head.bytes.length;
+    if (total > this.limits.maxBytes) throw this.tooLarge();
+    if (total > 0) yield head.bytes;
+    if (head.done) return;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) {
+      total += next.value.length;
+      if (total > this.limits.maxBytes) throw this.tooLarge();
+      yield next.value;
+    }
+  }
+
+  private tooLarge(): ChatError {
+    return new ChatError(
+      'PAYLOAD_TOO_LARGE',
+      `a file may be at most ${this.limits.maxBytes} bytes`,
+    );
+  }
+}
+
+/** Reads chunks until `bytes` are in hand (or the body ends); the last chunk may overshoot. */
+async function readHead(
+  chunks: AsyncIterator<Uint8Array>,
+  bytes: number,
+): Promise<{ bytes: Uint8Array; done: boolean }> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  while (length < bytes) {
+    const next = await chunks.next();
+    if (next.done) return { bytes: Buffer.concat(parts), done: true };
+    parts.push(next.value);
+    length += next.value.length;
+  }
+  return { bytes: Buffer.concat(parts), done: false };
+}
+
+async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+  await Promise.resolve();
+}

@@ -1,0 +1,4 @@
+export * from './attachment.service.js';
+export * from './content-type.js';
+export * from './file-name.js';
+export * from './image.js';
