@@ -257,3 +257,72 @@ describe.each([
     expect(remaining.length).toBe(blobsBefore.length - 2);
   });
 });
+
+describe.each([
+  ['embedded', startEmbedded],
+  ['scaled (Redis, dynalite, s3rver, two replicas)', startScaled],
+])('attachment limits and orphans, %s', (_mode, start) => {
+  let deployment: AttachmentDeployment;
+  let alice: ChatClient;
+  let roomId: string;
+
+  beforeAll(async () => {
+    deployment = await start({
+      RATE_LIMIT_UPLOAD_BYTES_PER_MIN: String(300_000),
+      // Uploads no message uses are collected about two seconds after they were made.
+      ATTACHMENT_ORPHAN_TTL_HOURS: '0.0005',
+      ATTACHMENT_SWEEP_INTERVAL_SECONDS: '1',
+    });
+    alice = await ChatClient.connect(deployment.urls[0], 'alice');
+    ({
+      room: { roomId },
+    } = await alice.ok('create_room', { participants: [] }));
+  }, 180_000);
+
+  afterAll(async () => {
+    alice?.close();
+    await deployment?.stop();
+  });
+
+  it('limits the bytes a user uploads per minute', async () => {
+    const send = () =>
+      upload(deployment.urls[1], {
+        roomId,
+        name: 'chunk.bin',
+        bytes: randomBytes(200_000),
+        token: alice.token,
+      });
+    expect((await send()).status).toBe(201);
+    const refused = await send();
+    expect(refused.status).toBe(429);
+    expect(refused.body['code']).toBe('RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('removes uploads no message used, bytes included, once they are past their time', async () => {
+    // Someone whose upload budget the test above did not spend.
+    const carol = await ChatClient.connect(deployment.urls[0], 'carol');
+    const { room } = await carol.ok('create_room', { participants: [] });
+    const res = await upload(deployment.urls[0], {
+      roomId: room.roomId,
+      name: 'orphan.txt',
+      bytes: Buffer.from('no message will carry this'),
+      token: carol.token,
+    });
+    expect(res.status).toBe(201);
+    const { id } = res.body['attachment'] as Attachment;
+    const status = () =>
+      fetch(`${deployment.urls[1]}/chat/attachments/${id}`, {
+        headers: { authorization: `Bearer ${carol.token}` },
+      }).then((r) => r.status);
+    await pollUntil(status, (code) => code === 404, 60_000);
+    carol.close();
+    expect(
+      await pollUntil(
+        () => deployment.blobs(),
+        (keys) => keys.length === 0,
+        60_000,
+      ),
+    ).toEqual([]);
+  });
+});
