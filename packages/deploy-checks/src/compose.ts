@@ -16,6 +16,9 @@ export const TEST_SECRETS: ReadonlyMap<string, string> = new Map([
   ['ELASTICSEARCH_PASSWORD', 'a0b1c2d3e4f5061728394a5b6c7d8e9f'],
   ['KIBANA_ENCRYPTION_KEY', 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00'],
   ['AUTH_SECRET', 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef'],
+  ['MINIO_ROOT_PASSWORD', '7e57ab1e7e57ab1e7e57ab1e7e57ab1e'],
+  ['S3_ACCESS_KEY_ID', 'chat-gateway'],
+  ['S3_SECRET_ACCESS_KEY', '5ec2e75ec2e75ec2e75ec2e75ec2e75ec2e75ec2'],
 ]);
 
 /** `.env.example` as docker compose would read it as `.env`, with the test secrets filled in. */

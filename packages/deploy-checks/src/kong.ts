@@ -10,6 +10,8 @@ export interface KongRoute {
   methods: string[] | undefined;
   protocols: string[];
   stripPath: boolean;
+  /** Kong's `request_buffering` (default true): false streams the body to the upstream. */
+  requestBuffering: boolean;
 }
 
 export interface KongPlugin {
@@ -39,6 +41,7 @@ export function kongRoutes(kong: Dict): KongRoute[] {
         // Kong's defaults: both protocols, strip_path true.
         protocols: stringList(route['protocols'] ?? ['http', 'https'], 'protocols'),
         stripPath: route['strip_path'] !== false,
+        requestBuffering: route['request_buffering'] !== false,
       };
     });
   });
@@ -54,13 +57,38 @@ export function kongPlugins(scope: Dict): KongPlugin[] {
   });
 }
 
+/** Whether a route path (a prefix, or a regex after `~`, anchored at the start) matches. */
+export const pathMatches = (routePath: string, path: string): boolean =>
+  routePath.startsWith('~')
+    ? new RegExp(`^(?:${routePath.slice(1)})`).test(path)
+    : path.startsWith(routePath);
+
 /**
- * Whether Kong routes `method path` through `route`: plain (non-regex) paths match as
- * prefixes, as Kong's router does; `methods`, when set, must include the method.
+ * Whether Kong routes `method path` through `route`: plain paths match as prefixes, `~` paths
+ * as regexes, as Kong's router does; `methods`, when set, must include the method.
  */
 export function routeMatches(route: KongRoute, method: string, path: string): boolean {
   if (route.methods && !route.methods.includes(method)) return false;
-  return route.paths.some((prefix) => !prefix.startsWith('~') && path.startsWith(prefix));
+  return route.paths.some((routePath) => pathMatches(routePath, path));
+}
+
+/**
+ * The route Kong picks for `method path` among `routes`: a matching regex path first, else the
+ * longest matching prefix (Kong's order for routes that differ only by path).
+ */
+export function kongRouteFor(
+  routes: readonly KongRoute[],
+  method: string,
+  path: string,
+): KongRoute | undefined {
+  const matching = routes.filter((route) => routeMatches(route, method, path));
+  const rank = (route: KongRoute) =>
+    Math.max(
+      ...route.paths
+        .filter((p) => pathMatches(p, path))
+        .map((p) => (p.startsWith('~') ? Number.MAX_SAFE_INTEGER : p.length)),
+    );
+  return matching.sort((a, b) => rank(b) - rank(a))[0];
 }
 
 /** `host:port` of a Kong target. */

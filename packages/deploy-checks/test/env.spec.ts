@@ -1,6 +1,7 @@
-import { ScaledEnvSchema } from '@chat/adapters';
+import { S3EnvSchema, ScaledEnvSchema } from '@chat/adapters';
 import { loadConfig } from '@chat/gateway/config';
 import { loadSinkConfig } from '@chat/sink/config';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   composeText,
@@ -19,7 +20,8 @@ import {
   referencedVariables,
   requiredVariables,
 } from '../src/interpolate.js';
-import { readRepoFile } from '../src/repo.js';
+import { REPO_ROOT, readRepoFile, repoPath, stringList } from '../src/repo.js';
+import { run } from '../src/run.js';
 
 /** Keys of the `z.object({...})` env schema in an app's config file (not exported there). */
 function schemaKeys(file: string): string[] {
@@ -47,6 +49,7 @@ describe('.env.example', () => {
     const all = new Set([
       ...gateway,
       ...Object.keys(ScaledEnvSchema.shape),
+      ...Object.keys(S3EnvSchema.shape),
       ...sink,
       ...clusterKeys(),
     ]);
@@ -165,5 +168,42 @@ describe('docker-compose.yml environments', () => {
     expect(app['ELASTICSEARCH_USERNAME']).toBe(init['ELASTICSEARCH_USERNAME']);
     expect(app['ELASTICSEARCH_PASSWORD']).toBe(init['ELASTICSEARCH_PASSWORD']);
     expect(app['ELASTICSEARCH_INDEX_PREFIX']).toBe(init['ELASTICSEARCH_INDEX_PREFIX']);
+  });
+
+  it("give the gateway the bucket and the key MinIO's init job creates, on the MinIO service", () => {
+    const gateway = loadConfig(environmentOf(service(compose, 'gateway')));
+    const init = environmentOf(service(compose, 'minio-init'));
+    const minio = environmentOf(service(compose, 'minio'));
+    const store = gateway.attachments.store;
+    expect(store.driver).toBe('s3');
+    if (store.driver !== 's3') return;
+    expect(store.S3_ENDPOINT).toBe(init['MINIO_URL']);
+    expect(new URL(String(init['MINIO_URL'])).hostname).toBe('minio');
+    expect(store.S3_BUCKET).toBe(init['S3_BUCKET']);
+    expect(store.S3_ACCESS_KEY_ID).toBe(init['S3_ACCESS_KEY_ID']);
+    expect(store.S3_SECRET_ACCESS_KEY).toBe(init['S3_SECRET_ACCESS_KEY']);
+    // The apps never hold MinIO's root credentials.
+    expect(store.S3_ACCESS_KEY_ID).not.toBe(minio['MINIO_ROOT_USER']);
+    expect(init['MINIO_ROOT_PASSWORD']).toBe(minio['MINIO_ROOT_PASSWORD']);
+    expect(gateway.attachments.maxBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it("run MinIO's init job from the script in infra/minio, which sh can parse", async () => {
+    const init = service(compose, 'minio-init');
+    const [mount] = stringList(init['volumes'], 'volumes');
+    const [source = '', target] = String(mount).split(':');
+    expect(stringList(init['entrypoint'], 'entrypoint')).toEqual(['sh', target]);
+    const script = repoPath(source);
+    expect(existsSync(script)).toBe(true);
+    const parsed = await run('sh', ['-n', script], { cwd: REPO_ROOT });
+    expect(parsed.stderr).toBe('');
+    expect(parsed.code).toBe(0);
+    const text = readFileSync(script, 'utf8');
+    // Bucket, lifecycle for staged and unfinished uploads, a key allowed that bucket only.
+    for (const step of ['mc mb --ignore-existing', 'mc ilm import', 'mc admin policy create']) {
+      expect(text).toContain(step);
+    }
+    expect(text).toContain('"Prefix": "tmp/"');
+    expect(text).toContain('AbortIncompleteMultipartUpload');
   });
 });

@@ -252,7 +252,12 @@ describe('images', () => {
 
 describe('services', () => {
   it('all have a healthcheck, except the init jobs, which run once and are waited for', () => {
-    expect([...jobs].sort()).toEqual(['dynamodb-init', 'elasticsearch-init', 'kibana-init']);
+    expect([...jobs].sort()).toEqual([
+      'dynamodb-init',
+      'elasticsearch-init',
+      'kibana-init',
+      'minio-init',
+    ]);
     for (const [name, svc] of all) {
       if (jobs.has(name)) {
         expect(svc['restart'], name).toBe('no');
@@ -276,9 +281,11 @@ describe('services', () => {
       expect([...dependsOn(all.get(app) ?? {}).keys()].sort(), app).toEqual([
         'dynamodb-init',
         'elasticsearch-init',
+        ...(app === 'gateway' ? ['minio-init'] : []),
         'redis',
       ]);
     }
+    expect([...dependsOn(all.get('minio-init') ?? {}).keys()]).toEqual(['minio']);
   });
 
   it('publish on the host only the web port and Kong proxy, and dashboards on 127.0.0.1', () => {
@@ -305,12 +312,13 @@ describe('services', () => {
     ]);
   });
 
-  it('keep data in named volumes: Redis AOF, DynamoDB Local and Elasticsearch', () => {
+  it('keep data in named volumes: Redis AOF, DynamoDB Local, Elasticsearch and MinIO', () => {
     const volumes = Object.keys(compose['volumes'] ?? {});
     for (const [name, mount] of [
       ['redis', 'redis-data:/data'],
       ['dynamodb', 'dynamodb-data:/home/dynamodblocal/data'],
       ['elasticsearch', 'es-data:/usr/share/elasticsearch/data'],
+      ['minio', 'minio-data:/data'],
     ] as const) {
       expect(all.get(name)?.['volumes'], name).toContain(mount);
       expect(volumes).toContain(mount.split(':')[0]);

@@ -8,8 +8,10 @@ import {
   kongPlugins,
   kongRoutes,
   kongServices,
+  kongRouteFor,
   kongUpstreams,
   loadKong,
+  pathMatches,
   routeMatches,
   splitTarget,
 } from '../src/kong.js';
@@ -70,7 +72,7 @@ describe(KONG_FILE, () => {
     for (const route of routes) {
       for (const prefix of route.paths) {
         expect(
-          served.some((p) => p.startsWith(prefix)),
+          served.some((p) => pathMatches(prefix, p)),
           `${route.name} ${prefix}`,
         ).toBe(true);
       }
@@ -84,12 +86,13 @@ describe(KONG_FILE, () => {
     }
   });
 
-  it('sends its service to the upstream, with timeouts above a Socket.IO long-poll', () => {
-    const [svc] = kongServices(kong);
-    expect(svc?.['host']).toBe(upstream?.['name']);
+  it('sends every service to the upstream, with timeouts above a Socket.IO long-poll', () => {
     const longestPoll = SOCKET_IO_PING_INTERVAL_MS + SOCKET_IO_PING_TIMEOUT_MS;
-    expect(Number(svc?.['read_timeout'])).toBeGreaterThan(longestPoll);
-    expect(Number(svc?.['write_timeout'])).toBeGreaterThan(longestPoll);
+    for (const svc of kongServices(kong)) {
+      expect(svc['host']).toBe(upstream?.['name']);
+      expect(Number(svc['read_timeout'])).toBeGreaterThan(longestPoll);
+      expect(Number(svc['write_timeout'])).toBeGreaterThan(longestPoll);
+    }
   });
 
   it('balances with consistent hashing on the cookie the web NGINX keys its stickiness on', () => {
@@ -102,7 +105,8 @@ describe(KONG_FILE, () => {
     expect(template).toContain(`"${String(nginxCookie)}=$chat_lb_key`);
     const cookiePath = String(upstream?.['hash_on_cookie_path']);
     for (const route of routes)
-      for (const p of route.paths) expect(`${p}/`.startsWith(cookiePath)).toBe(true);
+      for (const p of route.paths)
+        expect(`${p.replace(/^~/, '')}/`.startsWith(cookiePath)).toBe(true);
   });
 
   it('probes every replica actively on /serving, the routing probe the gateway serves (not /ready)', () => {
@@ -200,11 +204,29 @@ describe(KONG_FILE, () => {
     expect(published.map((p) => p.hostIp)).toEqual(['127.0.0.1']);
   });
 
+  /** The body limit, in bytes, of the service behind `method path`. */
+  const sizeLimitFor = (method: string, path: string) => {
+    const route = kongRouteFor(routes, method, path);
+    const svc = kongServices(kong).find((s) => s['name'] === route?.service);
+    const size = kongPlugins(svc ?? {}).find((p) => p.name === 'request-size-limiting');
+    const unit = { kilobytes: 1024, megabytes: 1024 * 1024 }[String(size?.config['size_unit'])];
+    return { route, bytes: Number(size?.config['allowed_payload_size']) * (unit ?? NaN) };
+  };
+
   it("refuses bodies above the gateway's MAX_HTTP_BUFFER_SIZE at the edge", () => {
-    const plugins = kongServices(kong).flatMap((s: Dict) => kongPlugins(s));
-    const size = plugins.find((p) => p.name === 'request-size-limiting');
-    expect(size?.config['size_unit']).toBe('kilobytes');
-    expect(Number(size?.config['allowed_payload_size']) * 1024).toBe(
+    expect(sizeLimitFor('POST', `${SOCKET_PATH}/`).bytes).toBe(gatewayConfig.maxHttpBufferSize);
+    expect(sizeLimitFor('POST', '/chat/session').bytes).toBe(gatewayConfig.maxHttpBufferSize);
+  });
+
+  it('streams uploads to the gateway and lets files up to ATTACHMENT_MAX_BYTES through, no more', () => {
+    const upload = http.find((r) => r.method === 'POST' && r.path.endsWith('/attachments'));
+    expect(upload?.path).toBe('/chat/rooms/:roomId/attachments');
+    const { route, bytes } = sizeLimitFor('POST', samplePath(upload?.path ?? ''));
+    expect(route?.requestBuffering).toBe(false);
+    expect(route?.stripPath).toBe(false);
+    expect(bytes).toBe(gatewayConfig.attachments.maxBytes);
+    // Everything else under /chat/rooms keeps the small limit.
+    expect(sizeLimitFor('GET', '/chat/rooms/sample-1/messages').bytes).toBe(
       gatewayConfig.maxHttpBufferSize,
     );
   });

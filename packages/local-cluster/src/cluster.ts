@@ -77,9 +77,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       ATTACHMENT_STORE: 's3',
       S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
       S3_BUCKET: LOCAL_ATTACHMENT_BUCKET,
-      // s3rver checks signatures against this pair; dynalite accepts any credentials.
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      // s3rver checks signatures against this pair.
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
       // No Elasticsearch on this machine: the processes share a SQLite search index.
       SEARCH_SQLITE_PATH: path.join(dataDir, 'search', 'search.db'),
       // Every replica must accept every other's guest tokens: one secret, kept with the data.

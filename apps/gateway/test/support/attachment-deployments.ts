@@ -84,8 +84,8 @@ export async function startScaled(env: Record<string, string> = {}): Promise<Att
     S3_REGION: 'us-east-1',
     S3_FORCE_PATH_STYLE: true,
     S3_KEY_PREFIX: '',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
   });
   const bucketDir = path.join(dataDir, 's3', LOCAL_ATTACHMENT_BUCKET);
   return {

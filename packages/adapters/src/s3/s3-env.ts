@@ -6,7 +6,8 @@ import { CreateBucketCommand, HeadBucketCommand, NotFound } from '@aws-sdk/clien
 /**
  * Environment of the S3 attachment store (`ATTACHMENT_STORE=s3`). `S3_ENDPOINT` points at an
  * S3-compatible server (MinIO in compose); without it, AWS in `S3_REGION`. Credentials are
- * `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, or the SDK's chain on AWS.
+ * `S3_ACCESS_KEY_ID`/`S3_SECRET_ACCESS_KEY`, else `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`,
+ * else the SDK's chain (an IAM role on AWS).
  */
 export const S3EnvSchema = z.object({
   S3_BUCKET: z.string().min(3).max(63),
@@ -14,6 +15,8 @@ export const S3EnvSchema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: z.stringbool().default(true),
   S3_KEY_PREFIX: z.string().default(''),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_ACCESS_KEY_ID: z.string().optional(),
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
 });
@@ -21,18 +24,13 @@ export type S3Env = z.infer<typeof S3EnvSchema>;
 
 /** The S3 attachment store for `env`, and how to create its bucket when it is missing. */
 export function connectS3AttachmentStore(env: S3Env) {
+  const accessKeyId = env.S3_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY;
   const client = createS3Client({
     region: env.S3_REGION,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
     ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
-    ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          credentials: {
-            accessKeyId: env.AWS_ACCESS_KEY_ID,
-            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-          },
-        }
-      : {}),
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   });
   const store = new S3AttachmentStore(client, {
     bucket: env.S3_BUCKET,
