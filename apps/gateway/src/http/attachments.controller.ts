@@ -106,7 +106,13 @@ export class AttachmentsController {
     // The signature, not the page that asks, decides who may load it.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('Cache-Control', `private, max-age=${this.links.remainingSeconds(link)}`);
-    await pipeline(body, res);
+    try {
+      await pipeline(body, res);
+    } catch (error) {
+      // Once the file is under way (the client left, or the store failed mid-file) there is no
+      // error to answer: the pipeline has ended the connection, which tells the client.
+      if (!res.headersSent) throw error;
+    }
   }
 
   private present(record: AttachmentRecord): Attachment {
