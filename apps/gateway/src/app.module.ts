@@ -85,9 +85,9 @@ function serviceProviders(config: AppConfig, logger: Logger): Provider[] {
     factory(SearchService, (i) => new SearchService(i.rooms, i.search)),
     {
       provide: MessageService,
-      useFactory: (i: Infrastructure, n: SocketNotifier, h: HistoryReader) =>
-        new MessageService(i.log, i.rooms, h, n),
-      inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader],
+      useFactory: (i: Infrastructure, n: SocketNotifier, h: HistoryReader, a: AttachmentService) =>
+        new MessageService(i.log, i.rooms, h, n, systemClock, a),
+      inject: [INFRASTRUCTURE, SocketNotifier, HistoryReader, AttachmentService],
     },
     factory(
       AttachmentService,

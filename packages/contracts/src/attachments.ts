@@ -34,6 +34,22 @@ export interface Attachment {
 const id = z.string().trim().min(1).max(64);
 
 /**
+ * What a message carries of each attachment (kept with the message in the log and the stores;
+ * links are not, since they expire: a member asks `GET /chat/attachments/:id` for them).
+ */
+export const MessageAttachmentSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  type: z.string(),
+  size: z.number().int().nonnegative(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  /** It has a thumbnail (images). */
+  thumbnail: z.boolean().optional(),
+});
+export type MessageAttachment = z.infer<typeof MessageAttachmentSchema>;
+
+/**
  * `POST /chat/rooms/:roomId/attachments?name=<file name>`: the body is the file's bytes
  * (`Content-Type: application/octet-stream`, `Content-Length` required). The name is only a
  * label: it is sanitised and never decides the type.

@@ -31,7 +31,7 @@ export type RoomEventEnvelope = Exclude<LogEnvelope, { type: 'message.created' }
 const canonical = (message: Message): Message => {
   const { id, roomId, seq, userId, content, createdAt, clientMsgId, kind, ...optional } = message;
   const { replyTo, mentions, mentionsRoom, target, emoji, on } = optional;
-  const { editedAt, deleted, reactions } = optional;
+  const { editedAt, deleted, reactions, attachments } = optional;
   return {
     ...{ id, roomId, seq, userId, content, createdAt },
     ...(clientMsgId !== undefined && { clientMsgId }),
@@ -45,6 +45,7 @@ const canonical = (message: Message): Message => {
     ...(editedAt !== undefined && { editedAt }),
     ...(deleted !== undefined && { deleted }),
     ...(reactions !== undefined && { reactions }),
+    ...(attachments !== undefined && { attachments }),
   };
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from './attachments.js';
 import type { Ack, ExceptionEvent } from './errors.js';
 import {
   MAX_CLIENT_MSG_ID_LENGTH,
@@ -47,13 +48,21 @@ const content = boundedText(MAX_CONTENT_CODE_POINTS, 'content').refine(
 );
 const clientMsgId = z.string().min(1).max(MAX_CLIENT_MSG_ID_LENGTH).optional();
 const messageSeq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-export const SendMessageSchema = z.object({
-  roomId: id,
-  content,
-  clientMsgId,
-  /** The seq of the message this one answers (a reply, shown in its thread). */
-  replyTo: messageSeq.optional(),
-});
+export const SendMessageSchema = z
+  .object({
+    roomId: id,
+    /** May be empty when the message carries attachments. */
+    content: boundedText(MAX_CONTENT_CODE_POINTS, 'content'),
+    clientMsgId,
+    /** The seq of the message this one answers (a reply, shown in its thread). */
+    replyTo: messageSeq.optional(),
+    /** Ids of the sender's own uploads to this room that no message carries yet. */
+    attachments: z.array(id).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
+  })
+  .refine((p) => p.content.length > 0 || p.attachments !== undefined, {
+    message: 'content is empty',
+    path: ['content'],
+  });
 /** Replaces the content of one's own message. */
 export const EditMessageSchema = z.object({ roomId: id, seq: messageSeq, content, clientMsgId });
 /** Deletes a message: one's own, or any in a room one owns. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MessageAttachmentSchema } from './attachments.js';
 
 /**
  * `user` messages are what people write; `system` messages record joins, invites and leaves.
@@ -47,6 +48,8 @@ export const MessageSchema = z.object({
   editedAt: z.string().optional(),
   deleted: z.boolean().optional(),
   reactions: z.array(ReactionSchema).optional(),
+  /** Files sent with a `user` message (its uploads); a deleted message has none. */
+  attachments: z.array(MessageAttachmentSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

@@ -246,6 +246,70 @@ describe.each([
     expect((await deployment.blobs()).filter((k) => !before.includes(k))).toHaveLength(1);
   });
 
+  it('sends uploads with a message that the other member receives on the other entry and in history', async () => {
+    const photo = await uploaded('photo.png', await png(40, 30));
+    const report = await uploaded('report.pdf', PDF);
+    const clientMsgId = `att-${Date.now()}`;
+    const payload = { roomId, content: '', attachments: [photo.id, report.id], clientMsgId };
+    const ack = await alice.ok('send_message', payload);
+    const live = await bob.waitFor('receive_message', (m) => m.id === ack.id, 15_000);
+    expect(live.attachments).toEqual([
+      {
+        id: photo.id,
+        name: 'photo.png',
+        type: 'image/png',
+        size: photo.size,
+        width: 40,
+        height: 30,
+        thumbnail: true,
+      },
+      { id: report.id, name: 'report.pdf', type: 'application/pdf', size: PDF.length },
+    ]);
+    // A retry of the same send answers the first ack and sends nothing new.
+    expect(await alice.ok('send_message', payload)).toEqual(ack);
+    const { messages } = await bob.ok('get_messages', { roomId, after: ack.seq - 1, limit: 5 });
+    expect(messages.filter((m) => m.attachments !== undefined).map((m) => m.id)).toEqual([ack.id]);
+    expect(messages.find((m) => m.id === ack.id)?.attachments).toEqual(live.attachments);
+  });
+
+  it('refuses attachments that are not the sender’s own unsent uploads to the room', async () => {
+    const { roomId: other } = (await alice.ok('create_room', { participants: ['bob'] })).room;
+    const elsewhere = await uploaded('elsewhere.txt', Buffer.from('elsewhere'), other);
+    const bobs = (
+      await upload(a, { roomId, name: 'bob.txt', bytes: Buffer.from('bob'), token: bob.token })
+    ).body['attachment'] as Attachment;
+    const sent = await uploaded('sent.txt', Buffer.from('sent'));
+    await alice.ok('send_message', { roomId, content: 'first', attachments: [sent.id] });
+    const cases: [string, string[]][] = [
+      ['another room’s upload', [elsewhere.id]],
+      ['another user’s upload', [bobs.id]],
+      ['an upload another message carries', [sent.id]],
+      ['an unknown id', ['no-such-attachment']],
+      ['eleven attachments', Array.from({ length: 11 }, () => sent.id)],
+    ];
+    for (const [label, attachments] of cases) {
+      const res = await alice.request('send_message', { roomId, content: 'x', attachments });
+      expect({ label, code: res.ok ? 'OK' : res.error.code }).toEqual({
+        label,
+        code: 'BAD_REQUEST',
+      });
+    }
+  });
+
+  it('deletes a message’s attachments with the message', async () => {
+    const file = await uploaded('gone.txt', Buffer.from(`gone ${Date.now()}`));
+    const ack = await alice.ok('send_message', {
+      roomId,
+      content: 'soon gone',
+      attachments: [file.id],
+    });
+    await alice.ok('delete_message', { roomId, seq: ack.seq });
+    expect((await download(file.url)).status).toBe(404);
+    const { messages } = await bob.ok('get_messages', { roomId, after: ack.seq - 1, limit: 1 });
+    expect(messages[0]).toMatchObject({ deleted: true });
+    expect(messages[0]?.attachments).toBeUndefined();
+  });
+
   it('deletes a room with its attachments, bytes included', async () => {
     const { roomId: doomed } = (await alice.ok('create_room', { participants: ['bob'] })).room;
     const image = await uploaded('gone.png', await png(64, 48), doomed);

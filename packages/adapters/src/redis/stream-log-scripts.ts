@@ -73,6 +73,7 @@ if ARGV[15] == 'delete' then
       t.mentionsRoom = nil
       t.editedAt = nil
       t.reactions = nil
+      t.attachments = nil
       t.deleted = true
       replace(KEYS[4], target, m, cjson.encode(t))
     end

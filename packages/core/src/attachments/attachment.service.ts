@@ -1,5 +1,10 @@
-import { ChatError, type AttachmentVariant, type UploadAttachmentPayload } from '@chat/contracts';
-import { randomUUID } from 'node:crypto';
+import {
+  ChatError,
+  type AttachmentVariant,
+  type MessageAttachment,
+  type UploadAttachmentPayload,
+} from '@chat/contracts';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { AttachmentRecord, AttachmentRecords } from '../ports/attachment-records.port.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
@@ -115,6 +120,45 @@ export class AttachmentService {
     return { record, ...blob };
   }
 
+  /**
+   * Claims the sender's uploads for a message about to be sent and says what the message
+   * carries of them. Each must be an upload of `userId` to `roomId` that no other message
+   * carries, else `BAD_REQUEST`; two sends racing for one upload: one gets `CONFLICT`.
+   *
+   * The message id is chosen here. With a `clientMsgId` it is derived from the room, sender,
+   * `clientMsgId` and uploads, so a retry of the same send finds its uploads already claimed
+   * by the same id and goes on to the log, which answers the first ack.
+   */
+  async claim(
+    userId: string,
+    roomId: string,
+    attachmentIds: readonly string[],
+    clientMsgId: string | undefined,
+  ): Promise<{ messageId: string; attachments: MessageAttachment[] }> {
+    const ids = [...new Set(attachmentIds)];
+    const messageId =
+      clientMsgId === undefined ? randomUUID() : derivedId(roomId, userId, clientMsgId, ids);
+    const found = new Map((await this.records.getMany(ids)).map((r) => [r.id, r]));
+    for (const id of ids) {
+      const record = found.get(id);
+      if (
+        !record ||
+        record.roomId !== roomId ||
+        record.uploaderId !== userId ||
+        (record.messageId !== null && record.messageId !== messageId)
+      ) {
+        throw new ChatError(
+          'BAD_REQUEST',
+          `attachment ${id} is not an upload of yours to this room that is still unsent`,
+        );
+      }
+    }
+    if (!(await this.records.attach(ids, { roomId, uploaderId: userId, messageId }))) {
+      throw new ChatError('CONFLICT', 'an attachment was just sent with another message');
+    }
+    return { messageId, attachments: ids.map((id) => describe(found.get(id))) };
+  }
+
   /** Removes every attachment of a deleted room, bytes included. */
   async deleteRoom(roomId: string): Promise<void> {
     await this.remove(await this.records.ofRoom(roomId));
@@ -225,6 +269,27 @@ async function readHead(
     length += next.value.length;
   }
   return { bytes: Buffer.concat(parts), done: false };
+}
+
+/** A message id (UUID form) that the same send always gets. */
+function derivedId(roomId: string, userId: string, clientMsgId: string, ids: string[]): string {
+  const hex = createHash('sha256')
+    .update(JSON.stringify([roomId, userId, clientMsgId, [...ids].sort()]))
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function describe(record: AttachmentRecord | undefined): MessageAttachment {
+  if (!record) throw new ChatError('INTERNAL', 'an attachment record went missing');
+  return {
+    id: record.id,
+    name: record.name,
+    type: record.type,
+    size: record.size,
+    ...(record.width !== undefined && { width: record.width }),
+    ...(record.height !== undefined && { height: record.height }),
+    ...(record.thumbnailKey !== undefined && { thumbnail: true }),
+  };
 }
 
 async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {

@@ -16,6 +16,7 @@ import {
   type ThreadPage,
 } from '@chat/contracts';
 import { randomUUID } from 'node:crypto';
+import type { AttachmentService } from '../attachments/attachment.service.js';
 import type { EventLog, MessageDraft, Notifier, RoomRecord, RoomStore } from '../ports/index.js';
 import { requireMember, requireMembership } from './access.js';
 import { systemClock, type Clock } from './clock.js';
@@ -29,6 +30,8 @@ export class MessageService {
     private readonly history: HistoryReader,
     private readonly notifier: Notifier,
     private readonly clock: Clock = systemClock,
+    /** Uploads that messages carry; without it a send naming attachments is refused. */
+    private readonly attachments?: AttachmentService,
   ) {}
 
   /**
@@ -43,8 +46,10 @@ export class MessageService {
       ? await requireMember(this.rooms, payload.roomId, userId)
       : await requireMembership(this.rooms, payload.roomId, userId);
     if (payload.replyTo !== undefined) await this.requireMessage(payload.roomId, payload.replyTo);
+    const files = payload.attachments && (await this.claimFiles(userId, payload));
     const message = await this.append({
       ...this.draft(userId, payload.roomId, 'user', payload.clientMsgId),
+      ...(files && { id: files.messageId, attachments: files.attachments }),
       content: payload.content,
       ...(payload.replyTo !== undefined && { replyTo: payload.replyTo }),
       ...(room && mentionsIn(room, userId, mentioning)),
@@ -77,11 +82,27 @@ export class MessageService {
     if (target.userId !== userId && room.ownerId !== userId) {
       throw new ChatError('FORBIDDEN', "only the author or the room's owner can delete a message");
     }
-    return this.change({
+    const ack = await this.change({
       ...this.draft(userId, payload.roomId, 'delete', payload.clientMsgId),
       target: target.seq,
       content: '',
     });
+    // The deletion is in the log; its files go now (a retry finds none left).
+    if (target.attachments?.length) await this.attachments?.deleteMessage(target.id);
+    return ack;
+  }
+
+  /** Claims the uploads a send names, choosing the message id they are attached to. */
+  private async claimFiles(userId: string, payload: SendMessagePayload) {
+    if (!this.attachments) {
+      throw new ChatError('BAD_REQUEST', 'this server does not take attachments');
+    }
+    return this.attachments.claim(
+      userId,
+      payload.roomId,
+      payload.attachments ?? [],
+      payload.clientMsgId,
+    );
   }
 
   /** Sets whether the caller reacts to a message with an emoji. */
