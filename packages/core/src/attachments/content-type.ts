@@ -1,5 +1,4 @@
 import { ChatError } from '@chat/contracts';
-import { fileTypeFromBuffer } from 'file-type';
 import { extensionOf } from './file-name.js';
 
 /** How many leading bytes decide the type. */
@@ -61,6 +60,8 @@ export interface SniffedType {
  * type the bytes do not have is `BAD_REQUEST`.
  */
 export async function sniffType(head: Uint8Array, name: string): Promise<SniffedType> {
+  // Loaded on the first upload, not when the package is imported (start-up time).
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(head);
   const ext = extensionOf(name);
   const promised = SELF_DESCRIBING[ext];

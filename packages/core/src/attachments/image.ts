@@ -1,14 +1,22 @@
 import { ChatError } from '@chat/contracts';
 import type { Readable } from 'node:stream';
-import sharp from 'sharp';
 
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 320;
 /** Largest image decoded (pixels): a small file can claim a huge canvas (a decompression bomb). */
 export const MAX_IMAGE_PIXELS = 50_000_000;
 
-// Each upload is decoded once; keeping decoded images around would only hold memory.
-sharp.cache(false);
+/**
+ * sharp (libvips), loaded on the first image: most processes that import this package (sinks,
+ * tools) never decode one, and loading it costs a second of start-up on a busy machine.
+ */
+const loadSharp = async () => {
+  const { default: sharp } = await import('sharp');
+  // Each upload is decoded once; keeping decoded images around would only hold memory.
+  sharp.cache(false);
+  return sharp;
+};
+let sharpLoaded: ReturnType<typeof loadSharp> | undefined;
 
 export interface ImageFacts {
   /** As displayed, after the EXIF orientation. */
@@ -23,6 +31,7 @@ export interface ImageFacts {
  * not decode as an image are `BAD_REQUEST`.
  */
 export async function describeImage(source: Readable): Promise<ImageFacts> {
+  const sharp = await (sharpLoaded ??= loadSharp());
   const image = sharp({ limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false });
   source.on('error', (error) => image.destroy(error));
   source.pipe(image);
