@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { DynamoMessageStore } from './dynamo/dynamo-message-store.js';
 import { DynamoRoomStore } from './dynamo/dynamo-room-store.js';
 import { DynamoUserStore } from './dynamo/dynamo-user-store.js';
+import { DynamoSessionStore } from './dynamo/dynamo-session-store.js';
 import { ensureTables } from './dynamo/tables.js';
 import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search-index.js';
 import { RedisCachedRoomStore } from './redis/redis-cached-room-store.js';
@@ -66,6 +67,7 @@ export interface ScaledConnections {
   messages: DynamoMessageStore;
   rooms: RedisCachedRoomStore;
   users: DynamoUserStore;
+  sessions: DynamoSessionStore;
   search: SearchIndex;
   presence: RedisPresenceStore;
   /** Dependencies readiness pings, by name. */
@@ -119,6 +121,7 @@ export function connectScaled(
     prefix: env.REDIS_KEY_PREFIX,
   });
   const users = new DynamoUserStore(dynamo, { prefix });
+  const sessions = new DynamoSessionStore(dynamo, { prefix });
   const search = connectSearch(env);
   return {
     redis,
@@ -128,6 +131,7 @@ export function connectScaled(
     messages,
     rooms,
     users,
+    sessions,
     search: search.index,
     presence,
     checks: [
@@ -140,7 +144,16 @@ export function connectScaled(
       await search.provision();
     },
     async close() {
-      for (const adapter of [log.groups, presence, search.index, users, rooms, messages, log])
+      for (const adapter of [
+        log.groups,
+        presence,
+        search.index,
+        users,
+        sessions,
+        rooms,
+        messages,
+        log,
+      ])
         await adapter.close();
       await search.close();
       dynamo.destroy();

@@ -8,6 +8,7 @@ import {
   type PresenceStore,
   type RoomStore,
   type SearchIndex,
+  type SessionStore,
   type UserStore,
 } from '@chat/core';
 import type { Cluster, Redis } from 'ioredis';
@@ -28,6 +29,7 @@ export interface Infrastructure {
   messages: MessageStore;
   rooms: RoomStore;
   users: UserStore;
+  sessions: SessionStore;
   search: SearchIndex;
   presence: PresenceStore;
   /** The shared Redis connection in scaled mode (fan-out, rate limits). */

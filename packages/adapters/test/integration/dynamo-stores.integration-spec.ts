@@ -3,6 +3,7 @@ import {
   describeMessageStoreConformance,
   describeRoomStoreConformance,
   describeUserStoreConformance,
+  describeSessionStoreConformance,
   makeMessage,
   uniqueId,
 } from '@chat/core/conformance';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMessageStore } from '../../src/dynamo/dynamo-message-store.js';
 import { DynamoRoomStore } from '../../src/dynamo/dynamo-room-store.js';
 import { DynamoUserStore } from '../../src/dynamo/dynamo-user-store.js';
+import { DynamoSessionStore } from '../../src/dynamo/dynamo-session-store.js';
 import { MESSAGE_BUCKET_SIZE, ensureTables, tableDefinitions } from '../../src/dynamo/tables.js';
 import { startDynalite, type DynaliteServer } from '../support/dynalite.js';
 
@@ -36,6 +38,10 @@ describeRoomStoreConformance(`${DynamoRoomStore.name} on dynalite`, () =>
 
 describeUserStoreConformance(`${DynamoUserStore.name} on dynalite`, () =>
   Promise.resolve({ sut: new DynamoUserStore(dynalite.client, { prefix }), cleanup: noop }),
+);
+
+describeSessionStoreConformance(`${DynamoSessionStore.name} on dynalite`, () =>
+  Promise.resolve({ sut: new DynamoSessionStore(dynalite.client, { prefix }), cleanup: noop }),
 );
 
 describe('ensureTables', () => {

@@ -4,6 +4,7 @@ import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteMessageStore } from './sqlite-message-store.js';
 import { SqliteRoomStore } from './sqlite-room-store.js';
 import { SqliteSearchIndex } from './sqlite-search-index.js';
+import { SqliteSessionStore } from './sqlite-session-store.js';
 import { SqliteUserStore } from './sqlite-user-store.js';
 import { openDatabase, type SqliteDatabase } from './sqlite.js';
 
@@ -16,6 +17,7 @@ export interface EmbeddedAdapters {
   messages: SqliteMessageStore;
   rooms: SqliteRoomStore;
   users: SqliteUserStore;
+  sessions: SqliteSessionStore;
   search: SqliteSearchIndex;
   presence: MemoryPresenceStore;
   /** Closes every adapter, then the database. */
@@ -39,6 +41,7 @@ export function openEmbeddedAdapters(
     messages: new SqliteMessageStore(db),
     rooms: new SqliteRoomStore(db),
     users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
     search: new SqliteSearchIndex(db),
     presence: new MemoryPresenceStore(),
   };
@@ -46,8 +49,8 @@ export function openEmbeddedAdapters(
     db,
     ...adapters,
     async close() {
-      const { groups, presence, search, users, rooms, messages } = adapters;
-      for (const adapter of [groups, presence, search, users, rooms, messages, log]) {
+      const { groups, presence, search, users, sessions, rooms, messages } = adapters;
+      for (const adapter of [groups, presence, search, users, sessions, rooms, messages, log]) {
         await adapter.close();
       }
       db.close();
