@@ -13,6 +13,7 @@ import {
 } from './limits.js';
 import { isEmoji } from './changes.js';
 import type { Message, Room, SearchHit, User } from './models.js';
+import { SetProfileSchema, type UserUpdatedEvent } from './profile.js';
 import { parseQueryTerms } from './search-terms.js';
 
 const id = z.string().trim().min(1).max(64);
@@ -136,6 +137,7 @@ export const CLIENT_EVENT_SCHEMAS = {
   react: ReactSchema,
   get_thread: GetThreadSchema,
   open_direct: OpenDirectSchema,
+  set_profile: SetProfileSchema,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
@@ -185,6 +187,7 @@ export interface ClientAckData {
   react: ChangeAck;
   get_thread: ThreadPage;
   open_direct: { room: Room };
+  set_profile: { user: User };
 }
 
 /** Input type of each client event's payload (before the schema's trimming and defaults). */
@@ -249,5 +252,6 @@ export interface ServerToClientEvents {
   room_deleted: (event: RoomDeletedEvent) => void;
   presence: (event: PresenceEvent) => void;
   read: (event: ReadEvent) => void;
+  user_updated: (event: UserUpdatedEvent) => void;
   exception: (event: ExceptionEvent) => void;
 }

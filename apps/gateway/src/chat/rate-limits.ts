@@ -12,10 +12,15 @@ import type { RateLimitConfig } from '../config/config.js';
 /**
  * What a point is taken for: `message` (send_message), `room` (create_room), `search` (socket
  * and REST), `typing`, and `event` — the shared budget of every other client event and REST
- * read (reads, membership changes, read pointers, register) — all per user; and `session`
- * (guest sign-ins), per client IP.
+ * read (reads, membership changes, read pointers, register) — all per user; `session` (every
+ * sign-in and sign-up) and `signin-ip` (failed password sign-ins), per client IP; and
+ * `signin-account` (failed password sign-ins), per account name.
  */
-export type LimitedAction = 'message' | 'room' | 'search' | 'typing' | 'event' | 'session';
+export type LimitedAction =
+  'message' | 'room' | 'search' | 'typing' | 'event' | 'session' | 'signin-ip' | 'signin-account';
+
+/** The window failed sign-ins are counted over. */
+const SIGNIN_WINDOW_SEC = 15 * 60;
 
 /** `burst` points per `burst / perSec` seconds: `perSec` on average, up to `burst` at once. */
 const withBurst = (perSec: number, burst: number): IRateLimiterOptions => ({
@@ -60,7 +65,36 @@ export class RateLimits {
       ...(config.sessionsPerMin > 0 && {
         session: limiter('session', { points: config.sessionsPerMin, duration: 60 }),
       }),
+      ...(config.signinFailuresPerIp > 0 && {
+        'signin-ip': limiter('signin-ip', {
+          points: config.signinFailuresPerIp,
+          duration: SIGNIN_WINDOW_SEC,
+        }),
+      }),
+      ...(config.signinFailuresPerAccount > 0 && {
+        'signin-account': limiter('signin-account', {
+          points: config.signinFailuresPerAccount,
+          duration: SIGNIN_WINDOW_SEC,
+        }),
+      }),
     };
+  }
+
+  /**
+   * Throws `RATE_LIMITED` when `key` has spent the whole budget, without taking a point: for
+   * limits on failures, counted by `consume` only once an attempt has failed.
+   */
+  async ensureLeft(action: LimitedAction, key: string): Promise<void> {
+    const limiter = this.limiters[action];
+    const spent = limiter && (await limiter.get(key));
+    if (spent && spent.consumedPoints >= limiter.points) {
+      throw new RateLimitedError(spent.msBeforeNext, 'failed sign-ins');
+    }
+  }
+
+  /** Forgets what `key` has spent (a successful sign-in clears the account's failures). */
+  async reset(action: LimitedAction, key: string): Promise<void> {
+    await this.limiters[action]?.delete(key);
   }
 
   /**

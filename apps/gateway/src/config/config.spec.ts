@@ -91,6 +91,8 @@ describe('loadConfig: rate limits', () => {
       eventsPerSec: 20,
       eventsBurst: 100,
       sessionsPerMin: 20,
+      signinFailuresPerAccount: 10,
+      signinFailuresPerIp: 50,
     });
   });
 

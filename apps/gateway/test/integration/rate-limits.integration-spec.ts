@@ -170,6 +170,8 @@ describe('per-user limits with Redis: one budget for every replica', () => {
     eventsPerSec: 1,
     eventsBurst: 60,
     sessionsPerMin: 0,
+    signinFailuresPerAccount: 0,
+    signinFailuresPerIp: 0,
   };
 
   const outcome = (run: Promise<void>) =>

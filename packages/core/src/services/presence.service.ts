@@ -50,6 +50,7 @@ export class PresenceService {
       return {
         id: r.id,
         name: r.name,
+        ...(r.displayName !== undefined && { displayName: r.displayName }),
         online: state?.online ?? false,
         ...(state?.lastSeenAt === undefined ? {} : { lastSeenAt: state.lastSeenAt }),
       };
