@@ -4,8 +4,11 @@ import { codePointLength } from './limits.js';
 /** Longest display name, in code points, after NFC normalisation and trimming. */
 export const MAX_DISPLAY_NAME_CODE_POINTS = 64;
 
-/** Control and format characters and other code points that render as nothing. */
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}]/u;
+/**
+ * Control and format characters, code points that render as nothing, and lone surrogates
+ * (not text: no store could keep them as sent).
+ */
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}]/u;
 const VISIBLE = /[\p{L}\p{N}\p{S}]/u;
 
 /**
@@ -27,7 +30,10 @@ export const DisplayNameSchema = z
         message: `a display name has at most ${MAX_DISPLAY_NAME_CODE_POINTS} characters`,
       });
     } else if (INVISIBLE_OR_CONTROL.test(name)) {
-      ctx.addIssue({ code: 'custom', message: 'a display name cannot hold invisible characters' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a display name cannot hold invisible or control characters',
+      });
     }
   });
 

@@ -97,6 +97,13 @@ export function bindServerEvents(t: ChatTransport): void {
   t.on('room_updated', onRoomUpdated);
   t.on('room_deleted', ({ roomId }) => onRoomDeleted(roomId));
   t.on('presence', (event) => useUsersStore().applyPresence(event));
+  t.on('user_updated', (event) => {
+    useUsersStore().applyUserUpdated(event);
+    const auth = useAuthStore();
+    if (auth.user && event.userId === auth.user.id) {
+      auth.setUser({ ...auth.user, displayName: event.displayName });
+    }
+  });
   t.on('read', (event) => useReadsStore().apply(event));
   t.on('exception', ({ code, message }) => notify({ kind: 'error', code, message }));
 }
