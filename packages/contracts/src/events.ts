@@ -30,6 +30,8 @@ export const RegisterSchema = z.object({ userId: userId.optional() });
 export const GetUsersSchema = z.object({
   query: z.string().trim().max(64).optional(),
   limit: limit(MAX_PAGE_LIMIT).optional(),
+  /** These users (the known ones), instead of a prefix search: how clients learn names. */
+  ids: z.array(userId).min(1).max(MAX_PAGE_LIMIT).optional(),
 });
 export const CreateRoomSchema = z.object({
   name: boundedText(MAX_ROOM_NAME_CODE_POINTS, 'name').optional(),

@@ -160,6 +160,7 @@ export class ChatGateway
           user.id,
           payload.query ?? '',
           payload.limit ?? DEFAULT_PAGE_LIMIT,
+          payload.ids,
         ),
       })),
     );

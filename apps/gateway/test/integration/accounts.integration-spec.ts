@@ -210,6 +210,11 @@ describe.each(BOTH_MODES)('accounts and sessions, %s', (_mode, deploy) => {
     );
     const { users } = await mate.ok('get_users', { query: name });
     expect(users).toEqual([expect.objectContaining({ id: jo.user.id, displayName: 'Jo Kim' })]);
+    // Clients learn the names of a room's members by id, unknown ids left out.
+    const byIds = await mate.ok('get_users', { ids: [jo.user.id, fresh('nobody')] });
+    expect(byIds.users).toEqual([
+      expect.objectContaining({ id: jo.user.id, name, displayName: 'Jo Kim', online: true }),
+    ]);
 
     // Over the socket too; bad input is refused and nothing is written.
     await joClient.ok('set_profile', { displayName: '조 김' });

@@ -51,6 +51,17 @@ export const useUsersStore = defineStore('users', () => {
     return users;
   }
 
+  /** Learns the names of the people among `ids` the app does not know yet (room members). */
+  async function ensureKnown(ids: readonly string[]): Promise<void> {
+    const unknown = [...new Set(ids)].filter((id) => !byId[id]);
+    for (let i = 0; i < unknown.length; i += DIRECTORY_PAGE) {
+      const { users } = await useConnectionStore().request('get_users', {
+        ids: unknown.slice(i, i + DIRECTORY_PAGE),
+      });
+      upsert(users);
+    }
+  }
+
   async function refreshDirectory(): Promise<void> {
     const { users } = await useConnectionStore().request('get_users', { limit: DIRECTORY_PAGE });
     upsert(users);
@@ -69,6 +80,7 @@ export const useUsersStore = defineStore('users', () => {
     nameOf,
     isOnline,
     find,
+    ensureKnown,
     refreshDirectory,
   };
 });
