@@ -358,12 +358,16 @@ describe('authorisation matrix: every room event × every caller', () => {
       expect(leaked, `events ${outsider.userId} received`).toEqual([]);
     }
     // Nothing Mallory attempted reached a member under her name (or the forged one), except
-    // the one thing open to anyone: her opening a direct-message room with them.
+    // the one thing open to anyone: her opening a direct-message room with them, and then, as
+    // to anyone who shares a room with her, her own display-name change.
     for (const member of [clients.alice, clients.bob, clients.carol]) {
+      const { rooms } = await member.ok('register', {});
+      const sharesRoom = rooms.some((room) => room.participants.includes('mallory'));
       const fromMallory = member.received.filter(
         (r) =>
           JSON.stringify(r.payload).includes('mallory') &&
-          !(r.event === 'room_invite' && isDirectRoomId((r.payload as RoomInviteEvent).roomId)),
+          !(r.event === 'room_invite' && isDirectRoomId((r.payload as RoomInviteEvent).roomId)) &&
+          !(r.event === 'user_updated' && sharesRoom),
       );
       expect(fromMallory, `events ${member.userId} received`).toEqual([]);
     }
