@@ -4,7 +4,9 @@ import {
   LiveDelivery,
   MessageService,
   PresenceService,
+  ProfileService,
   RoomService,
+  SessionService,
   RoomViews,
   SearchService,
   TypingService,
@@ -16,6 +18,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AttachmentLinks } from './attachments/attachment-links.js';
 import { AttachmentSweeper } from './attachments/attachment-sweeper.js';
+import { Authenticator } from './auth/authenticator.js';
 import { TokenService } from './auth/token.service.js';
 import { ChatGateway } from './chat/chat.gateway.js';
 import { RateLimits } from './chat/rate-limits.js';
@@ -26,6 +29,7 @@ import { AttachmentsController } from './http/attachments.controller.js';
 import { ChatController } from './http/chat.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { ProfileController } from './http/profile.controller.js';
 import { SessionController } from './http/session.controller.js';
 import { INFRASTRUCTURE, type Infrastructure } from './infra/infrastructure.js';
 import { LOGGER, type Logger } from './observability/logger.js';
@@ -79,6 +83,18 @@ function serviceProviders(config: AppConfig, logger: Logger): Provider[] {
     factory(HistoryReader, (i) => new HistoryReader(i.log, i.messages)),
     factory(RoomViews, (i) => new RoomViews(i.log, i.rooms)),
     factory(UserService, (i) => new UserService(i.users)),
+    factory(SessionService, (i) => new SessionService(i.sessions)),
+    {
+      provide: ProfileService,
+      useFactory: (i: Infrastructure, n: SocketNotifier, u: UserService) =>
+        new ProfileService(u, i.rooms, n),
+      inject: [INFRASTRUCTURE, SocketNotifier, UserService],
+    },
+    {
+      provide: Authenticator,
+      useFactory: (t: TokenService, s: SessionService) => new Authenticator(t, s),
+      inject: [TokenService, SessionService],
+    },
     factory(LiveDelivery, (i, n) => new LiveDelivery(i.log, n)),
     factory(TypingService, (i, n) => new TypingService(i.rooms, i.presence, n)),
     factory(PresenceService, (i, n) => new PresenceService(i.presence, i.rooms, i.users, n)),
@@ -132,7 +148,13 @@ export class AppModule {
     const tokens = new TokenService(config.auth, config.dataDir);
     return {
       module: AppModule,
-      controllers: [HealthController, SessionController, ChatController, AttachmentsController],
+      controllers: [
+        HealthController,
+        SessionController,
+        ProfileController,
+        ChatController,
+        AttachmentsController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: INFRASTRUCTURE, useValue: infra },

@@ -35,6 +35,7 @@ describe('markup in names, rooms and messages', () => {
   });
 
   it('rejects a user name with markup, with a clear message', async () => {
+    await mallory.page.locator('[data-test="guest-tab"]').click();
     for (const name of ['x<y', PAYLOAD]) {
       await mallory.page.locator('[data-test="name-input"]').fill(name);
       await mallory.page.locator('[data-test="sign-in-submit"]').click();

@@ -15,6 +15,7 @@ export {
 export * from './dynamo/dynamo-message-store.js';
 export * from './dynamo/dynamo-room-store.js';
 export * from './dynamo/dynamo-user-store.js';
+export * from './dynamo/dynamo-session-store.js';
 export * from './elasticsearch/elasticsearch-search-index.js';
 export * from './scaled.js';
 export * from './redis/redis-cached-room-store.js';

@@ -14,6 +14,7 @@ import { DynamoAttachmentRecords } from './dynamo/dynamo-attachment-records.js';
 import { DynamoMessageStore } from './dynamo/dynamo-message-store.js';
 import { DynamoRoomStore } from './dynamo/dynamo-room-store.js';
 import { DynamoUserStore } from './dynamo/dynamo-user-store.js';
+import { DynamoSessionStore } from './dynamo/dynamo-session-store.js';
 import { ensureTables } from './dynamo/tables.js';
 import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search-index.js';
 import { RedisCachedRoomStore } from './redis/redis-cached-room-store.js';
@@ -67,6 +68,7 @@ export interface ScaledConnections {
   messages: DynamoMessageStore;
   rooms: RedisCachedRoomStore;
   users: DynamoUserStore;
+  sessions: DynamoSessionStore;
   search: SearchIndex;
   presence: RedisPresenceStore;
   attachmentRecords: DynamoAttachmentRecords;
@@ -122,6 +124,7 @@ export function connectScaled(
   });
   const users = new DynamoUserStore(dynamo, { prefix });
   const attachmentRecords = new DynamoAttachmentRecords(dynamo, { prefix });
+  const sessions = new DynamoSessionStore(dynamo, { prefix });
   const search = connectSearch(env);
   return {
     redis,
@@ -131,6 +134,7 @@ export function connectScaled(
     messages,
     rooms,
     users,
+    sessions,
     search: search.index,
     presence,
     attachmentRecords,
@@ -149,6 +153,7 @@ export function connectScaled(
         presence,
         search.index,
         users,
+        sessions,
         rooms,
         messages,
         attachmentRecords,

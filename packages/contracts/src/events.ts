@@ -14,6 +14,7 @@ import {
 } from './limits.js';
 import { isEmoji } from './changes.js';
 import type { Message, Room, SearchHit, User } from './models.js';
+import { SetProfileSchema, type UserUpdatedEvent } from './profile.js';
 import { parseQueryTerms } from './search-terms.js';
 
 const id = z.string().trim().min(1).max(64);
@@ -30,6 +31,8 @@ export const RegisterSchema = z.object({ userId: userId.optional() });
 export const GetUsersSchema = z.object({
   query: z.string().trim().max(64).optional(),
   limit: limit(MAX_PAGE_LIMIT).optional(),
+  /** These users (the known ones), instead of a prefix search: how clients learn names. */
+  ids: z.array(userId).min(1).max(MAX_PAGE_LIMIT).optional(),
 });
 export const CreateRoomSchema = z.object({
   name: boundedText(MAX_ROOM_NAME_CODE_POINTS, 'name').optional(),
@@ -145,6 +148,7 @@ export const CLIENT_EVENT_SCHEMAS = {
   react: ReactSchema,
   get_thread: GetThreadSchema,
   open_direct: OpenDirectSchema,
+  set_profile: SetProfileSchema,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
@@ -194,6 +198,7 @@ export interface ClientAckData {
   react: ChangeAck;
   get_thread: ThreadPage;
   open_direct: { room: Room };
+  set_profile: { user: User };
 }
 
 /** Input type of each client event's payload (before the schema's trimming and defaults). */
@@ -258,5 +263,6 @@ export interface ServerToClientEvents {
   room_deleted: (event: RoomDeletedEvent) => void;
   presence: (event: PresenceEvent) => void;
   read: (event: ReadEvent) => void;
+  user_updated: (event: UserUpdatedEvent) => void;
   exception: (event: ExceptionEvent) => void;
 }

@@ -71,9 +71,14 @@ export const RoomSchema = z.object({
 });
 export type Room = z.infer<typeof RoomSchema>;
 
+/**
+ * A person: `id` is stable, `name` is the name they signed in with, `displayName` what they
+ * chose to be shown as (clients show `displayName ?? name`).
+ */
 export const UserSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
+  displayName: z.string().min(1).optional(),
   online: z.boolean(),
   lastSeenAt: z.string().optional(),
 });

@@ -19,9 +19,17 @@ export const MAX_SUBJECT_LENGTH = 128;
 /** A compact JWS exactly: three base64url parts, nothing around them (no whitespace to trim). */
 const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** What a verified token proves: who, and (for tokens this gateway issued) which session. */
+export interface VerifiedToken {
+  user: Identity;
+  /** The `sid` claim: the sign-in session the token belongs to; absent in JWT mode. */
+  sessionId?: string;
+}
+
 /**
- * Issues guest tokens and verifies every token the gateway sees. Guest tokens are HS256 with a
- * secret from `AUTH_SECRET` or generated once into the data folder. In JWT mode tokens come
+ * Issues session tokens and verifies every token the gateway sees. Its own tokens (guest and
+ * account sessions) are HS256 with a secret from `AUTH_SECRET` or generated once into the data
+ * folder, and name their session in `sid`. In JWT mode tokens come
  * from the operator's identity provider: HS256 with `JWT_SECRET`, or RS256/ES256 via JWKS, and
  * must carry the configured `iss` and `aud`; the accepted algorithms are fixed, so `alg: none`
  * and HS/RS confusion are rejected. A token is taken exactly as sent: anything but a compact
@@ -58,8 +66,8 @@ export class TokenService {
     return this.config.mode;
   }
 
-  async issueGuest(identity: Identity, expiresAt: Date): Promise<string> {
-    return new SignJWT({ name: identity.name })
+  async issue(identity: Identity, sessionId: string, expiresAt: Date): Promise<string> {
+    return new SignJWT({ name: identity.name, sid: sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(identity.id)
       .setIssuer(GUEST_ISSUER)
@@ -68,14 +76,19 @@ export class TokenService {
       .sign(this.guestKey);
   }
 
-  /** The identity a token proves, or `UNAUTHORIZED`. */
-  async verify(token: unknown): Promise<Identity> {
+  /** What a token proves, or `UNAUTHORIZED`; whether its session is live is checked apart. */
+  async verify(token: unknown): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
       throw new ChatError('UNAUTHORIZED', 'a token is required');
     }
     if (!COMPACT_JWS.test(token)) throw new ChatError('UNAUTHORIZED', 'the token is malformed');
     try {
-      return toIdentity(await this.verifyPayload(token));
+      const payload = await this.verifyPayload(token);
+      const sid = this.config.mode === 'jwt' ? undefined : payload['sid'];
+      return {
+        user: toIdentity(payload),
+        ...(typeof sid === 'string' && sid.length > 0 && { sessionId: sid }),
+      };
     } catch (error) {
       if (error instanceof ChatError) throw error;
       throw new ChatError('UNAUTHORIZED', 'the token is invalid or expired');
@@ -83,7 +96,7 @@ export class TokenService {
   }
 
   private async verifyPayload(token: string): Promise<JWTPayload> {
-    if (this.config.mode === 'guest') {
+    if (this.config.mode !== 'jwt') {
       const { payload } = await jwtVerify(token, this.guestKey, {
         algorithms: ['HS256'],
         issuer: GUEST_ISSUER,

@@ -10,6 +10,7 @@ import {
 import {
   MessageService,
   PresenceService,
+  ProfileService,
   RoomService,
   SearchService,
   TypingService,
@@ -27,7 +28,9 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { z } from 'zod';
+import { Authenticator } from '../auth/authenticator.js';
 import { TokenService } from '../auth/token.service.js';
 import { LOGGER, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -36,6 +39,7 @@ import { RateLimits, type LimitedAction } from './rate-limits.js';
 import { SocketGuard } from './socket-guard.js';
 import {
   roomChannel,
+  sessionChannel,
   SocketNotifier,
   userChannel,
   type ChatNamespace,
@@ -50,10 +54,18 @@ type Payload<E extends ClientEventName> = z.output<(typeof CLIENT_EVENT_SCHEMAS)
  * each client event into one service call — parse → authorise → call → ack.
  */
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
-export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class ChatGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
+{
+  private namespace: ChatNamespace | undefined;
+  /** Presence updates of closed sockets still under way, drained before shutdown. */
+  private readonly departures = new Set<Promise<void>>();
+
   constructor(
     @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(Authenticator) private readonly auth: Authenticator,
     @Inject(UserService) private readonly users: UserService,
+    @Inject(ProfileService) private readonly profiles: ProfileService,
     @Inject(RoomService) private readonly rooms: RoomService,
     @Inject(MessageService) private readonly messages: MessageService,
     @Inject(TypingService) private readonly typingService: TypingService,
@@ -67,6 +79,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
+    this.namespace = namespace;
     this.notifier.attach(namespace);
     namespace.use((socket, next) => {
       this.authenticate(socket).then(
@@ -81,11 +94,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   handleConnection(socket: ChatSocket): void {
-    const { user, roomIds } = socket.data;
+    const { user, roomIds, sessionId } = socket.data;
     this.guard.watch(socket);
     this.metrics.connections.inc();
     // Synchronously, before any event of this socket is handled or any emit can miss it.
-    void socket.join([userChannel(user.id), ...roomIds.map(roomChannel)]);
+    void socket.join([
+      userChannel(user.id),
+      ...(sessionId === undefined ? [] : [sessionChannel(sessionId)]),
+      ...roomIds.map(roomChannel),
+    ]);
     this.afterConnect(socket).catch((error: unknown) =>
       this.logger.error({ err: error, userId: user.id }, 'connection setup failed'),
     );
@@ -95,9 +112,20 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const { user } = socket.data;
     if (!user) return;
     this.metrics.connections.dec();
-    this.presence
+    const departure = this.presence
       .disconnected(user.id, socket.id)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'presence update failed'));
+      .catch((error: unknown) => this.logger.error({ err: error }, 'presence update failed'))
+      .finally(() => this.departures.delete(departure));
+    this.departures.add(departure);
+  }
+
+  /**
+   * Before the server and the fan-out connections close: closes this replica's sockets and
+   * waits for their presence updates, which still publish through the fan-out.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.namespace?.local.disconnectSockets(true);
+    await Promise.all([...this.departures]);
   }
 
   @SubscribeMessage('register')
@@ -107,8 +135,21 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         throw new ChatError('FORBIDDEN', 'you can only register as yourself');
       }
       await this.limits.consume('event', user.id);
-      return { user: { ...user, online: true }, rooms: await this.rooms.list(user.id) };
+      const [stored, rooms] = await Promise.all([
+        this.users.find(user.id),
+        this.rooms.list(user.id),
+      ]);
+      return { user: { ...user, ...stored, online: true }, rooms };
     });
+  }
+
+  @SubscribeMessage('set_profile')
+  setProfile(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'set_profile', p, ack, (user, { displayName }) =>
+      this.limited('event', user.id, async () => ({
+        user: { ...(await this.profiles.setDisplayName(user.id, displayName)), online: true },
+      })),
+    );
   }
 
   @SubscribeMessage('get_users')
@@ -119,6 +160,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           user.id,
           payload.query ?? '',
           payload.limit ?? DEFAULT_PAGE_LIMIT,
+          payload.ids,
         ),
       })),
     );
@@ -282,14 +324,18 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   private async authenticate(socket: ChatSocket): Promise<void> {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const user = await this.tokens.verify(auth?.token);
+    const { user, sessionId } = await this.auth.authenticate(auth?.token);
     // Before any store is read for the connection: a user at the cap costs one check.
     const release = this.guard.admit(socket, user.id);
     try {
       // Guests entered the directory when they claimed their name; IdP users on first sight.
       if (this.tokens.mode === 'jwt') await this.users.seen(user);
       const rooms = await this.rooms.memberships(user.id);
-      socket.data = { user, roomIds: rooms.map((r) => r.roomId) };
+      socket.data = {
+        user,
+        ...(sessionId !== undefined && { sessionId }),
+        roomIds: rooms.map((r) => r.roomId),
+      };
     } catch (error) {
       release();
       throw error;

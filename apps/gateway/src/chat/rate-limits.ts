@@ -12,11 +12,24 @@ import type { RateLimitConfig } from '../config/config.js';
 /**
  * What a point is taken for: `message` (send_message), `room` (create_room), `search` (socket
  * and REST), `typing`, and `event` — the shared budget of every other client event and REST
- * read (reads, membership changes, read pointers, register) — all per user; and `session`
- * (guest sign-ins), per client IP; `upload` counts bytes, per user.
+ * read (reads, membership changes, read pointers, register) — all per user; `session` (every
+ * sign-in and sign-up) and `signin-ip` (failed password sign-ins), per client IP;
+ * `signin-account` (failed password sign-ins), per account name; and `upload` counts bytes,
+ * per user.
  */
 export type LimitedAction =
-  'message' | 'room' | 'search' | 'typing' | 'event' | 'session' | 'upload';
+  | 'message'
+  | 'room'
+  | 'search'
+  | 'typing'
+  | 'event'
+  | 'session'
+  | 'signin-ip'
+  | 'signin-account'
+  | 'upload';
+
+/** The window failed sign-ins are counted over. */
+const SIGNIN_WINDOW_SEC = 15 * 60;
 
 /** `burst` points per `burst / perSec` seconds: `perSec` on average, up to `burst` at once. */
 const withBurst = (perSec: number, burst: number): IRateLimiterOptions => ({
@@ -64,7 +77,36 @@ export class RateLimits {
       ...(config.uploadBytesPerMin > 0 && {
         upload: limiter('upload', { points: config.uploadBytesPerMin, duration: 60 }),
       }),
+      ...(config.signinFailuresPerIp > 0 && {
+        'signin-ip': limiter('signin-ip', {
+          points: config.signinFailuresPerIp,
+          duration: SIGNIN_WINDOW_SEC,
+        }),
+      }),
+      ...(config.signinFailuresPerAccount > 0 && {
+        'signin-account': limiter('signin-account', {
+          points: config.signinFailuresPerAccount,
+          duration: SIGNIN_WINDOW_SEC,
+        }),
+      }),
     };
+  }
+
+  /**
+   * Throws `RATE_LIMITED` when `key` has spent the whole budget, without taking a point: for
+   * limits on failures, counted by `consume` only once an attempt has failed.
+   */
+  async ensureLeft(action: LimitedAction, key: string): Promise<void> {
+    const limiter = this.limiters[action];
+    const spent = limiter && (await limiter.get(key));
+    if (spent && spent.consumedPoints >= limiter.points) {
+      throw new RateLimitedError(spent.msBeforeNext, 'failed sign-ins');
+    }
+  }
+
+  /** Forgets what `key` has spent (a successful sign-in clears the account's failures). */
+  async reset(action: LimitedAction, key: string): Promise<void> {
+    await this.limiters[action]?.delete(key);
   }
 
   /**

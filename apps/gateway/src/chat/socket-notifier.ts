@@ -4,6 +4,8 @@ import type { Namespace, Socket } from 'socket.io';
 
 export interface SocketData {
   user: Identity;
+  /** The sign-in session of the socket's token; none for identity-provider tokens. */
+  sessionId?: string;
   /** The user's rooms when the connection was authenticated. */
   roomIds: string[];
 }
@@ -18,6 +20,7 @@ export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, obje
 
 export const userChannel = (userId: string) => `user:${userId}`;
 export const roomChannel = (roomId: string) => `room:${roomId}`;
+export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 
 /**
  * Delivery through Socket.IO rooms `user:<id>` and `room:<id>`; across replicas through the
@@ -74,6 +77,11 @@ export class SocketNotifier extends Notifier {
   closeRoom(roomId: string): Promise<void> {
     this.ns().in(roomChannel(roomId)).socketsLeave(roomChannel(roomId));
     return Promise.resolve();
+  }
+
+  /** Disconnects every socket of an ended session, on every replica (through the adapter). */
+  endSession(sessionId: string): void {
+    this.ns().in(sessionChannel(sessionId)).disconnectSockets(true);
   }
 
   private *localSockets(userIds: readonly string[]): Generator<ChatSocket> {

@@ -92,6 +92,8 @@ describe('loadConfig: rate limits', () => {
       eventsBurst: 100,
       sessionsPerMin: 20,
       uploadBytesPerMin: 100 * 1024 * 1024,
+      signinFailuresPerAccount: 10,
+      signinFailuresPerIp: 50,
     });
   });
 

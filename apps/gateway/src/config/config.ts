@@ -69,7 +69,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
   WEB_DIST: z.string().min(1).default(path.join(REPO_ROOT, 'apps/web/dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AUTH_MODE: z.enum(['guest', 'jwt']).default('guest'),
+  AUTH_MODE: z.enum(['guest', 'accounts', 'jwt']).default('guest'),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   GUEST_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
@@ -90,6 +90,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_EVENTS_PER_SEC: rate(20),
   RATE_LIMIT_EVENTS_BURST: rate(100),
   RATE_LIMIT_SESSIONS_PER_MIN: rate(20),
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: rate(10),
+  RATE_LIMIT_SIGNIN_FAILURES_PER_IP: rate(50),
   RATE_LIMIT_SOCKET_EVENTS_PER_SEC: rate(50),
   RATE_LIMIT_SOCKET_EVENTS_BURST: rate(200),
   MAX_BAD_EVENTS_PER_MIN: rate(20),
@@ -147,8 +149,12 @@ export interface RateLimitConfig {
   /** Every other client event without a limit of its own (reads, membership, read pointers). */
   eventsPerSec: number;
   eventsBurst: number;
-  /** Guest sign-ins per client IP. */
+  /** Sign-ins and sign-ups (guest or account) per client IP. */
   sessionsPerMin: number;
+  /** Failed password sign-ins per account name, per 15 minutes. */
+  signinFailuresPerAccount: number;
+  /** Failed password sign-ins per client IP, whatever the names tried, per 15 minutes. */
+  signinFailuresPerIp: number;
   /** Bytes a user may upload per minute (one file larger than this still goes alone). */
   uploadBytesPerMin: number;
 }
@@ -186,6 +192,10 @@ export interface AppConfig {
   webDist: string;
   logLevel: Env['LOG_LEVEL'];
   auth: {
+    /**
+     * `guest`: accounts with passwords and guests with a name only; `accounts`: accounts only;
+     * `jwt`: tokens from the operator's identity provider.
+     */
     mode: Env['AUTH_MODE'];
     /** Guest-token signing secret; generated into the data folder when not set. */
     secret?: string;
@@ -251,6 +261,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       eventsBurst: e.RATE_LIMIT_EVENTS_BURST,
       sessionsPerMin: e.RATE_LIMIT_SESSIONS_PER_MIN,
       uploadBytesPerMin: e.RATE_LIMIT_UPLOAD_BYTES_PER_MIN,
+      signinFailuresPerAccount: e.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT,
+      signinFailuresPerIp: e.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
     },
     socketLimits: {
       eventsPerSec: e.RATE_LIMIT_SOCKET_EVENTS_PER_SEC,

@@ -21,8 +21,7 @@ import {
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { AttachmentLinks } from '../attachments/attachment-links.js';
-import { bearerToken } from '../auth/bearer.js';
-import { TokenService } from '../auth/token.service.js';
+import { Authenticator } from '../auth/authenticator.js';
 import { RateLimits } from '../chat/rate-limits.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AcceptsFileBody } from './browser-request.guard.js';
@@ -40,7 +39,7 @@ const DOWNLOAD_CSP = "default-src 'none'; sandbox";
 @Controller('chat')
 export class AttachmentsController {
   constructor(
-    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(Authenticator) private readonly auth: Authenticator,
     @Inject(AttachmentService) private readonly attachments: AttachmentService,
     @Inject(AttachmentLinks) private readonly links: AttachmentLinks,
     @Inject(RateLimits) private readonly limits: RateLimits,
@@ -119,13 +118,12 @@ export class AttachmentsController {
     return this.links.present(record, INLINE_IMAGE_TYPES.has(record.type));
   }
 
-  /** The authenticated caller's id; each request takes a point of their event budget. */
+  /**
+   * The authenticated caller's id (a live session: a signed-out token is refused); each request
+   * takes a point of their event budget.
+   */
   private async caller(header: unknown): Promise<string> {
-    const token = bearerToken(header);
-    if (token === undefined) {
-      throw new ChatError('UNAUTHORIZED', 'send Authorization: Bearer <token>');
-    }
-    const user = await this.tokens.verify(token);
+    const { user } = await this.auth.fromHeader(header);
     await this.limits.consume('event', user.id);
     return user.id;
   }

@@ -1,5 +1,4 @@
 import {
-  ChatError,
   DEFAULT_PAGE_LIMIT,
   GetMessagesSchema,
   GetUsersSchema,
@@ -18,8 +17,7 @@ import {
   type Identity,
 } from '@chat/core';
 import { Controller, Get, Headers, Inject, Param, Query } from '@nestjs/common';
-import { bearerToken } from '../auth/bearer.js';
-import { TokenService } from '../auth/token.service.js';
+import { Authenticator } from '../auth/authenticator.js';
 import { RateLimits } from '../chat/rate-limits.js';
 
 type QueryParams = Record<string, string | string[] | undefined>;
@@ -28,7 +26,7 @@ type QueryParams = Record<string, string | string[] | undefined>;
 @Controller('chat')
 export class ChatController {
   constructor(
-    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(Authenticator) private readonly auth: Authenticator,
     @Inject(PresenceService) private readonly presence: PresenceService,
     @Inject(RoomService) private readonly rooms: RoomService,
     @Inject(MessageService) private readonly messages: MessageService,
@@ -95,11 +93,7 @@ export class ChatController {
    * budget (search takes its own too): embedded mode has no Kong in front to limit them.
    */
   private async caller(header: unknown): Promise<Identity> {
-    const token = bearerToken(header);
-    if (token === undefined) {
-      throw new ChatError('UNAUTHORIZED', 'send Authorization: Bearer <token>');
-    }
-    const user = await this.tokens.verify(token);
+    const { user } = await this.auth.fromHeader(header);
     await this.limits.consume('event', user.id);
     return user;
   }

@@ -11,6 +11,7 @@ import {
   type PresenceStore,
   type RoomStore,
   type SearchIndex,
+  type SessionStore,
   type UserStore,
 } from '@chat/core';
 import type { Cluster, Redis } from 'ioredis';
@@ -31,6 +32,7 @@ export interface Infrastructure {
   messages: MessageStore;
   rooms: RoomStore;
   users: UserStore;
+  sessions: SessionStore;
   search: SearchIndex;
   presence: PresenceStore;
   attachmentRecords: AttachmentRecords;

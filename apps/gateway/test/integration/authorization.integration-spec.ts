@@ -68,6 +68,8 @@ const MATRIX: Record<Row, Record<Role, Outcome>> = {
   // Not room-scoped: anyone may open a direct room with anyone; a forged id names the other
   // person, never the caller.
   open_direct: { owner: 'ok', member: 'ok', nonMember: 'ok', forger: 'ok', outsiderForger: 'ok' },
+  // Room-less: anyone may change their own profile; a forged userId changes nothing of theirs.
+  set_profile: { owner: 'ok', member: 'ok', nonMember: 'ok', forger: 'ok', outsiderForger: 'ok' },
   [REST_MESSAGES]: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   [REST_SEARCH]: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
 };
@@ -96,6 +98,7 @@ const PAYLOAD: Record<ClientEventName, (roomId: string) => Record<string, unknow
   react: (roomId) => ({ roomId, seq: TARGET_SEQ, emoji: '👍', on: true }),
   get_thread: (roomId) => ({ roomId, seq: TARGET_SEQ }),
   open_direct: () => ({ userId: 'carol' }),
+  set_profile: () => ({ displayName: 'Matrix Name' }),
 };
 
 describe('authorisation matrix: every room event × every caller', () => {
@@ -279,6 +282,13 @@ describe('authorisation matrix: every room event × every caller', () => {
         expect(room.participants).toContain(actor);
         return;
       }
+      case 'set_profile':
+        expect(data['user']).toMatchObject({ id: actor, displayName: 'Matrix Name' });
+        await clients[actor].waitFor(
+          'user_updated',
+          (e) => e.userId === actor && e.displayName === 'Matrix Name',
+        );
+        return;
     }
   }
 
@@ -348,12 +358,16 @@ describe('authorisation matrix: every room event × every caller', () => {
       expect(leaked, `events ${outsider.userId} received`).toEqual([]);
     }
     // Nothing Mallory attempted reached a member under her name (or the forged one), except
-    // the one thing open to anyone: her opening a direct-message room with them.
+    // the one thing open to anyone: her opening a direct-message room with them, and then, as
+    // to anyone who shares a room with her, her own display-name change.
     for (const member of [clients.alice, clients.bob, clients.carol]) {
+      const { rooms } = await member.ok('register', {});
+      const sharesRoom = rooms.some((room) => room.participants.includes('mallory'));
       const fromMallory = member.received.filter(
         (r) =>
           JSON.stringify(r.payload).includes('mallory') &&
-          !(r.event === 'room_invite' && isDirectRoomId((r.payload as RoomInviteEvent).roomId)),
+          !(r.event === 'room_invite' && isDirectRoomId((r.payload as RoomInviteEvent).roomId)) &&
+          !(r.event === 'user_updated' && sharesRoom),
       );
       expect(fromMallory, `events ${member.userId} received`).toEqual([]);
     }

@@ -68,6 +68,11 @@ const cases = (roomId: string): Case[] => [
   ['open_direct', {}, 'BAD_REQUEST'],
   ['open_direct', { userId: 'alice' }, 'BAD_REQUEST'],
   ['open_direct', { userId: 'nobody-at-all' }, 'NOT_FOUND'],
+  ['set_profile', {}, 'BAD_REQUEST'],
+  ['set_profile', { displayName: 42 }, 'BAD_REQUEST'],
+  ['set_profile', { displayName: '   ' }, 'BAD_REQUEST'],
+  ['set_profile', { displayName: 'x'.repeat(65) }, 'BAD_REQUEST'],
+  ['set_profile', { displayName: 'Zero\u200bWidth' }, 'BAD_REQUEST'],
 ];
 
 describe('bad input for every client event', () => {

@@ -238,6 +238,7 @@ function plausible(field: string): fc.Arbitrary<unknown> {
       );
     case 'content':
     case 'name':
+    case 'displayName':
     case 'query':
     case 'cursor':
     case 'clientMsgId':
@@ -458,6 +459,7 @@ function expectedOutcomes(
     case 'typing':
     case 'get_messages':
     case 'mark_read':
+    case 'set_profile':
       return ['ok'];
     case 'send_message':
       // A reply names a message that may not exist.
@@ -675,6 +677,11 @@ describe('fuzzing every client event (fast-check)', () => {
         const { room } = z.object({ room: RoomSchema }).parse(data);
         expect(room.direct).toBe(true);
         expect([...room.participants].sort()).toEqual(['alice', input['userId']].sort());
+        return;
+      }
+      case 'set_profile': {
+        const { user } = z.object({ user: UserSchema }).parse(data);
+        expect(user).toMatchObject({ id: 'alice', displayName: input['displayName'] });
         return;
       }
       case 'get_messages': {

@@ -2,8 +2,8 @@ import { ChatClient, createSession, pollUntil } from '@chat/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** Guest tokens (and so name claims) last two seconds here. */
-const TTL_MS = 2000;
+/** Guest tokens (and so name claims) last four seconds here. */
+const TTL_MS = 4000;
 
 /** A JWT's `exp`, in seconds. */
 const expiry = (token: string): number =>

@@ -171,6 +171,8 @@ describe('per-user limits with Redis: one budget for every replica', () => {
     eventsBurst: 60,
     sessionsPerMin: 0,
     uploadBytesPerMin: 0,
+    signinFailuresPerAccount: 0,
+    signinFailuresPerIp: 0,
   };
 
   const outcome = (run: Promise<void>) =>

@@ -4,6 +4,7 @@ import { pollUntil } from './poll';
 
 /** User-level steps on the chat app, in terms of its labelled controls. */
 export async function signIn(page: Page, name: string): Promise<void> {
+  await page.locator('[data-test="guest-tab"]').click();
   await page.locator('[data-test="name-input"]').fill(name);
   await page.locator('[data-test="sign-in-submit"]').click();
   await waitForText(page, '[data-test="me"]', name);

@@ -2,7 +2,13 @@
 const en = {
   app: { title: 'Chat', tagline: 'Talk in real time, in Korean or English.' },
   signIn: {
+    accountTab: 'Sign in',
     guestTab: 'Pick a name',
+    password: 'Password',
+    passwordHint: 'At least {n} characters',
+    signInSubmit: 'Sign in',
+    signUpSubmit: 'Create an account with this name',
+    wrongPassword: 'Wrong name or password.',
     tokenTab: 'Use a token',
     name: 'Your name',
     nameHint: 'Letters, digits, _ - . — up to 32 characters',
@@ -14,6 +20,29 @@ const en = {
     nameTaken: 'That name is already taken. Try another one.',
     unauthorized: 'Your session ended or the token was not accepted. Please sign in again.',
     signedOut: 'You are signed out.',
+  },
+  account: {
+    title: 'Account',
+    signedInAs: 'You sign in as {name}',
+    displayName: 'Display name',
+    displayNameHint: 'What everyone sees; your sign-in name stays the same',
+    save: 'Save',
+    displayNameSaved: 'Display name saved.',
+    guestExplain:
+      'You are a guest: your name and rooms go away when you sign out. Set a password to keep them and sign in from any browser.',
+    password: 'New password',
+    keepName: 'Keep my name',
+    nameKept: 'Your name is yours now: sign in with it and your password anywhere.',
+    sessions: 'Where you are signed in',
+    since: 'since {when}',
+    thisSession: 'this browser',
+    unknownBrowser: 'Unknown browser',
+    revoke: 'Sign out',
+    sessionRevoked: 'That session is signed out.',
+    close: 'Close',
+    guestSignOutTitle: 'Sign out as a guest?',
+    guestSignOutBody:
+      'Without a password, “{name}” and your rooms are gone once you sign out. Keep your name to come back to them.',
   },
   shell: {
     openRooms: 'Show rooms',

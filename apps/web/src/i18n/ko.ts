@@ -4,6 +4,12 @@ import type { MessageSchema } from './en';
 const ko: MessageSchema = {
   app: { title: '채팅', tagline: '한국어로도 영어로도, 실시간으로 대화하세요.' },
   signIn: {
+    accountTab: '로그인',
+    password: '비밀번호',
+    passwordHint: '{n}자 이상',
+    signInSubmit: '로그인',
+    signUpSubmit: '이 이름으로 계정 만들기',
+    wrongPassword: '이름 또는 비밀번호가 올바르지 않습니다.',
     guestTab: '이름으로 시작',
     tokenTab: '토큰 사용',
     name: '이름',
@@ -16,6 +22,29 @@ const ko: MessageSchema = {
     nameTaken: '이미 사용 중인 이름이에요. 다른 이름을 골라 주세요.',
     unauthorized: '세션이 끝났거나 토큰이 거부되었어요. 다시 로그인해 주세요.',
     signedOut: '로그아웃했어요.',
+  },
+  account: {
+    title: '계정',
+    signedInAs: '로그인 이름: {name}',
+    displayName: '표시 이름',
+    displayNameHint: '모두에게 보이는 이름입니다. 로그인 이름은 그대로입니다',
+    save: '저장',
+    displayNameSaved: '표시 이름을 저장했습니다.',
+    guestExplain:
+      '게스트로 이용 중입니다. 로그아웃하면 이름과 대화방이 사라집니다. 비밀번호를 설정하면 어느 브라우저에서나 다시 로그인할 수 있습니다.',
+    password: '새 비밀번호',
+    keepName: '이름 유지하기',
+    nameKept: '이제 이 이름은 회원님의 것입니다. 어디서나 이름과 비밀번호로 로그인하세요.',
+    sessions: '로그인된 곳',
+    since: '{when}부터',
+    thisSession: '이 브라우저',
+    unknownBrowser: '알 수 없는 브라우저',
+    revoke: '로그아웃',
+    sessionRevoked: '해당 세션을 로그아웃했습니다.',
+    close: '닫기',
+    guestSignOutTitle: '게스트로 로그아웃할까요?',
+    guestSignOutBody:
+      '비밀번호가 없으면 로그아웃 후 “{name}” 이름과 대화방이 사라집니다. 다시 돌아오려면 이름을 유지하세요.',
   },
   shell: {
     openRooms: '대화방 목록 열기',

@@ -38,6 +38,7 @@ export function isRetryableRead<E extends ClientEventName>(
     case 'delete_message':
     case 'react':
     case 'open_direct':
+    case 'set_profile':
       return false;
   }
 }

@@ -80,3 +80,37 @@ describe('useAuthStore.renewIfDue', () => {
     expect(auth.signedIn).toBe(true);
   });
 });
+
+describe('useAuthStore.signOut', () => {
+  let server: ReturnType<typeof vi.fn>;
+
+  beforeEach(() => {
+    localStorage.clear();
+    setActivePinia(createPinia());
+    server = vi.fn((_url: string, _init: RequestInit) =>
+      Promise.resolve(new Response(null, { status: 204 })),
+    );
+    vi.stubGlobal('fetch', server);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('ends the session on the server when the person signs out', () => {
+    const auth = useAuthStore();
+    auth.signInWithToken('h.e.s');
+    auth.signOut();
+    expect(auth.token).toBeNull();
+    expect(server).toHaveBeenCalledTimes(1);
+    const [url, init] = server.mock.calls[0] as [string, RequestInit];
+    expect(url).toMatch(/\/chat\/session$/);
+    expect(init.method).toBe('DELETE');
+    expect(new Headers(init.headers).get('authorization')).toBe('Bearer h.e.s');
+    expect(new Headers(init.headers).get('content-type')).toBe('application/json');
+  });
+
+  it('does not call the server when the session was refused anyway', () => {
+    const auth = useAuthStore();
+    auth.signInWithToken('h.e.s');
+    auth.signOut('unauthorized');
+    expect(server).not.toHaveBeenCalled();
+  });
+});

@@ -46,6 +46,7 @@ function onMessage(message: Message): void {
 }
 
 function onRoomUpdated(room: Room): void {
+  learnMembers(room);
   const rooms = useRoomsStore();
   if (rooms.isMember(room)) {
     rooms.upsert(room, true);
@@ -66,7 +67,18 @@ function onRoomDeleted(roomId: string): void {
   notify({ kind: 'room_deleted', roomName: name });
 }
 
+/**
+ * Names of a room's members the app has not seen yet, fetched in the background; should that
+ * fail, those members show by id until the next sync learns them.
+ */
+const learnMembers = (room: Room): void => {
+  useUsersStore()
+    .ensureKnown(room.participants)
+    .catch(() => undefined);
+};
+
 function onInvite(room: Room, by: string): void {
+  learnMembers(room);
   const rooms = useRoomsStore();
   const isNew = !rooms.byId[room.roomId];
   rooms.upsert(room, !isNew);
@@ -97,6 +109,13 @@ export function bindServerEvents(t: ChatTransport): void {
   t.on('room_updated', onRoomUpdated);
   t.on('room_deleted', ({ roomId }) => onRoomDeleted(roomId));
   t.on('presence', (event) => useUsersStore().applyPresence(event));
+  t.on('user_updated', (event) => {
+    useUsersStore().applyUserUpdated(event);
+    const auth = useAuthStore();
+    if (auth.user && event.userId === auth.user.id) {
+      auth.setUser({ ...auth.user, displayName: event.displayName });
+    }
+  });
   t.on('read', (event) => useReadsStore().apply(event));
   t.on('exception', ({ code, message }) => notify({ kind: 'error', code, message }));
 }

@@ -47,6 +47,7 @@ describe('useConnectionStore', () => {
     expect(JSON.parse(window.localStorage.getItem('chat.session') ?? 'null')).toEqual({
       token: 'token-of-alice',
       user: { id: 'alice', name: 'alice' },
+      account: false,
     });
   });
 

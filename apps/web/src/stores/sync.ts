@@ -17,8 +17,9 @@ export async function synchronise(): Promise<void> {
   roomsStore.replaceAll(rooms);
   const messages = useMessagesStore();
   const openId = roomsStore.openRoomId;
+  const users = useUsersStore();
   const steps = await Promise.allSettled([
-    useUsersStore().refreshDirectory(),
+    users.refreshDirectory().then(() => users.ensureKnown(rooms.flatMap((r) => r.participants))),
     messages.resyncLoaded(),
     openId ? messages.open(openId) : Promise.resolve(),
   ]);

@@ -1,4 +1,4 @@
-import type { PresenceEvent, User } from '@chat/contracts';
+import type { PresenceEvent, User, UserUpdatedEvent } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { reactive } from 'vue';
 import { useConnectionStore } from './connection.store';
@@ -18,12 +18,26 @@ export const useUsersStore = defineStore('users', () => {
     byId[event.userId] = {
       id: event.userId,
       name: known?.name ?? event.userId,
+      ...(known?.displayName !== undefined && { displayName: known.displayName }),
       online: event.online,
       ...(event.lastSeenAt ? { lastSeenAt: event.lastSeenAt } : {}),
     };
   }
 
-  const nameOf = (id: string): string => byId[id]?.name ?? id;
+  /** A display name changed: the person's own choice, shown wherever they appear. */
+  function applyUserUpdated(event: UserUpdatedEvent): void {
+    const known = byId[event.userId];
+    byId[event.userId] = {
+      id: event.userId,
+      name: known?.name ?? event.userId,
+      online: known?.online ?? false,
+      ...(known?.lastSeenAt ? { lastSeenAt: known.lastSeenAt } : {}),
+      displayName: event.displayName,
+    };
+  }
+
+  /** How a person is shown everywhere: the display name they chose, else their name. */
+  const nameOf = (id: string): string => byId[id]?.displayName ?? byId[id]?.name ?? id;
   const isOnline = (id: string): boolean => byId[id]?.online ?? false;
 
   /** The directory filtered by a type-ahead query, online people first (server order). */
@@ -37,6 +51,17 @@ export const useUsersStore = defineStore('users', () => {
     return users;
   }
 
+  /** Learns the names of the people among `ids` the app does not know yet (room members). */
+  async function ensureKnown(ids: readonly string[]): Promise<void> {
+    const unknown = [...new Set(ids)].filter((id) => !byId[id]);
+    for (let i = 0; i < unknown.length; i += DIRECTORY_PAGE) {
+      const { users } = await useConnectionStore().request('get_users', {
+        ids: unknown.slice(i, i + DIRECTORY_PAGE),
+      });
+      upsert(users);
+    }
+  }
+
   async function refreshDirectory(): Promise<void> {
     const { users } = await useConnectionStore().request('get_users', { limit: DIRECTORY_PAGE });
     upsert(users);
@@ -46,5 +71,16 @@ export const useUsersStore = defineStore('users', () => {
     for (const id of Object.keys(byId)) delete byId[id];
   }
 
-  return { byId, clear, upsert, applyPresence, nameOf, isOnline, find, refreshDirectory };
+  return {
+    byId,
+    clear,
+    upsert,
+    applyPresence,
+    applyUserUpdated,
+    nameOf,
+    isOnline,
+    find,
+    ensureKnown,
+    refreshDirectory,
+  };
 });

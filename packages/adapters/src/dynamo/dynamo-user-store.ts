@@ -4,13 +4,20 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { UserStore, type NameClaim, type UserRecord } from '@chat/core';
+import {
+  ACCOUNT_CLAIM_EXPIRY,
+  UserStore,
+  type Credentials,
+  type NameClaim,
+  type UserRecord,
+} from '@chat/core';
 import {
   N,
   S,
   batchGetAll,
   isConditionFailed,
   num,
+  optStr,
   queryAll,
   sendBatchGet,
   str,
@@ -31,16 +38,21 @@ export interface DynamoUserStoreOptions {
 const searchKey = (value: string): string => value.normalize('NFC').toLowerCase();
 
 /**
- * A guest name's claim is an item of the users table keyed `#name#<key>`: no user id starts
- * with `#` (guest ids are names or `<name>~<hex>`), and it has no `dir`, so no index sees it.
+ * A name's claim is an item of the users table keyed `#name#<key>` (an account's also holds
+ * its `passwordHash`): no user id starts with `#` (guest ids are names or `<name>~<hex>`), and
+ * it has no `dir`, so no index sees it. Sessions live beside them under `#session…` keys.
  */
 const NAME_ITEM = '#name#';
 
-const toRecord = (item: Item): UserRecord => ({
-  id: str(item, 'id'),
-  name: str(item, 'name'),
-  createdAt: str(item, 'createdAt'),
-});
+const toRecord = (item: Item): UserRecord => {
+  const displayName = optStr(item, 'displayName');
+  return {
+    id: str(item, 'id'),
+    name: str(item, 'name'),
+    ...(displayName !== undefined && { displayName }),
+    createdAt: str(item, 'createdAt'),
+  };
+};
 
 /** Who holds a name until when, from its claim item or, before those existed, the user item. */
 interface Holder {
@@ -74,6 +86,8 @@ export class DynamoUserStore extends UserStore {
   async claimName(claim: NameClaim): Promise<string | undefined> {
     const nowMs = Date.parse(claim.now);
     const named = await this.read(`${NAME_ITEM}${claim.key}`);
+    // An account's name is held for good.
+    if (named?.['passwordHash']) return undefined;
     let held: Holder | undefined = named && {
       userId: str(named, 'holder'),
       until: num(named, 'claimUntil'),
@@ -97,7 +111,8 @@ export class DynamoUserStore extends UserStore {
           Item: {
             id: S(`${NAME_ITEM}${claim.key}`),
             holder: S(userId),
-            claimUntil: N(Date.parse(claim.expiresAt)),
+            claimUntil: N(Date.parse(claim.passwordHash ? ACCOUNT_CLAIM_EXPIRY : claim.expiresAt)),
+            ...(claim.passwordHash !== undefined && { passwordHash: S(claim.passwordHash) }),
           },
           ...(held === undefined
             ? { ConditionExpression: 'attribute_not_exists(id)' }
@@ -123,7 +138,50 @@ export class DynamoUserStore extends UserStore {
     return item;
   }
 
-  /** Records the user, or refreshes the display name of an existing one. */
+  async credentials(key: string): Promise<Credentials | undefined> {
+    const named = await this.read(`${NAME_ITEM}${key}`);
+    const passwordHash = named && optStr(named, 'passwordHash');
+    return named && passwordHash ? { userId: str(named, 'holder'), passwordHash } : undefined;
+  }
+
+  async releaseName(key: string, holderId: string, now: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { id: S(`${NAME_ITEM}${key}`) },
+          UpdateExpression: 'SET claimUntil = :now',
+          ConditionExpression:
+            'holder = :holder AND claimUntil > :now AND attribute_not_exists(passwordHash)',
+          ExpressionAttributeValues: { ':holder': S(holderId), ':now': N(Date.parse(now)) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  async setDisplayName(id: string, displayName: string): Promise<UserRecord | undefined> {
+    if (id.startsWith('#')) return undefined;
+    try {
+      const { Attributes: item } = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { id: S(id) },
+          UpdateExpression: 'SET displayName = :displayName',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':displayName': S(displayName) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return item && toRecord(item);
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Records the user, or refreshes the sign-in name of an existing one. */
   async touch(user: { id: string; name: string }, now: string): Promise<void> {
     await this.upsert(user, now);
   }
@@ -150,9 +208,7 @@ export class DynamoUserStore extends UserStore {
 
   /** The known users among `ids`, ordered by id; unknown ids are left out. */
   async get(ids: readonly string[]): Promise<UserRecord[]> {
-    const keys = [...new Set(ids)]
-      .filter((id) => !id.startsWith(NAME_ITEM))
-      .map((id) => ({ id: S(id) }));
+    const keys = [...new Set(ids)].filter((id) => !id.startsWith('#')).map((id) => ({ id: S(id) }));
     const items = await batchGetAll(
       sendBatchGet(this.client),
       this.table,

@@ -4,6 +4,7 @@ import {
   describeMessageStoreConformance,
   describeRoomStoreConformance,
   describeUserStoreConformance,
+  describeSessionStoreConformance,
   makeMessage,
   uniqueId,
 } from '@chat/core/conformance';
@@ -12,6 +13,7 @@ import { DynamoAttachmentRecords } from '../../src/dynamo/dynamo-attachment-reco
 import { DynamoMessageStore } from '../../src/dynamo/dynamo-message-store.js';
 import { DynamoRoomStore } from '../../src/dynamo/dynamo-room-store.js';
 import { DynamoUserStore } from '../../src/dynamo/dynamo-user-store.js';
+import { DynamoSessionStore } from '../../src/dynamo/dynamo-session-store.js';
 import { MESSAGE_BUCKET_SIZE, ensureTables, tableDefinitions } from '../../src/dynamo/tables.js';
 import { startDynalite, type DynaliteServer } from '../support/dynalite.js';
 
@@ -38,6 +40,10 @@ describeRoomStoreConformance(`${DynamoRoomStore.name} on dynalite`, () =>
 
 describeUserStoreConformance(`${DynamoUserStore.name} on dynalite`, () =>
   Promise.resolve({ sut: new DynamoUserStore(dynalite.client, { prefix }), cleanup: noop }),
+);
+
+describeSessionStoreConformance(`${DynamoSessionStore.name} on dynalite`, () =>
+  Promise.resolve({ sut: new DynamoSessionStore(dynalite.client, { prefix }), cleanup: noop }),
 );
 
 describe('ensureTables', () => {

@@ -4,6 +4,7 @@ export * from './event-log.conformance.js';
 export * from './message-store.conformance.js';
 export * from './room-store.conformance.js';
 export * from './user-store.conformance.js';
+export * from './session-store.conformance.js';
 export * from './search-index.conformance.js';
 export * from './presence.conformance.js';
 export * from './attachment-store.conformance.js';

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserStore } from '../ports/user-store.port.js';
+import type { NameClaim, UserStore } from '../ports/user-store.port.js';
 import { uniqueId, type ConformanceFactory } from './harness.js';
 
 const HOUR = 3_600_000;
 const at = (offsetMs: number): string => new Date(Date.now() + offsetMs).toISOString();
 
-/** The UserStore guarantees: atomic name claims that expire, touch, lookup and prefix listing. */
+/**
+ * The UserStore guarantees: atomic name claims that expire, accounts that never do, display
+ * names, touch, lookup and prefix listing.
+ */
 export function describeUserStoreConformance(
   name: string,
   factory: ConformanceFactory<UserStore>,
@@ -22,22 +25,27 @@ export function describeUserStoreConformance(
       return { id, name: id.toUpperCase() };
     };
 
-    /** Claims the name whose key and first id are `user.id`, as `UserService` does. */
+    /** The claim of the name whose key and first id are `user.id`, as `UserService` builds it. */
+    const claimOf = (
+      user: { id: string; name: string },
+      now: string,
+      expiresAt: string,
+      holderId?: string,
+    ): NameClaim => ({
+      key: user.id,
+      id: user.id,
+      name: user.name,
+      now,
+      expiresAt,
+      freshId: uniqueId(`${user.id}~`),
+      ...(holderId !== undefined && { holderId }),
+    });
     const claim = (
       user: { id: string; name: string },
       now: string,
       expiresAt: string,
       holderId?: string,
-    ) =>
-      sut.claimName({
-        key: user.id,
-        id: user.id,
-        name: user.name,
-        now,
-        expiresAt,
-        freshId: uniqueId(`${user.id}~`),
-        ...(holderId !== undefined && { holderId }),
-      });
+    ) => sut.claimName(claimOf(user, now, expiresAt, holderId));
 
     it('claims a new name under its key as the user id and records the user', async () => {
       const user = person();
@@ -131,6 +139,104 @@ export function describeUserStoreConformance(
       expect((await sut.list(prefix, 2)).map((u) => u.id)).toEqual([...ids].sort().slice(0, 2));
       expect((await sut.list(`zED${prefix}`, 10)).map((u) => u.id)).toEqual([sub]);
       expect(await sut.list(`${prefix}x`, 10)).toEqual([]);
+    });
+
+    const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
+
+    it('claims a free name as an account that never lapses and keeps its credential', async () => {
+      const user = person();
+      expect(await sut.claimName({ ...claimOf(user, at(0), at(HOUR)), passwordHash: HASH })).toBe(
+        user.id,
+      );
+      expect(await sut.credentials(user.id)).toEqual({ userId: user.id, passwordHash: HASH });
+      // Long past the expiry it was asked for, nobody else can take it.
+      expect(await claim(user, at(10 * HOUR), at(11 * HOUR))).toBeUndefined();
+      const [record] = await sut.get([user.id]);
+      expect(record).toMatchObject({ id: user.id, name: user.name });
+    });
+
+    it('refuses every later claim of an account’s name, its holder’s included', async () => {
+      const user = person();
+      await sut.claimName({ ...claimOf(user, at(0), at(HOUR)), passwordHash: HASH });
+      expect(await claim(user, at(0), at(HOUR), user.id)).toBeUndefined();
+      expect(
+        await sut.claimName({
+          ...claimOf(user, at(0), at(HOUR)),
+          holderId: user.id,
+          passwordHash: `${HASH}x`,
+        }),
+      ).toBeUndefined();
+      expect(await sut.credentials(user.id)).toEqual({ userId: user.id, passwordHash: HASH });
+    });
+
+    it('turns a guest’s current claim into an account for that guest only, keeping the id', async () => {
+      const user = person();
+      expect(await claim(user, at(0), at(HOUR))).toBe(user.id);
+      expect(
+        await sut.claimName({ ...claimOf(user, at(0), at(HOUR)), passwordHash: HASH }),
+      ).toBeUndefined();
+      expect(
+        await sut.claimName({
+          ...claimOf(user, at(0), at(HOUR)),
+          holderId: 'someone-else',
+          passwordHash: HASH,
+        }),
+      ).toBeUndefined();
+      expect(await sut.credentials(user.id)).toBeUndefined();
+      expect(
+        await sut.claimName({
+          ...claimOf(user, at(0), at(HOUR)),
+          holderId: user.id,
+          passwordHash: HASH,
+        }),
+      ).toBe(user.id);
+      expect(await sut.credentials(user.id)).toEqual({ userId: user.id, passwordHash: HASH });
+    });
+
+    it('lets exactly one of many concurrent sign-ups of a name win', async () => {
+      const user = person();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          sut.claimName({ ...claimOf(user, at(0), at(HOUR)), passwordHash: `${HASH}${i}` }),
+        ),
+      );
+      expect(results.filter((id) => id !== undefined)).toEqual([user.id]);
+      const credential = await sut.credentials(user.id);
+      expect(credential?.userId).toBe(user.id);
+    });
+
+    it('releases a guest’s name for its holder only, and never an account’s', async () => {
+      const guest = person();
+      await claim(guest, at(0), at(HOUR));
+      await sut.releaseName(guest.id, 'someone-else', at(0));
+      expect(await claim(guest, at(1000), at(HOUR))).toBeUndefined();
+      await sut.releaseName(guest.id, guest.id, at(1000));
+      const next = await claim({ id: guest.id, name: 'Newcomer' }, at(2000), at(HOUR));
+      expect(next).toBeDefined();
+      expect(next).not.toBe(guest.id);
+
+      const account = person();
+      await sut.claimName({ ...claimOf(account, at(0), at(HOUR)), passwordHash: HASH });
+      await sut.releaseName(account.id, account.id, at(0));
+      expect(await claim(account, at(1000), at(HOUR))).toBeUndefined();
+      expect(await sut.credentials(account.id)).toBeDefined();
+    });
+
+    it('sets a display name apart from the sign-in name, for known users only', async () => {
+      const user = person();
+      await claim(user, at(0), at(HOUR));
+      expect(await sut.setDisplayName(user.id, 'Rae Lee 🌿')).toMatchObject({
+        id: user.id,
+        name: user.name,
+        displayName: 'Rae Lee 🌿',
+      });
+      // Renewing the claim or touching the user keeps the chosen display name.
+      await claim(user, at(1000), at(2 * HOUR), user.id);
+      await sut.touch(user, at(2000));
+      expect(await sut.get([user.id])).toEqual([
+        expect.objectContaining({ name: user.name, displayName: 'Rae Lee 🌿' }),
+      ]);
+      expect(await sut.setDisplayName(uniqueId('nobody'), 'Ghost')).toBeUndefined();
     });
 
     it('lists users by a Hangul name prefix', async () => {

@@ -5,6 +5,7 @@ import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteMessageStore } from './sqlite-message-store.js';
 import { SqliteRoomStore } from './sqlite-room-store.js';
 import { SqliteSearchIndex } from './sqlite-search-index.js';
+import { SqliteSessionStore } from './sqlite-session-store.js';
 import { SqliteUserStore } from './sqlite-user-store.js';
 import { openDatabase, type SqliteDatabase } from './sqlite.js';
 
@@ -17,6 +18,7 @@ export interface EmbeddedAdapters {
   messages: SqliteMessageStore;
   rooms: SqliteRoomStore;
   users: SqliteUserStore;
+  sessions: SqliteSessionStore;
   search: SqliteSearchIndex;
   attachmentRecords: SqliteAttachmentRecords;
   presence: MemoryPresenceStore;
@@ -41,6 +43,7 @@ export function openEmbeddedAdapters(
     messages: new SqliteMessageStore(db),
     rooms: new SqliteRoomStore(db),
     users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
     search: new SqliteSearchIndex(db),
     attachmentRecords: new SqliteAttachmentRecords(db),
     presence: new MemoryPresenceStore(),
@@ -49,12 +52,14 @@ export function openEmbeddedAdapters(
     db,
     ...adapters,
     async close() {
-      const { groups, presence, search, users, rooms, messages, attachmentRecords } = adapters;
+      const { groups, presence, search, users, sessions, rooms, messages, attachmentRecords } =
+        adapters;
       for (const adapter of [
         groups,
         presence,
         search,
         users,
+        sessions,
         rooms,
         messages,
         attachmentRecords,

@@ -1,15 +1,23 @@
-import { UserStore, type NameClaim, type UserRecord } from '../ports/user-store.port.js';
+import {
+  ACCOUNT_CLAIM_EXPIRY,
+  UserStore,
+  type Credentials,
+  type NameClaim,
+  type UserRecord,
+} from '../ports/user-store.port.js';
 import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
 
 interface UserRow {
   id: string;
   name: string;
+  display_name: string | null;
   created_at: string;
 }
 
 interface NameRow {
   user_id: string;
   expires_at: string;
+  password_hash: string | null;
 }
 
 const SCHEMA = `
@@ -38,6 +46,19 @@ const migrateClaims = (db: SqliteDatabase): void => {
   })();
 };
 
+/** Columns added after the first release: accounts' password hashes, chosen display names. */
+const addColumns = (db: SqliteDatabase): void => {
+  const has = (table: string, column: string) =>
+    db
+      .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+      .all()
+      .some((c) => c.name === column);
+  if (!has('guest_names', 'password_hash')) {
+    db.exec('ALTER TABLE guest_names ADD COLUMN password_hash TEXT');
+  }
+  if (!has('users', 'display_name')) db.exec('ALTER TABLE users ADD COLUMN display_name TEXT');
+};
+
 /** Lower-cases for prefix matching in any script (SQLite's own LIKE folds ASCII only). */
 const searchKey = (value: string): string => value.normalize('NFC').toLowerCase();
 
@@ -50,6 +71,7 @@ export class SqliteUserStore extends UserStore {
     super();
     db.exec(SCHEMA);
     migrateClaims(db);
+    addColumns(db);
   }
 
   /** One `BEGIN IMMEDIATE` transaction: read the name's holder, then extend or hand it over. */
@@ -62,7 +84,9 @@ export class SqliteUserStore extends UserStore {
             .get(claim.key);
           const current = held && Date.parse(held.expires_at) > Date.parse(claim.now);
           let userId: string;
-          if (current && held.user_id === claim.holderId) {
+          if (held?.password_hash) {
+            return undefined;
+          } else if (current && held.user_id === claim.holderId) {
             userId = held.user_id;
           } else if (current) {
             return undefined;
@@ -72,11 +96,17 @@ export class SqliteUserStore extends UserStore {
           }
           this.db
             .prepare(
-              `INSERT INTO guest_names (name_key, user_id, expires_at) VALUES (?, ?, ?)
-               ON CONFLICT (name_key) DO UPDATE SET
-                 user_id = excluded.user_id, expires_at = excluded.expires_at`,
+              `INSERT INTO guest_names (name_key, user_id, expires_at, password_hash)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (name_key) DO UPDATE SET user_id = excluded.user_id,
+                 expires_at = excluded.expires_at, password_hash = excluded.password_hash`,
             )
-            .run(claim.key, userId, claim.expiresAt);
+            .run(
+              claim.key,
+              userId,
+              claim.passwordHash ? ACCOUNT_CLAIM_EXPIRY : claim.expiresAt,
+              claim.passwordHash ?? null,
+            );
           this.upsert({ id: userId, name: claim.name }, claim.now);
           return userId;
         })
@@ -84,7 +114,40 @@ export class SqliteUserStore extends UserStore {
     );
   }
 
-  /** Records the user, or refreshes the display name of an existing one. */
+  credentials(key: string): Promise<Credentials | undefined> {
+    return settle(() => {
+      const held = this.db
+        .prepare<[string], NameRow>('SELECT * FROM guest_names WHERE name_key = ?')
+        .get(key);
+      return held?.password_hash
+        ? { userId: held.user_id, passwordHash: held.password_hash }
+        : undefined;
+    });
+  }
+
+  releaseName(key: string, holderId: string, now: string): Promise<void> {
+    return settle(() => {
+      this.db
+        .prepare(
+          `UPDATE guest_names SET expires_at = ? WHERE name_key = ? AND user_id = ?
+             AND password_hash IS NULL`,
+        )
+        .run(now, key, holderId);
+    });
+  }
+
+  setDisplayName(id: string, displayName: string): Promise<UserRecord | undefined> {
+    return settle(() => {
+      const row = this.db
+        .prepare<[string, string], UserRow>(
+          'UPDATE users SET display_name = ? WHERE id = ? RETURNING *',
+        )
+        .get(displayName, id);
+      return row && toRecord(row);
+    });
+  }
+
+  /** Records the user, or refreshes the sign-in name of an existing one. */
   touch(user: { id: string; name: string }, now: string): Promise<void> {
     return settle(() => this.upsert(user, now));
   }
@@ -134,6 +197,7 @@ function toRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
     name: row.name,
+    ...(row.display_name !== null && { displayName: row.display_name }),
     createdAt: row.created_at,
   };
 }

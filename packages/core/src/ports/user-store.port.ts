@@ -1,7 +1,20 @@
 export interface UserRecord {
   id: string;
+  /** The name the user signed in with, in their case. */
   name: string;
+  /** What they chose to be shown as, once they have chosen. */
+  displayName?: string;
   createdAt: string;
+}
+
+/** Claims made with a password never lapse: their `expiresAt` is this. */
+export const ACCOUNT_CLAIM_EXPIRY = '9999-12-31T23:59:59.999Z';
+
+/** An account's stored credential: the holder of its name and their password hash. */
+export interface Credentials {
+  userId: string;
+  /** A PHC string (`$argon2id$…`): algorithm, parameters and salt travel with the hash. */
+  passwordHash: string;
 }
 
 /** A request to hold a guest name, as `UserService` builds it. */
@@ -22,6 +35,11 @@ export interface NameClaim {
   freshId: string;
   /** The user renewing their own claim, authenticated by a token still valid. */
   holderId?: string;
+  /**
+   * Makes the claim an account's: it never lapses (`expiresAt` is ignored) and signs in with
+   * the password this hashes. With `holderId`, a guest's current claim becomes an account.
+   */
+  passwordHash?: string;
 }
 
 /**
@@ -39,6 +57,12 @@ export interface NameClaim {
 export abstract class UserStore {
   /** Holds the name until `expiresAt`: the holder's user id, or undefined when held by another. */
   abstract claimName(claim: NameClaim): Promise<string | undefined>;
+  /** The account holding the name `key`; undefined for a guest's name or a free one. */
+  abstract credentials(key: string): Promise<Credentials | undefined>;
+  /** Frees the guest name `key` if `holderId` holds it; does nothing otherwise. */
+  abstract releaseName(key: string, holderId: string, now: string): Promise<void>;
+  /** Sets what the user is shown as; the updated record, or undefined for an unknown id. */
+  abstract setDisplayName(id: string, displayName: string): Promise<UserRecord | undefined>;
   abstract touch(user: { id: string; name: string }, now: string): Promise<void>;
   abstract get(ids: readonly string[]): Promise<UserRecord[]>;
   /** Users whose id or name starts with `query` (case-insensitive), ordered by id. */

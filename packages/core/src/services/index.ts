@@ -8,5 +8,7 @@ export * from './room.service.js';
 export * from './search.service.js';
 export * from './typing.service.js';
 export * from './user.service.js';
+export * from './session.service.js';
+export * from './profile.service.js';
 export * from './live-delivery.js';
 export * from './readiness.js';

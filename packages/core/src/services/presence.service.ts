@@ -31,14 +31,19 @@ export class PresenceService {
   }
 
   /**
-   * Users whose id or name starts with `query`; online first, then by id. Presence is only the
+   * Users whose id or name starts with `query` (or the users `ids`); online first, then by id. Presence is only the
    * business of people who share a room: online state and `lastSeenAt` are shown for the caller
    * and their roommates, everyone else is listed offline without `lastSeenAt` (and sorted so).
    * One read of the caller's rooms and one batch read of the visible users' states.
    */
-  async directory(callerId: string, query: string, limit: number): Promise<User[]> {
+  async directory(
+    callerId: string,
+    query: string,
+    limit: number,
+    ids?: readonly string[],
+  ): Promise<User[]> {
     const [records, rooms] = await Promise.all([
-      this.users.list(query, limit),
+      ids ? this.users.get(ids) : this.users.list(query, limit),
       this.rooms.roomsOf(callerId),
     ]);
     const peers = new Set([callerId, ...rooms.flatMap((room) => room.members)]);
@@ -50,6 +55,7 @@ export class PresenceService {
       return {
         id: r.id,
         name: r.name,
+        ...(r.displayName !== undefined && { displayName: r.displayName }),
         online: state?.online ?? false,
         ...(state?.lastSeenAt === undefined ? {} : { lastSeenAt: state.lastSeenAt }),
       };
