@@ -125,6 +125,10 @@ export function overloadedElasticsearch(): OverloadedElasticsearch {
     refused(404, 'aliases_not_found_exception'),
   );
   mock.add({ method: 'PUT', path: '/:index' }, () => ({ acknowledged: true }));
+  // Edits and deletions in the log: a refresh, then a by-query rewrite or removal.
+  mock.add({ method: 'GET', path: '/:index/_refresh' }, () => ({ _shards: { failed: 0 } }));
+  mock.add({ method: 'POST', path: '/:index/_update_by_query' }, () => ({ updated: 1 }));
+  mock.add({ method: 'POST', path: '/:index/_delete_by_query' }, () => ({ deleted: 1 }));
   mock.add({ method: 'HEAD', path: '/' }, () => {
     if (!es.outage) return {};
     counts.ping503++;
