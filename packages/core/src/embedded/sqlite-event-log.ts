@@ -19,7 +19,7 @@ import type { PageRange } from '../ports/page.js';
 import { signalAppend } from './sqlite-append-signal.js';
 import { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
-import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import { addMissingColumns, jsonList, settle, type SqliteDatabase } from './sqlite.js';
 
 export interface SqliteEventLogOptions {
   /** Clock in ms, for pending idle times and dedupe expiry. Defaults to `Date.now`. */
@@ -113,12 +113,7 @@ export class SqliteEventLog extends EventLog {
       .get();
     // A database from before marks gets them from the entries it still holds.
     if (!hasMarks) db.transaction(() => db.exec(SENT_MARKS_SCHEMA))();
-    const markColumns = db
-      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('log_sent_marks')")
-      .all();
-    if (!markColumns.some((c) => c.name === 'mentions')) {
-      db.exec("ALTER TABLE log_sent_marks ADD COLUMN mentions TEXT NOT NULL DEFAULT ''");
-    }
+    addMissingColumns(db, 'log_sent_marks', ["mentions TEXT NOT NULL DEFAULT ''"]);
     this.groups = new SqliteConsumerGroups(db, {
       now: this.now,
       pollMs: options.pollMs ?? 25,

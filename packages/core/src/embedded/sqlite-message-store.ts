@@ -1,7 +1,7 @@
 import { applyChange, isChangeKind, type Message, type MessageKind } from '@chat/contracts';
 import { MessageStore, messageDetails } from '../ports/message-store.port.js';
 import type { PageRange } from '../ports/page.js';
-import { settle, type SqliteDatabase } from './sqlite.js';
+import { addMissingColumns, settle, type SqliteDatabase } from './sqlite.js';
 
 interface MessageRow {
   room_id: string;
@@ -63,16 +63,7 @@ export class SqliteMessageStore extends MessageStore {
   constructor(private readonly db: SqliteDatabase) {
     super();
     db.exec(SCHEMA);
-    const columns = new Set(
-      db
-        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('messages')")
-        .all()
-        .map((c) => c.name),
-    );
-    for (const column of LIFECYCLE_COLUMNS) {
-      if (!columns.has(column.split(' ')[0] ?? ''))
-        db.exec(`ALTER TABLE messages ADD COLUMN ${column}`);
-    }
+    addMissingColumns(db, 'messages', LIFECYCLE_COLUMNS);
     db.exec(LIFECYCLE_INDEXES);
   }
 

@@ -5,7 +5,7 @@ import {
   type NameClaim,
   type UserRecord,
 } from '../ports/user-store.port.js';
-import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import { addMissingColumns, jsonList, settle, type SqliteDatabase } from './sqlite.js';
 
 interface UserRow {
   id: string;
@@ -48,15 +48,8 @@ const migrateClaims = (db: SqliteDatabase): void => {
 
 /** Columns added after the first release: accounts' password hashes, chosen display names. */
 const addColumns = (db: SqliteDatabase): void => {
-  const has = (table: string, column: string) =>
-    db
-      .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
-      .all()
-      .some((c) => c.name === column);
-  if (!has('guest_names', 'password_hash')) {
-    db.exec('ALTER TABLE guest_names ADD COLUMN password_hash TEXT');
-  }
-  if (!has('users', 'display_name')) db.exec('ALTER TABLE users ADD COLUMN display_name TEXT');
+  addMissingColumns(db, 'guest_names', ['password_hash TEXT']);
+  addMissingColumns(db, 'users', ['display_name TEXT']);
 };
 
 /** Lower-cases for prefix matching in any script (SQLite's own LIKE folds ASCII only). */

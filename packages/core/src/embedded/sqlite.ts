@@ -56,6 +56,28 @@ export function settle<T>(work: () => T): Promise<T> {
   return new Promise<T>((resolve) => resolve(work()));
 }
 
+/**
+ * Adds the columns of `definitions` (`name TYPE …`, as `ALTER TABLE ADD COLUMN` takes them)
+ * that `table` does not have yet: how an adapter brings a table from an earlier release up to
+ * date. `table` and the definitions are the adapter's own text, never input.
+ */
+export function addMissingColumns(
+  db: SqliteDatabase,
+  table: string,
+  definitions: readonly string[],
+): void {
+  const present = new Set(
+    db
+      .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+      .all(table)
+      .map((c) => c.name),
+  );
+  for (const definition of definitions) {
+    const name = definition.split(' ')[0] ?? '';
+    if (!present.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+  }
+}
+
 /** Binds a list as one parameter, for `IN (SELECT value FROM json_each(?))`. */
 export function jsonList(values: readonly (string | number)[]): string {
   return JSON.stringify(values);
