@@ -33,17 +33,11 @@ export class HistoryReader {
       this.store.page(roomId, probe),
       this.log.window(roomId, probe),
     ]);
-    const bySeq = new Map<number, Message>();
-    for (const message of stored) bySeq.set(message.seq, message);
-    for (const message of recent) bySeq.set(message.seq, message);
-    const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    const merged = mergeBySeq(stored, recent);
     const hasMore = merged.length > range.limit;
     const page =
       range.after !== undefined ? merged.slice(0, range.limit) : merged.slice(-range.limit);
-    const first = page.find((m) => m.kind === 'user');
-    if (!first) return { messages: page, hasMore };
-    const changes = await this.log.changes(roomId, first.seq);
-    return { messages: applyChanges(page, changes), hasMore };
+    return { messages: await this.withRecentChanges(roomId, page), hasMore };
   }
 
   /**
@@ -61,13 +55,27 @@ export class HistoryReader {
       this.store.replies(roomId, seq, probe),
       this.log.window(roomId, { after, limit: THREAD_WINDOW_SCAN }),
     ]);
-    const bySeq = new Map<number, Message>();
-    for (const message of stored) bySeq.set(message.seq, message);
-    for (const message of recent) if (message.replyTo === seq) bySeq.set(message.seq, message);
-    const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(0, range.limit + 1);
+    const replies = recent.filter((message) => message.replyTo === seq);
+    const merged = mergeBySeq(stored, replies).slice(0, range.limit + 1);
     const page = merged.slice(0, range.limit);
-    const first = page[0];
-    const changes = first ? await this.log.changes(roomId, first.seq) : [];
-    return { messages: applyChanges(page, changes), hasMore: merged.length > range.limit };
+    return {
+      messages: await this.withRecentChanges(roomId, page),
+      hasMore: merged.length > range.limit,
+    };
+  }
+
+  /** The page with the changes the log still holds folded in (the store may lag behind). */
+  private async withRecentChanges(roomId: string, page: Message[]): Promise<Message[]> {
+    const first = page.find((m) => m.kind === 'user');
+    if (!first) return page;
+    return applyChanges(page, await this.log.changes(roomId, first.seq));
   }
 }
+
+/** Both lists as one, ascending by seq, each seq once: the log's copy wins over the store's. */
+const mergeBySeq = (stored: readonly Message[], recent: readonly Message[]): Message[] => {
+  const bySeq = new Map<number, Message>();
+  for (const message of stored) bySeq.set(message.seq, message);
+  for (const message of recent) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+};
