@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyChange, applyChanges, isEmoji, parseMentions } from './changes.js';
+import { applyChange, applyChanges, emptiedEdit, isEmoji, parseMentions } from './changes.js';
 import { MAX_REACTIONS_PER_MESSAGE } from './limits.js';
 import type { Message } from './models.js';
 
@@ -81,6 +81,14 @@ describe('applyChange', () => {
 
   it('ignores a change for another message', () => {
     expect(applyChange(original, change('delete', { target: 7 }))).toBe(original);
+  });
+});
+
+describe('emptiedEdit', () => {
+  it('keeps what names the edit and drops its text and mentions', () => {
+    const edit = change('edit', { content: 'secret @bob', mentions: ['bob'], mentionsRoom: true });
+    const { content: _c, mentions: _m, mentionsRoom: _r, ...kept } = edit;
+    expect(emptiedEdit(edit)).toEqual({ ...kept, content: '' });
   });
 });
 

@@ -100,6 +100,15 @@ export function applyChange(message: Message, change: Message): Message {
 }
 
 /**
+ * An edit of a deleted message, with the deleted text taken out: no content, no mentions.
+ * What every log and store keeps of the edits once their message is deleted.
+ */
+export function emptiedEdit(edit: Message): Message {
+  const { mentions: _mentions, mentionsRoom: _mentionsRoom, ...rest } = edit;
+  return { ...rest, content: '' };
+}
+
+/**
  * Folds every change of `changes` (any order; applied by seq) into the messages they target
  * among `messages`. Messages without a change come back as they are.
  */

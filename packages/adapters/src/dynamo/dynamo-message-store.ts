@@ -5,7 +5,13 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { applyChange, isChangeKind, MessageKindSchema, type Message } from '@chat/contracts';
+import {
+  applyChange,
+  emptiedEdit,
+  isChangeKind,
+  MessageKindSchema,
+  type Message,
+} from '@chat/contracts';
 import { MessageStore, messageDetails, type PageRange } from '@chat/core';
 import {
   N,
@@ -196,11 +202,10 @@ export class DynamoMessageStore extends MessageStore {
         }),
       );
       if (!item) continue;
-      const { mentions: _m, mentionsRoom: _r, ...edit } = fromItem(item);
       await this.client.send(
         new PutItemCommand({
           TableName: this.tables.messages,
-          Item: toItem({ ...edit, content: '' }),
+          Item: toItem(emptiedEdit(fromItem(item))),
         }),
       );
     }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   applyChange,
   CLIENT_MSG_ID_TTL_MS,
+  emptiedEdit,
   decodeEnvelope,
   messageEnvelope,
   type RoomEventEnvelope,
@@ -312,9 +313,7 @@ export class SqliteEventLog extends EventLog {
     for (const row of rows) {
       const [entry] = messageOf(row.raw);
       if (!entry) continue;
-      const { mentions: _m, mentionsRoom: _r, ...edit } = entry;
-      const scrubbed =
-        entry.kind === 'edit' ? { ...edit, content: '' } : applyChange(entry, deletion);
+      const scrubbed = entry.kind === 'edit' ? emptiedEdit(entry) : applyChange(entry, deletion);
       update.run(JSON.stringify(messageEnvelope(scrubbed)), row.entry_id);
     }
   }

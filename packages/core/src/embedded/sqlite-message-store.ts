@@ -108,26 +108,25 @@ export class SqliteMessageStore extends MessageStore {
       .get(change.roomId, change.target ?? 0);
     if (!row) return;
     const target = toMessage(row);
-    if (target.deleted && change.kind === 'edit') {
-      // An edit that raced the deletion: its text goes too.
-      this.db
-        .prepare(`UPDATE messages SET content = '', details = ? WHERE room_id = ? AND seq = ?`)
-        .run(JSON.stringify({ target: target.seq }), change.roomId, change.seq);
-      return;
+    // A deletion empties the target's edits; so does an edit that raced it, landing after.
+    if (change.kind === 'delete' || (change.kind === 'edit' && target.deleted)) {
+      this.emptyEdits(change.roomId, target.seq);
     }
     const changed = applyChange(target, change);
     if (changed === target) return;
     this.db
       .prepare('UPDATE messages SET content = ?, details = ? WHERE room_id = ? AND seq = ?')
       .run(changed.content, detailsOf(changed), change.roomId, target.seq);
-    if (change.kind === 'delete') {
-      this.db
-        .prepare(
-          `UPDATE messages SET content = '', details = json_remove(details, '$.mentions',
-             '$.mentionsRoom') WHERE room_id = ? AND target = ? AND kind = 'edit'`,
-        )
-        .run(change.roomId, target.seq);
-    }
+  }
+
+  /** Every edit of a message as `emptiedEdit` leaves it: no content, no mentions. */
+  private emptyEdits(roomId: string, target: number): void {
+    this.db
+      .prepare(
+        `UPDATE messages SET content = '', details = json_remove(details, '$.mentions',
+           '$.mentionsRoom') WHERE room_id = ? AND target = ? AND kind = 'edit'`,
+      )
+      .run(roomId, target);
   }
 
   /** Replies to `seq`, ascending, after a seq: the index on `reply_to` makes it one seek. */
