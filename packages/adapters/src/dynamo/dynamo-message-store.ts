@@ -53,7 +53,8 @@ const bucketOf = (seq: number): number => Math.floor(seq / MESSAGE_BUCKET_SIZE);
 /** How often a change is retried when another writer changed its target meanwhile. */
 const CHANGE_ATTEMPTS = 10;
 
-const toItem = (m: Message): Item => {
+/** The item a message is stored as: what the store writes and what tools seeding it write. */
+export const messageItem = (m: Message): Item => {
   const details = messageDetails(m);
   return {
     pk: S(messageBucketKey(m.roomId, m.seq)),
@@ -131,7 +132,7 @@ export class DynamoMessageStore extends MessageStore {
     // One request per (room, seq): BatchWriteItem rejects duplicate keys in one call.
     const unique = new Map(messages.map((m) => [`${m.roomId}\u0000${m.seq}`, m]));
     const requests = [...unique.values()].flatMap((m) => [
-      { PutRequest: { Item: toItem(m) } },
+      { PutRequest: { Item: messageItem(m) } },
       ...(m.replyTo !== undefined && m.kind === 'user'
         ? [{ PutRequest: { Item: threadItem({ ...m, replyTo: m.replyTo }) } }]
         : []),
@@ -173,7 +174,7 @@ export class DynamoMessageStore extends MessageStore {
           new PutItemCommand({
             TableName: this.tables.messages,
             Item: {
-              ...toItem(changed),
+              ...messageItem(changed),
               version: N(Number(version ?? 0) + 1),
               ...(editSeqs.length > 0 && { editSeqs: { L: editSeqs.map(N) } }),
             },
@@ -205,7 +206,7 @@ export class DynamoMessageStore extends MessageStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tables.messages,
-          Item: toItem(emptiedEdit(fromItem(item))),
+          Item: messageItem(emptiedEdit(fromItem(item))),
         }),
       );
     }

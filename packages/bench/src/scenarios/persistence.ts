@@ -2,11 +2,10 @@ import {
   BatchWriteItemCommand,
   CreateTableCommand,
   DescribeTableCommand,
-  type AttributeValue,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoMessageStore, ElasticsearchSearchIndex, messageBucketKey } from '@chat/adapters';
+import { DynamoMessageStore, ElasticsearchSearchIndex, messageItem } from '@chat/adapters';
 import type { Message, SearchResult } from '@chat/contracts';
 import { openDatabase, SqliteSearchIndex } from '@chat/core';
 import type { Cluster } from '@chat/local-cluster';
@@ -318,21 +317,6 @@ export async function measureBacklog(
   return { result, messages };
 }
 
-const S = (value: string): AttributeValue => ({ S: value });
-const N = (value: number): AttributeValue => ({ N: String(value) });
-
-/** The item the store adapter writes for a message (same table key design). */
-const toItem = (m: Message): Record<string, AttributeValue> => ({
-  pk: S(messageBucketKey(m.roomId, m.seq)),
-  seq: N(m.seq),
-  id: S(m.id),
-  roomId: S(m.roomId),
-  userId: S(m.userId),
-  content: S(m.content),
-  createdAt: S(m.createdAt),
-  kind: S(m.kind),
-});
-
 async function createMessagesTable(dynamo: DynamoDBClient, name: string): Promise<void> {
   await dynamo.send(
     new CreateTableCommand({
@@ -363,7 +347,7 @@ async function writeAll(
 ): Promise<void> {
   const chunks: WriteRequest[][] = [];
   for (let i = 0; i < messages.length; i += 25) {
-    chunks.push(messages.slice(i, i + 25).map((m) => ({ PutRequest: { Item: toItem(m) } })));
+    chunks.push(messages.slice(i, i + 25).map((m) => ({ PutRequest: { Item: messageItem(m) } })));
   }
   let next = 0;
   const lane = async () => {
