@@ -270,6 +270,16 @@ describe.each([
     const { messages } = await bob.ok('get_messages', { roomId, after: ack.seq - 1, limit: 5 });
     expect(messages.filter((m) => m.attachments !== undefined).map((m) => m.id)).toEqual([ack.id]);
     expect(messages.find((m) => m.id === ack.id)?.attachments).toEqual(live.attachments);
+    // Search finds the message by a file name, once the sink has indexed it.
+    const page = await pollUntil(
+      () => bob.ok('search', { query: 'report pdf', roomId }),
+      (found) => found.hits.length > 0,
+      15_000,
+      'the message indexed by its file names',
+    );
+    expect(page.hits.map((h) => h.message.id)).toEqual([ack.id]);
+    expect(page.hits[0]?.message.attachments).toEqual(live.attachments);
+    expect(page.hits[0]?.highlights.join(' ')).toContain('<mark>report</mark>.<mark>pdf</mark>');
   });
 
   it('refuses attachments that are not the sender’s own unsent uploads to the room', async () => {

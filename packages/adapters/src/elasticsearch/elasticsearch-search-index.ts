@@ -1,7 +1,13 @@
-import { MessageKindSchema, type Message, type SearchHit } from '@chat/contracts';
+import {
+  MessageKindSchema,
+  type Message,
+  type MessageAttachment,
+  type SearchHit,
+} from '@chat/contracts';
 import {
   SearchIndex,
   highlighter,
+  hitHighlights,
   parseQueryTerms,
   type SearchPage,
   type SearchQuery,
@@ -13,6 +19,7 @@ import {
   decodeCursor,
   encodeCursor,
   indexTemplateBody,
+  mappingProperties,
   searchRequest,
   type SortValue,
 } from './search-request.js';
@@ -39,6 +46,10 @@ interface MessageDoc {
   createdAt: string;
   content: string;
   clientMsgId?: string;
+  /** The attachments' names, searched like the content. */
+  fileNames?: string[];
+  /** Kept with the document (not indexed) so that a hit carries its files. */
+  attachments?: MessageAttachment[];
 }
 
 const isTransientStatus = (status: number): boolean => status === 429 || status >= 500;
@@ -70,6 +81,7 @@ const toMessage = (doc: MessageDoc): Message => ({
   createdAt: doc.createdAt,
   ...(doc.clientMsgId !== undefined && { clientMsgId: doc.clientMsgId }),
   kind: MessageKindSchema.parse(doc.kind),
+  ...(doc.attachments !== undefined && { attachments: doc.attachments }),
 });
 
 /**
@@ -105,7 +117,10 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     this.maxAttempts = options.retry?.maxAttempts ?? 8;
   }
 
-  /** Puts the index template and creates the first index behind the alias. Idempotent. */
+  /**
+   * Puts the index template and creates the first index behind the alias; an index made from
+   * an earlier template gets the fields added since (mappings only grow). Idempotent.
+   */
   async ensureIndex(): Promise<void> {
     await this.retrying(() =>
       this.client.indices.putIndexTemplate({
@@ -114,7 +129,12 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       }),
     );
     const exists = await this.retrying(() => this.client.indices.existsAlias({ name: this.alias }));
-    if (exists) return;
+    if (exists) {
+      await this.retrying(() =>
+        this.client.indices.putMapping({ index: this.alias, properties: mappingProperties }),
+      );
+      return;
+    }
     try {
       await this.retrying(() =>
         this.client.indices.create({
@@ -228,6 +248,10 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       createdAt: m.createdAt,
       content: m.content,
       ...(m.clientMsgId !== undefined && { clientMsgId: m.clientMsgId }),
+      ...(m.attachments?.length && {
+        fileNames: m.attachments.map((attachment) => attachment.name),
+        attachments: m.attachments,
+      }),
     };
   }
 
@@ -253,9 +277,10 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       ];
       // The shared highlighter marks exactly what the query terms match, the same in every
       // adapter; Elasticsearch's fragments stand in when it finds nothing (e.g. a nori stem).
-      const shared = highlight(hit._source.content);
+      const message = toMessage(hit._source);
+      const shared = hitHighlights(highlight, message);
       const highlights = shared.some((h) => h.includes('<mark>')) ? shared : fromEs.slice(0, 1);
-      return [{ message: toMessage(hit._source), highlights }];
+      return [{ message, highlights }];
     });
     const last = page.at(-1);
     const more = response.hits.hits.length > query.limit && last?.sort !== undefined;

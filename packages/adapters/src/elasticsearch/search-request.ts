@@ -48,6 +48,12 @@ export function indexTemplateBody(
   };
 }
 
+/** The document's fields, as the template maps them (added to an existing index's mapping). */
+export const mappingProperties = template.template.mappings.properties as unknown as Record<
+  string,
+  estypes.MappingProperty
+>;
+
 /** The search request: rooms filter, all terms, highlights, sort and `search_after`. */
 export function searchRequest(
   index: string,
@@ -66,7 +72,7 @@ export function searchRequest(
           {
             multi_match: {
               query: query.query,
-              fields: ['content', 'content.ngram'],
+              fields: ['content', 'content.ngram', 'fileNames', 'fileNames.ngram'],
               type: 'best_fields',
               operator: 'and',
             },

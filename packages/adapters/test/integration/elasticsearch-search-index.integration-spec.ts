@@ -80,11 +80,20 @@ describe(`${ElasticsearchSearchIndex.name} index template`, () => {
     expect(requests[2]?.body).toEqual({ aliases: { 'test-messages': { is_write_index: true } } });
   });
 
-  it('leaves an existing alias alone', async () => {
+  it('adds fields that are new since an existing index was made to its mapping', async () => {
     route('PUT', '/_index_template/test-messages', { acknowledged: true });
     route('HEAD', '/_alias/test-messages', {});
+    route('PUT', '/test-messages/_mapping', { acknowledged: true });
     await sut.ensureIndex();
-    expect(requests).toHaveLength(2);
+    expect(requests.map((r) => `${String(r.method)} ${String(r.path)}`)).toEqual([
+      'PUT /_index_template/test-messages',
+      'HEAD /_alias/test-messages',
+      'PUT /test-messages/_mapping',
+    ]);
+    expect(requests[2]?.body).toEqual({ properties: template.template.mappings.properties });
+    expect(template.template.mappings.properties.fileNames).toEqual(
+      template.template.mappings.properties.content,
+    );
   });
 });
 
@@ -102,6 +111,17 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       doc(hello),
       { index: { _index: 'test-messages', _id: bye.id } },
       doc(bye),
+    ]);
+  });
+
+  it("indexes an attachment's file name for search and keeps the attachments with the document", async () => {
+    const pdf = { id: 'att-1', name: 'plan.pdf', type: 'application/pdf', size: 3 };
+    const withFile = makeMessage(roomId, 7, { content: 'the plan', attachments: [pdf] });
+    route('POST', '/_bulk', { errors: false, items: [bulkItem(withFile.id, 201)] });
+    await sut.indexBatch([withFile]);
+    expect(requests[0]?.body).toEqual([
+      { index: { _index: 'test-messages', _id: withFile.id } },
+      { ...doc(withFile), fileNames: ['plan.pdf'], attachments: [pdf] },
     ]);
   });
 

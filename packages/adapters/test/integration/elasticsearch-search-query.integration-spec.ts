@@ -25,7 +25,7 @@ const hit = (m: (typeof messages)[number], highlight?: Record<string, string[]>)
   sort: [Date.parse(m.createdAt), m.id],
   ...(highlight && { highlight }),
 });
-const answer = (...hits: ReturnType<typeof hit>[]) => ({
+const answer = (...hits: object[]) => ({
   took: 1,
   timed_out: false,
   _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
@@ -42,7 +42,7 @@ const expectedBody = (size: number) => ({
         {
           multi_match: {
             query: '채팅 hello',
-            fields: ['content', 'content.ngram'],
+            fields: ['content', 'content.ngram', 'fileNames', 'fileNames.ngram'],
             type: 'best_fields',
             operator: 'and',
           },
@@ -118,6 +118,24 @@ describe(`${ElasticsearchSearchIndex.name} search`, () => {
       sort: 'newest',
     });
     expect(page.hits[0]?.highlights).toEqual(['<mark>stem</mark> match']);
+  });
+
+  it('returns a hit found by a file name with its attachments and the name highlighted', async () => {
+    const pdf = { id: 'att-1', name: 'budget <draft>.pdf', type: 'application/pdf', size: 3 };
+    const m = makeMessage('room-1', 4, { content: 'numbers', attachments: [pdf] });
+    route(
+      'POST',
+      '/test-messages/_search',
+      answer({ ...hit(m), _source: { ...m, fileNames: [pdf.name] } }),
+    );
+    const page = await sut.search({
+      query: 'budget',
+      roomIds: ['room-1'],
+      limit: 5,
+      sort: 'newest',
+    });
+    expect(page.hits[0]?.message.attachments).toEqual([pdf]);
+    expect(page.hits[0]?.highlights).toEqual(['numbers', '<mark>budget</mark> &lt;draft&gt;.pdf']);
   });
 
   it('sends nothing for no rooms or a query without terms', async () => {

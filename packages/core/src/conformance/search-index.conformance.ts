@@ -154,6 +154,36 @@ export function describeSearchIndexConformance(
       expect(contentsOf(await search('revised', [roomId]))).toEqual(['revised phrasing']);
     });
 
+    it('finds a message by the file names of its attachments and returns them with it', async () => {
+      const roomId = uniqueId('room');
+      const file = (name: string) => ({
+        id: uniqueId('att'),
+        name,
+        type: 'application/pdf',
+        size: 9,
+      });
+      const report = makeMessage(roomId, 1, {
+        content: 'see attached',
+        attachments: [file('quarterly-figures.pdf'), file('회의록.pdf')],
+      });
+      await sut.indexBatch([report, makeMessage(roomId, 2, { content: 'no files here' })]);
+      for (const query of ['quarterly', 'figures pdf', '회의']) {
+        const page = await search(query, [roomId]);
+        expect(
+          page.hits.map((h) => h.message.id),
+          query,
+        ).toEqual([report.id]);
+        expect(page.hits[0]?.message.attachments, query).toEqual(report.attachments);
+      }
+      const [hit] = (await search('quarterly', [roomId])).hits;
+      expect(hit?.highlights).toEqual(['see attached', '<mark>quarterly</mark>-figures.pdf']);
+      // An edit changes the text, not the files: the message is still found by its file name.
+      await sut.applyChanges([makeMessage(roomId, 3, { kind: 'edit', target: 1, content: 'v2' })]);
+      expect((await search('quarterly', [roomId])).hits.map((h) => h.message.content)).toEqual([
+        'v2',
+      ]);
+    });
+
     it('does not index a message that arrives already deleted', async () => {
       const roomId = uniqueId('room');
       await sut.indexBatch([makeMessage(roomId, 1, { content: '', deleted: true })]);

@@ -1,7 +1,13 @@
 import { applyChange, ChatError, type Message } from '@chat/contracts';
 import { SearchIndex, type SearchPage, type SearchQuery } from '../ports/search-index.port.js';
-import { highlighter } from '../search/highlight.js';
-import { cjkQueryTokens, indexTokens, parseQueryTerms, type Term } from '../search/tokenize.js';
+import { highlighter, hitHighlights } from '../search/highlight.js';
+import {
+  cjkQueryTokens,
+  indexTokens,
+  parseQueryTerms,
+  searchableText,
+  type Term,
+} from '../search/tokenize.js';
 import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
 
 /**
@@ -67,7 +73,8 @@ LIMIT @limit OFFSET @offset`;
 /**
  * The embedded search index on SQLite FTS5 over tokens produced by `search/tokenize.ts`:
  * Latin (and other spaced scripts) by case-insensitive word prefix, Hangul/Han/Kana by
- * substring of any length via unigrams and bigrams. User input never reaches FTS5 syntax: it is
+ * substring of any length via unigrams and bigrams, in the content and the attachments' file
+ * names. User input never reaches FTS5 syntax: it is
  * reduced to letter/digit terms, each quoted. Only `user` messages are indexed.
  *
  * Cursors: `newest` pages by a (createdAt, seq, id) keyset, stable while messages arrive;
@@ -93,7 +100,7 @@ export class SqliteSearchIndex extends SearchIndex {
             if (m.kind !== 'user' || m.deleted) continue;
             const doc = insertDoc.run(m.id, m.roomId, m.seq, m.createdAt, JSON.stringify(m));
             if (doc.changes === 0) continue;
-            insertTokens.run(doc.lastInsertRowid, indexTokens(m.content).join(' '));
+            insertTokens.run(doc.lastInsertRowid, indexTokens(searchableText(m)).join(' '));
           }
         })
         .immediate();
@@ -123,7 +130,7 @@ export class SqliteSearchIndex extends SearchIndex {
             }
             const edited = applyChange(JSON.parse(row.message) as Message, change);
             updateDoc.run(JSON.stringify(edited), row.doc);
-            insertTokens.run(row.doc, indexTokens(edited.content).join(' '));
+            insertTokens.run(row.doc, indexTokens(searchableText(edited)).join(' '));
           }
         })
         .immediate();
@@ -164,7 +171,7 @@ export class SqliteSearchIndex extends SearchIndex {
       return {
         hits: page.map((row) => {
           const message = JSON.parse(row.message) as Message;
-          return { message, highlights: highlight(message.content) };
+          return { message, highlights: hitHighlights(highlight, message) };
         }),
         nextCursor: next ? encodeCursor(next) : null,
       };

@@ -21,9 +21,11 @@ export interface SearchPage {
  *
  * Guarantees:
  * - `indexBatch` is idempotent by message id.
- * - `search` only ever returns messages of `roomIds`; every term must match (case-insensitive
+ * - `search` only ever returns messages of `roomIds`; every term must match, in the content or
+ *   in one attachment's file name, and the hit carries the attachments (case-insensitive
  *   for Latin script; Hangul/CJK terms of one or more characters match inside longer words);
- *   highlights are HTML-escaped fragments with the matches wrapped in `<mark>…</mark>`.
+ *   highlights are HTML-escaped fragments with the matches wrapped in `<mark>…</mark>`: the
+ *   content's, then each matching file name.
  * - `applyChanges` applies edits (the new text is found, the old one no longer) and deletions
  *   (the message is no longer found); reactions change nothing searchable. Idempotent.
  * - After `deleteRoom` no message of the room is returned.

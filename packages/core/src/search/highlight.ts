@@ -1,4 +1,4 @@
-import { MAX_QUERY_TERMS } from '@chat/contracts';
+import { MAX_QUERY_TERMS, type Message } from '@chat/contracts';
 import { WORD_CHAR, parseQueryTerms, type Term } from './tokenize.js';
 
 /** Content up to this many UTF-16 units is returned whole; longer content is windowed. */
@@ -151,3 +151,16 @@ const isHighSurrogate = (text: string, index: number): boolean => {
   const code = text.charCodeAt(index);
   return code >= 0xd800 && code <= 0xdbff;
 };
+
+/**
+ * The highlights of a hit: its content's fragment, followed by each attachment name with a
+ * match, so that a message found by a file name shows why it was found.
+ */
+export function hitHighlights(highlight: Highlighter, message: Message): string[] {
+  const names = (message.attachments ?? [])
+    .map((attachment) => highlight(attachment.name)[0] ?? '')
+    .filter((name) => name.includes('<mark>'));
+  const content = highlight(message.content);
+  // A message of files alone has no text to show: its file names stand for it.
+  return names.length > 0 ? [...content.filter((text) => text !== ''), ...names] : content;
+}

@@ -3,7 +3,7 @@
  * `parseQueryTerms`: `word` runs matched by word prefix, CJK runs by substring) come from the
  * contract, which also counts a query's terms with them.
  */
-import { splitTerms } from '@chat/contracts';
+import { splitTerms, type Message } from '@chat/contracts';
 
 export {
   CJK_CHAR,
@@ -36,6 +36,12 @@ export function indexTokens(text: string): string[] {
     const prefix = (token: string): string => `${CJK_TOKEN_PREFIX}${token}`;
     return [...bigrams(term.text).map(prefix), ...Array.from(term.text).map(prefix)];
   });
+}
+
+/** What search finds a message by: its content and the names of its attachments. */
+export function searchableText(message: Pick<Message, 'content' | 'attachments'>): string {
+  const names = (message.attachments ?? []).map((attachment) => attachment.name);
+  return [message.content, ...names].join('\n');
 }
 
 /** The index tokens a CJK query term must match in sequence: its bigrams, or its one unigram. */
