@@ -3,3 +3,4 @@ export * from './free-port.js';
 export * from './poll-until.js';
 export * from './rate-limits.js';
 export * from './budgets.js';
+export * from './uploads.js';

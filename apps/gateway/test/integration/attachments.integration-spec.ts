@@ -1,5 +1,5 @@
 import type { Attachment } from '@chat/contracts';
-import { ChatClient, pollUntil } from '@chat/test-support';
+import { abandonUpload, ChatClient, pollUntil, upload } from '@chat/test-support';
 import { createHmac, randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,6 @@ import {
   startScaled,
   type AttachmentDeployment,
 } from '../support/attachment-deployments.js';
-import { abandonUpload, upload } from '../support/uploads.js';
 
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#cc3366' } })

@@ -7,7 +7,7 @@ export interface UploadResponse {
 }
 
 /**
- * `POST /chat/rooms/:roomId/attachments` with the bytes as the body. The answer is read even
+ * `POST /chat/rooms/:roomId/attachments` with the bytes as the body (for tests and the bench). The answer is read even
  * when the server answers before the whole body is sent (a refusal does not wait for it).
  */
 export function upload(
