@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'connections',
   'profile',
   'embedded',
+  'uploads',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 

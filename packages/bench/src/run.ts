@@ -19,6 +19,7 @@ import {
 import type { BenchOptions } from './options.js';
 import { measureConnections, type ConnectionsResult } from './scenarios/connections.js';
 import { measureHistory, type HistoryResult } from './scenarios/history.js';
+import { measureUploads, UPLOAD_OPTIONS, type UploadsResult } from './scenarios/uploads.js';
 import {
   measureBacklog,
   measureIndexAdapters,
@@ -81,6 +82,7 @@ export interface BenchResults {
   profile?: ProfileResult;
   embedded?: RampPair;
   embeddedProfile?: ProfileResult;
+  uploads?: UploadsResult;
   errors: { scenario: string; message: string }[];
 }
 
@@ -426,6 +428,12 @@ export async function runBenchmarks(
             });
           });
         }
+      });
+    }
+    if (want.has('uploads')) {
+      await attempt('uploads', async () => {
+        log('uploads: concurrent uploads, ours (embedded) and a bare HTTP server');
+        results.uploads = await measureUploads(dataDir, UPLOAD_OPTIONS, log);
       });
     }
   } finally {

@@ -70,6 +70,7 @@ export async function startRelay(
 export async function startEmbedded(
   dataDir: string,
   nodeArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ url: string; proc: ManagedProcess; startedAt: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -85,6 +86,7 @@ export async function startEmbedded(
       DATA_DIR: dataDir,
       WEB_DIST: path.join(dataDir, 'no-web-build'),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     `${url}/ready`,
     path.dirname(GATEWAY_MAIN),

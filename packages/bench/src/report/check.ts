@@ -36,5 +36,10 @@ export function checkResults(results: BenchResults, options: BenchOptions): stri
   if (want.has('profile') && want.has('embedded') && !results.embeddedProfile?.summary.samples)
     problems.push('embedded profile: no samples in the window');
   if (want.has('embedded')) ramp('embedded', results.embedded?.ours.steps);
+  if (want.has('uploads')) {
+    const rounds = [...(results.uploads?.ours ?? []), ...(results.uploads?.baseline ?? [])];
+    if (rounds.length === 0 || rounds.some((r) => r.failures > 0 || !r.mbPerSec))
+      problems.push('uploads: a round without throughput, or with failed uploads');
+  }
   return problems;
 }

@@ -6,6 +6,7 @@ import type { BenchResults, RampPair } from '../run.js';
 import type { ProfileResult } from '../scenarios/profile.js';
 import { bestSustained, queueGrew, type RampResult, type RampStep } from '../scenarios/ramp.js';
 import { chart, type Series } from './svg.js';
+import { renderUploads } from './uploads.js';
 import { writeFormatted } from './write-formatted.js';
 
 const ANALYSIS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'analysis.md');
@@ -671,6 +672,8 @@ export function renderMarkdown(results: BenchResults, options: BenchOptions): st
     }
     out.push('**CPU per message**', '', costTable([e.ours, e.baseline]), '');
   } else out.push('_Not run._', '');
+
+  out.push('## 7. Uploads: throughput and memory', '', renderUploads(results.uploads), '');
 
   out.push(
     '## CPU profiles at saturation',
