@@ -248,6 +248,15 @@ export interface ReadEvent {
   seq: number;
 }
 
+/**
+ * The server asks the client to catch up as after a reconnect (`get_messages { after }` per
+ * room): its replica's live feed was interrupted, so messages may have been appended that this
+ * connection was not sent.
+ */
+export interface ResyncEvent {
+  reason: 'live_feed_interrupted';
+}
+
 /** Socket.IO server → client event map. */
 export interface ServerToClientEvents {
   room_created: (room: Room) => void;
@@ -265,4 +274,5 @@ export interface ServerToClientEvents {
   read: (event: ReadEvent) => void;
   user_updated: (event: UserUpdatedEvent) => void;
   exception: (event: ExceptionEvent) => void;
+  resync: (event: ResyncEvent) => void;
 }

@@ -60,6 +60,10 @@ export class SocketNotifier extends Notifier {
     this.emit(this.ns().local.to(roomChannel(roomId)), event, payload);
   }
 
+  toLocal<E extends ServerEvent>(event: E, payload: ServerEventPayload<E>): void {
+    this.emit(this.ns().local, event, payload);
+  }
+
   subscribe(userIds: readonly string[], roomId: string): Promise<void> {
     const ns = this.ns();
     for (const socket of this.localSockets(userIds)) void socket.join(roomChannel(roomId));

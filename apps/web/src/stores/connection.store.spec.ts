@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RATE_LIMIT_ATTEMPTS } from '../services/rate-limit';
 import { fromErrorBody } from '../services/server-error';
@@ -27,6 +28,20 @@ describe('useConnectionStore', () => {
 
     expect(useConnectionStore().status).toBe('online');
     expect(h.transport().requestsOf('register')).toHaveLength(2);
+  });
+
+  it('catches up the open room when the server says its live feed was interrupted', async () => {
+    const h = await connectedHarness('alice', (s) => s.addRoom('r1', ['alice', 'bob']));
+    await useMessagesStore().select('r1');
+    // Sent while the server's feed was down: never delivered to this connection.
+    h.server.postMany('r1', 2);
+
+    h.transport().emit('resync', { reason: 'live_feed_interrupted' });
+    await flushPromises();
+
+    expect(useMessagesStore().timelines.r1?.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(h.transport().requestsOf('register')).toHaveLength(2);
+    expect(useConnectionStore().status).toBe('online');
   });
 
   it('signs out with a reason when the server refuses the token', async () => {

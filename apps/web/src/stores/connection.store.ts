@@ -81,6 +81,11 @@ export const useConnectionStore = defineStore('connection', () => {
     );
     transport.value = created;
     wired.bind(created);
+    // The server's live feed was interrupted while this socket stayed up: catch up as after a
+    // reconnect, since messages sent meanwhile never reached this connection.
+    created.on('resync', () => {
+      if (transport.value === created && status.value === 'online') void onConnect(created, wired);
+    });
   }
 
   function stop(): void {

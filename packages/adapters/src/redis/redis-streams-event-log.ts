@@ -93,15 +93,33 @@ export class RedisStreamsEventLog extends EventLog {
   /**
    * One SUBSCRIBE connection per subscriber on the live channel the append script publishes
    * to. Redis runs scripts one at a time and delivers a channel's messages in publish order,
-   * so every subscriber sees each room's messages in seq order.
+   * so every subscriber sees each room's messages in seq order. Pub/sub keeps nothing for a
+   * dropped connection: when it is back, the channel is subscribed again and `onResumed` told.
    */
-  async subscribe(listener: (message: Message) => void): Promise<() => Promise<void>> {
+  async subscribe(
+    listener: (message: Message) => void,
+    onResumed?: () => void,
+  ): Promise<() => Promise<void>> {
     // Redis and Cluster both have duplicate(), with signatures TypeScript cannot unify.
     const subscriber = (this.client as Redis).duplicate();
     this.subscribers.add(subscriber);
     subscriber.on('message', (_channel: string, raw: string) => {
       const parsed = MessageSchema.safeParse(safeJson(raw));
       if (parsed.success) listener(parsed.data);
+    });
+    let interrupted = false;
+    subscriber.on('close', () => {
+      interrupted = true;
+    });
+    subscriber.on('ready', () => {
+      if (!interrupted) return;
+      interrupted = false;
+      // ioredis subscribes again by itself on reconnect; this SUBSCRIBE queues behind that one,
+      // so once it answers the feed is flowing again and whatever was missed is in history.
+      subscriber.subscribe(this.liveChannel).then(
+        () => onResumed?.(),
+        () => undefined,
+      );
     });
     await subscriber.subscribe(this.liveChannel);
     return async () => {

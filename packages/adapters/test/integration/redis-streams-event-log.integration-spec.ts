@@ -130,6 +130,38 @@ describe(`${RedisStreamsEventLog.name} specifics`, () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('tells the subscriber when its feed is back after the connection dropped, and feeds again', async () => {
+    const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 2 });
+    const fed: string[] = [];
+    let resumed = 0;
+    const unsubscribe = await sut.subscribe(
+      (message) => fed.push(message.content),
+      () => (resumed += 1),
+    );
+    const roomId = uniqueId('room');
+    await sut.appendMessage(draft(roomId, 'before'));
+    await pollUntil(
+      () => Promise.resolve(fed),
+      (f) => f.includes('before'),
+    );
+    expect(resumed).toBe(0);
+    // Redis drops every pub/sub connection (as in a restart): the feed is interrupted.
+    await server.client().call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await pollUntil(
+      () => Promise.resolve(resumed),
+      (n) => n === 1,
+      10_000,
+    );
+    await sut.appendMessage(draft(roomId, 'after'));
+    await pollUntil(
+      () => Promise.resolve(fed),
+      (f) => f.includes('after'),
+    );
+    expect(fed).toEqual(['before', 'after']);
+    await unsubscribe();
+    await sut.close();
+  });
+
   it('trims nothing while no consumer group exists', async () => {
     const sut = new RedisStreamsEventLog(server.client(), { prefix: prefix(), shards: 2 });
     await sut.appendMessage(draft(uniqueId('room'), 'kept'));

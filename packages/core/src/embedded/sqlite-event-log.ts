@@ -232,6 +232,7 @@ export class SqliteEventLog extends EventLog {
     });
   }
 
+  /** In process, the feed is never interrupted: there is nothing to resume from. */
   subscribe(listener: (message: Message) => void): Promise<() => Promise<void>> {
     this.live.on('message', listener);
     return Promise.resolve(() => {

@@ -86,10 +86,16 @@ export abstract class EventLog {
    * The live feed that delivery is built on: `listener` gets every message appended from now
    * on, by any process, in seq order per room — the order the log assigned, whichever process
    * appended. At most once: a subscriber that is not connected misses messages, which clients
-   * recover from history. Duplicates (a `clientMsgId` retry) are not fed. Resolves once
-   * subscribed, with the function that unsubscribes.
+   * recover from history. Duplicates (a `clientMsgId` retry) are not fed. `onResumed` is called
+   * each time the feed is subscribed again after an interruption (e.g. its connection to the
+   * log dropped and came back): messages appended meanwhile were not fed, and the subscriber's
+   * clients should catch up from history. Resolves once subscribed, with the function that
+   * unsubscribes.
    */
-  abstract subscribe(listener: (message: Message) => void): Promise<() => Promise<void>>;
+  abstract subscribe(
+    listener: (message: Message) => void,
+    onResumed?: () => void,
+  ): Promise<() => Promise<void>>;
 
   /** Answers when the log is reachable (readiness). */
   abstract ping(): Promise<void>;

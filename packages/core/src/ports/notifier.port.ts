@@ -31,6 +31,8 @@ export abstract class Notifier {
     event: E,
     payload: ServerEventPayload<E>,
   ): void;
+  /** Delivers to every connection of this process. */
+  abstract toLocal<E extends ServerEvent>(event: E, payload: ServerEventPayload<E>): void;
   /** Subscribes every connection of the users to the room. */
   abstract subscribe(userIds: readonly string[], roomId: string): Promise<void>;
   /** Unsubscribes every connection of the users from the room. */

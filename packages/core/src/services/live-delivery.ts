@@ -16,7 +16,11 @@ export class LiveDelivery {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.log.subscribe((message) => this.deliver(message));
+    this.unsubscribe = await this.log.subscribe(
+      (message) => this.deliver(message),
+      // Messages appended while the feed was down reached no one here: clients catch up.
+      () => this.notifier.toLocal('resync', { reason: 'live_feed_interrupted' }),
+    );
   }
 
   async stop(): Promise<void> {

@@ -41,6 +41,10 @@ export class RecordingNotifier extends Notifier {
     this.deliveries.push({ to: `room:${roomId}`, event, payload });
   }
 
+  toLocal<E extends ServerEvent>(event: E, payload: ServerEventPayload<E>) {
+    this.deliveries.push({ to: 'local', event, payload });
+  }
+
   subscribe(userIds: readonly string[], roomId: string): Promise<void> {
     const set = this.subscribers.get(roomId) ?? new Set();
     for (const id of userIds) set.add(id);

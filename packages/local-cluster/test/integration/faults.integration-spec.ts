@@ -418,6 +418,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
         WAIT_MS,
         'load before the restart',
       );
+      const resyncsBefore = alice.events('resync').length;
       await (crash ? f.cluster.redis.kill('SIGKILL') : f.cluster.redis.stop());
       await f.cluster.restartRedis();
       const redisBackAt = performance.now();
@@ -441,6 +442,17 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
         load.acked,
         redisBackAt,
       );
+      // Alice's socket stayed up through the restart; her replica's live feed did not, so it
+      // asks her to catch up on what the feed missed.
+      await pollUntil(
+        () => alice.events('resync').slice(resyncsBefore),
+        (events) => events.length > 0,
+        WAIT_MS,
+        'a resync request after the live feed resumed',
+      );
+      expect(alice.events('resync').slice(resyncsBefore)[0]).toEqual({
+        reason: 'live_feed_interrupted',
+      });
       // Live delivery resumed too: alice's own new messages reach her again. The live feed is
       // at most once (docs/adr/0004): a message published before a replica's feed connection
       // has re-subscribed is not fed, so ask until one is, within the wait.
