@@ -1,5 +1,6 @@
 import { connectScaled, type ScaledConnections } from '@chat/adapters';
 import {
+  backoffDelayMs,
   DEFAULT_SINK_RUNNER_OPTIONS,
   registerSinkMetrics,
   SearchSink,
@@ -59,7 +60,7 @@ export class SinkWorker {
         await this.connections.provision();
         break;
       } catch (err) {
-        const waitMs = Math.min(5000, 200 * 2 ** attempt);
+        const waitMs = backoffDelayMs(attempt - 1, { baseDelayMs: 400, maxDelayMs: 5000 });
         this.logger.warn({ err, attempt, waitMs }, 'dependencies not reachable yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
