@@ -273,7 +273,7 @@ export class RedisStreamsEventLog extends EventLog {
     return counts;
   }
 
-  async forgetRoom(roomId: string): Promise<void> {
+  async deleteRoom(roomId: string): Promise<void> {
     await this.client.del(
       this.layout.window(roomId),
       this.layout.sentMarks(roomId),

@@ -109,7 +109,7 @@ export function describeEventLogConformance(
       const [gone, kept] = [uniqueId('room'), uniqueId('room')];
       await appendAll(gone, 2);
       await appendAll(kept, 2);
-      await sut.forgetRoom(gone);
+      await sut.deleteRoom(gone);
       expect(await sut.window(gone, { limit: 10 })).toEqual([]);
       expect(await sut.window(gone, { after: 0, limit: 10 })).toEqual([]);
       expect(await sut.window(kept, { limit: 10 })).toHaveLength(2);
@@ -176,7 +176,7 @@ export function describeEventLogConformance(
       await sut.appendMessage(draft(room, { userId: 'zed' }));
       await sut.appendMessage(draft(room));
       expect(await count('zed')).toBe(1);
-      await sut.forgetRoom(room);
+      await sut.deleteRoom(room);
       expect(await count('zed')).toBe(0);
     });
 

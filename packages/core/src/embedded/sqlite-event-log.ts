@@ -229,7 +229,7 @@ export class SqliteEventLog extends EventLog {
     });
   }
 
-  forgetRoom(roomId: string): Promise<void> {
+  deleteRoom(roomId: string): Promise<void> {
     return settle(() => {
       this.statements.prepare('DELETE FROM log_sent_marks WHERE room_id = ?').run(roomId);
       this.statements

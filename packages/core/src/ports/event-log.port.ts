@@ -81,7 +81,7 @@ export abstract class EventLog {
     cap: number,
   ): Promise<Map<string, UnreadCount>>;
   /** Drops the room's recent window and marks (after the room is deleted). */
-  abstract forgetRoom(roomId: string): Promise<void>;
+  abstract deleteRoom(roomId: string): Promise<void>;
   /**
    * The live feed that delivery is built on: `listener` gets every message appended from now
    * on, by any process, in seq order per room — the order the log assigned, whichever process
