@@ -1,0 +1,69 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
+import {
+  createRoom,
+  invite,
+  openRoom,
+  send,
+  signIn,
+  waitForMessage,
+  waitUntilSent,
+} from './support/chat-page';
+import { startGateway, type RunningGateway } from './support/gateway';
+import { pollUntil } from './support/poll';
+
+/** Defects found by a walk-through of the app (issue 13), each as a person sees it. */
+
+type Box = { x: number; y: number; width: number; height: number };
+
+const box = async (locator: Locator): Promise<Box> => {
+  const found = await locator.boundingBox();
+  if (!found) throw new Error('element has no box');
+  return found;
+};
+
+const overlaps = (a: Box, b: Box): boolean =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+const nameError = (page: Page) => page.locator('.q-field__messages[id$="_error"]');
+
+describe('defects of the walk-through (issue 13)', () => {
+  let gateway: RunningGateway;
+  let browser: Browser;
+  const clients: Client[] = [];
+  const open = async (options: Parameters<typeof openClient>[2] = {}) => {
+    const client = await openClient(browser, gateway.url, options);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  it('defect 5: the people picker closes after a choice, uncovering the Create button', async () => {
+    const [chooser, chosen] = [await open(), await open()];
+    await signIn(chosen.page, 'chosen5');
+    await signIn(chooser.page, 'chooser5');
+    const { page } = chooser;
+    await page.locator('[data-test="new-room"]').click();
+    await page.locator('[data-test="room-name-input"]').fill('Picked');
+    await page.locator('[data-test="user-picker"]').fill('chosen5');
+    await page.locator('[data-test="user-option"]', { hasText: 'chosen5' }).first().click();
+    await pollUntil(
+      () => page.locator('[data-test="user-option"]').count(),
+      (n) => n === 0,
+    );
+    // No Escape: the button is reachable as it is.
+    await page.locator('[data-test="create-room-submit"]').click();
+    await waitForText(page, '[data-test="room-title"]', 'Picked');
+    await waitForText(chosen.page, '[data-test="room-name"]', 'Picked');
+  });
+});
