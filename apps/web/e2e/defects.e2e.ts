@@ -48,6 +48,26 @@ describe('defects of the walk-through (issue 13)', () => {
     await gateway?.stop();
   });
 
+  it('defect 2: a newly invited member sees the newest message in the room list at once', async () => {
+    const [owner, newcomer] = [await open(), await open()];
+    await signIn(owner.page, 'owner2');
+    await signIn(newcomer.page, 'newcomer2');
+    await createRoom(owner.page, 'Busy room', []);
+    for (let i = 1; i <= 5; i++) await send(owner.page, `busy message ${i}`);
+    await waitUntilSent(owner.page);
+    await waitForText(owner.page, '[data-test="room-item"]', 'busy message 5');
+
+    await invite(owner.page, ['newcomer2']);
+    const item = newcomer.page.locator('[data-test="room-item"]', { hasText: 'Busy room' });
+    await item.waitFor();
+    // The invite's system line is the newest message now.
+    await pollUntil(
+      () => item.innerText(),
+      (text) => text.includes('invited newcomer2'),
+    );
+    expect(await item.innerText()).not.toContain('No messages yet');
+  });
+
   it('defect 5: the people picker closes after a choice, uncovering the Create button', async () => {
     const [chooser, chosen] = [await open(), await open()];
     await signIn(chosen.page, 'chosen5');

@@ -61,6 +61,8 @@ const en = {
     searchAll: 'Search messages',
     empty: 'No rooms yet. Create one and invite people.',
     noMessages: 'No messages yet',
+    deletedMessage: 'message deleted',
+    files: 'no files | a file | {n} files',
     you: 'You',
     unread: '{n} unread',
     list: 'Your rooms',

@@ -63,6 +63,8 @@ const ko: MessageSchema = {
     searchAll: '메시지 검색',
     empty: '아직 대화방이 없어요. 새로 만들고 사람들을 초대해 보세요.',
     noMessages: '아직 메시지가 없어요',
+    deletedMessage: '삭제된 메시지',
+    files: '파일 없음 | 파일 {n}개 | 파일 {n}개',
     you: '나',
     unread: '읽지 않은 메시지 {n}개',
     list: '내 대화방',
