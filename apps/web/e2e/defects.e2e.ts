@@ -68,6 +68,33 @@ describe('defects of the walk-through (issue 13)', () => {
     expect(await item.innerText()).not.toContain('No messages yet');
   });
 
+  it('defect 9: says a name is too long, with the limit, instead of cutting it', async () => {
+    const { page } = await open();
+    await page.locator('[data-test="guest-tab"]').click();
+    const input = page.locator('[data-test="name-input"]');
+    await input.fill('a'.repeat(200));
+    expect(await input.inputValue()).toHaveLength(200);
+    await page.locator('[data-test="sign-in-submit"]').click();
+    await waitForText(page, '.q-field__messages', 'at most 32 characters');
+    expect(await nameError(page).innerText()).toContain('200');
+  });
+
+  it('defect 9: names the character a name may not hold', async () => {
+    const { page } = await open();
+    await page.locator('[data-test="guest-tab"]').click();
+    const input = page.locator('[data-test="name-input"]');
+    for (const [name, shown] of [
+      ['ann@home', '“@”'],
+      ['ann lee', 'a space'],
+    ] as const) {
+      await input.fill(name);
+      await page.locator('[data-test="sign-in-submit"]').click();
+      await waitForText(page, '.q-field__messages', shown);
+      expect(await nameError(page).innerText()).not.toContain('spaces or symbols');
+    }
+    expect(await page.locator('[data-test="me"]').count()).toBe(0);
+  });
+
   it('defect 5: the people picker closes after a choice, uncovering the Create button', async () => {
     const [chooser, chosen] = [await open(), await open()];
     await signIn(chosen.page, 'chosen5');
