@@ -95,6 +95,27 @@ describe('defects of the walk-through (issue 13)', () => {
     expect(await page.locator('[data-test="me"]').count()).toBe(0);
   });
 
+  it('defect 4: a message sent offline stays pending and is sent on reconnect', async () => {
+    const [writer, reader] = [await open(), await open()];
+    await signIn(writer.page, 'writer4');
+    await signIn(reader.page, 'reader4');
+    await createRoom(writer.page, 'Tunnel', ['reader4']);
+    await writer.context.setOffline(true);
+    await writer.page.locator('[data-test="connection-banner"]').waitFor();
+    await send(writer.page, 'sent in the tunnel');
+    const bubble = writer.page.locator('[data-test="message"]', { hasText: 'sent in the tunnel' });
+    await bubble.waitFor();
+    await bubble.locator('[data-test="pending"]').waitFor();
+    expect(await writer.page.locator('.msg--failed').count()).toBe(0);
+    expect(await writer.page.locator('[data-test="retry"]').count()).toBe(0);
+
+    await writer.context.setOffline(false);
+    await openRoom(reader.page, 'Tunnel');
+    await waitForMessage(reader.page, 'sent in the tunnel');
+    await waitUntilSent(writer.page);
+    expect(await writer.page.locator('.msg--failed').count()).toBe(0);
+  });
+
   it('defect 5: the people picker closes after a choice, uncovering the Create button', async () => {
     const [chooser, chosen] = [await open(), await open()];
     await signIn(chosen.page, 'chosen5');
