@@ -134,4 +134,23 @@ describe('defects of the walk-through (issue 13)', () => {
     await waitForText(page, '[data-test="room-title"]', 'Picked');
     await waitForText(chosen.page, '[data-test="room-name"]', 'Picked');
   });
+
+  it('defect 8: on a phone, tapping the room already open closes the drawer', async () => {
+    const { page } = await open({ viewport: { width: 390, height: 844 } });
+    await signIn(page, 'phone8');
+    await createRoom(page, 'Pocket', []);
+    const openBackdrop = page.locator('.q-drawer__backdrop:not(.hidden)');
+    await pollUntil(
+      () => openBackdrop.count(),
+      (n) => n === 0,
+    );
+    await page.locator('[data-test="open-drawer"]').click();
+    await openBackdrop.waitFor();
+    await page.locator('[data-test="room-item"]', { hasText: 'Pocket' }).click();
+    await pollUntil(
+      () => openBackdrop.count(),
+      (n) => n === 0,
+    );
+    await page.locator('[data-test="composer"]').click();
+  });
 });
