@@ -153,4 +153,16 @@ describe('defects of the walk-through (issue 13)', () => {
     );
     await page.locator('[data-test="composer"]').click();
   });
+
+  it('defect 13: links www. addresses as it links https:// ones', async () => {
+    const { page } = await open();
+    await signIn(page, 'linker13');
+    await createRoom(page, 'Links', []);
+    await send(page, 'see www.example.org/docs, or https://example.com');
+    await waitForMessage(page, 'www.example.org/docs');
+    const hrefs = await page
+      .locator('[data-test="message"] .message-text a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    expect(hrefs).toEqual(['http://www.example.org/docs', 'https://example.com/']);
+  });
 });
