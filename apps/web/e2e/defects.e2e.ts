@@ -165,4 +165,32 @@ describe('defects of the walk-through (issue 13)', () => {
       .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     expect(hrefs).toEqual(['http://www.example.org/docs', 'https://example.com/']);
   });
+
+  it('defect 3: toasts cover neither the header’s buttons nor the composer, and bursts group', async () => {
+    const [reader, noisy, loud] = [await open(), await open(), await open()];
+    await signIn(reader.page, 'reader3');
+    await signIn(noisy.page, 'noisy3');
+    await signIn(loud.page, 'loud3');
+    await createRoom(reader.page, 'Quiet', []);
+    await createRoom(noisy.page, 'Noisy', ['reader3']);
+    await createRoom(loud.page, 'Loud', ['reader3']);
+    await waitForText(reader.page, '[data-test="room-name"]', 'Loud');
+    await openRoom(reader.page, 'Quiet');
+
+    for (let i = 1; i <= 3; i++) {
+      await send(noisy.page, `noise ${i}`);
+      await send(loud.page, `loud ${i}`);
+    }
+    // Six messages in two rooms: one toast, its badge counting them.
+    await waitForText(reader.page, '.q-notification__badge', '6');
+    const toasts = reader.page.locator('.q-notification');
+    expect(await toasts.filter({ hasText: /(noise|loud) \d/ }).count()).toBe(1);
+    for (const toast of await toasts.all()) {
+      const shown = await box(toast);
+      for (const control of ['search-room', 'room-actions', 'composer', 'send']) {
+        const covered = overlaps(shown, await box(reader.page.locator(`[data-test="${control}"]`)));
+        expect({ control, covered }).toEqual({ control, covered: false });
+      }
+    }
+  });
 });

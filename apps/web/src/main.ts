@@ -24,7 +24,8 @@ const start = async (): Promise<void> => {
   wireChat(pinia);
   app.use(Quasar, {
     plugins: { Dark, Dialog, Notify },
-    config: { notify: { position: 'top-right', timeout: 4000 } },
+    // Top centre, moved below the header in app.scss: over no button and not over the composer.
+    config: { notify: { position: 'top', timeout: 4000 } },
   });
   app.use(createAppI18n(useSettingsStore(pinia).locale));
   app.mount('#app');
