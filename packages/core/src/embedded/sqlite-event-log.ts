@@ -24,7 +24,14 @@ import type { PageRange } from '../ports/page.js';
 import { signalAppend } from './sqlite-append-signal.js';
 import { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
-import { addMissingColumns, jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  addMissingColumns,
+  jsonList,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 export interface SqliteEventLogOptions {
   /** Clock in ms, for pending idle times and dedupe expiry. Defaults to `Date.now`. */
@@ -111,11 +118,14 @@ export class SqliteEventLog extends EventLog {
   /** The live feed: messages appended through this instance (embedded mode is one process). */
   private readonly live = new EventEmitter();
 
+  private readonly statements: StatementCache;
+
   constructor(
     private readonly db: SqliteDatabase,
     options: SqliteEventLogOptions = {},
   ) {
     super();
+    this.statements = statementsOf(db);
     this.now = options.now ?? Date.now;
     db.exec(SCHEMA);
     const hasMarks = db
@@ -149,7 +159,7 @@ export class SqliteEventLog extends EventLog {
 
   appendEvent(envelope: RoomEventEnvelope): Promise<string> {
     return settle(() => {
-      const info = this.db
+      const info = this.statements
         .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, NULL, ?)')
         .run(envelope.payload.roomId, JSON.stringify(envelope));
       this.notifyAppend();
@@ -159,7 +169,7 @@ export class SqliteEventLog extends EventLog {
 
   lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>> {
     return settle(() => {
-      const rows = this.db
+      const rows = this.statements
         .prepare<[string], { room_id: string; last_seq: number }>(
           'SELECT room_id, last_seq FROM log_room_seqs WHERE room_id IN (SELECT value FROM json_each(?))',
         )
@@ -172,7 +182,7 @@ export class SqliteEventLog extends EventLog {
   /** One primary-key read per room; entries appended before the table existed have none. */
   lastMessages(roomIds: readonly string[]): Promise<Map<string, MessagePreview>> {
     return settle(() => {
-      const rows = this.db
+      const rows = this.statements
         .prepare<[string], { room_id: string; preview: string }>(
           'SELECT room_id, preview FROM log_last_messages WHERE room_id IN (SELECT value FROM json_each(?))',
         )
@@ -191,7 +201,7 @@ export class SqliteEventLog extends EventLog {
           : `SELECT * FROM (SELECT seq, raw FROM log_entries WHERE ${VISIBLE}
              ${range.before !== undefined ? 'AND seq < @before' : ''}
              ORDER BY seq DESC LIMIT @limit) ORDER BY seq`;
-      const rows = this.db
+      const rows = this.statements
         .prepare<[WindowParams], { raw: string }>(sql)
         .all({ roomId, limit: range.limit, before: range.before, after: range.after });
       return rows.flatMap(({ raw }) => messageOf(raw));
@@ -201,7 +211,7 @@ export class SqliteEventLog extends EventLog {
   /** The entries the sinks have not all acknowledged yet: the log trims the rest. */
   changes(roomId: string, after: number): Promise<Message[]> {
     return settle(() =>
-      this.db
+      this.statements
         .prepare<[{ roomId: string; after: number }], { raw: string }>(
           `SELECT raw FROM log_entries WHERE ${VISIBLE} AND seq > @after
            AND json_extract(raw, '$.payload.kind') IN ('edit', 'delete', 'reaction')
@@ -219,7 +229,7 @@ export class SqliteEventLog extends EventLog {
     cap: number,
   ): Promise<Map<string, UnreadCount>> {
     return settle(() => {
-      const count = this.db.prepare<
+      const count = this.statements.prepare<
         [{ roomId: string; pointer: number; readerId: string; mention: string; cap: number }],
         { messages: number; mentions: number }
       >(
@@ -244,9 +254,9 @@ export class SqliteEventLog extends EventLog {
 
   forgetRoom(roomId: string): Promise<void> {
     return settle(() => {
-      this.db.prepare('DELETE FROM log_sent_marks WHERE room_id = ?').run(roomId);
-      this.db.prepare('DELETE FROM log_last_messages WHERE room_id = ?').run(roomId);
-      this.db
+      this.statements.prepare('DELETE FROM log_sent_marks WHERE room_id = ?').run(roomId);
+      this.statements.prepare('DELETE FROM log_last_messages WHERE room_id = ?').run(roomId);
+      this.statements
         .prepare(
           `INSERT INTO log_forgotten_rooms (room_id, up_to_entry)
            VALUES (?, COALESCE((SELECT MAX(entry_id) FROM log_entries), 0))
@@ -267,7 +277,7 @@ export class SqliteEventLog extends EventLog {
 
   ping(): Promise<void> {
     return settle(() => {
-      this.db.prepare('SELECT 1').get();
+      this.statements.prepare('SELECT 1').get();
     });
   }
 
@@ -278,14 +288,14 @@ export class SqliteEventLog extends EventLog {
 
   private appendMessageTx(draft: MessageDraft): AppendResult {
     if (draft.clientMsgId !== undefined) {
-      const first = this.db
+      const first = this.statements
         .prepare<[string, string, string], { message: string }>(
           'SELECT message FROM log_dedupe WHERE room_id = ? AND user_id = ? AND client_msg_id = ?',
         )
         .get(draft.roomId, draft.userId, draft.clientMsgId);
       if (first) return { message: JSON.parse(first.message) as Message, duplicate: true };
     }
-    const seq = this.db
+    const seq = this.statements
       .prepare<[string], { last_seq: number }>(
         `INSERT INTO log_room_seqs (room_id, last_seq) VALUES (?, 1)
          ON CONFLICT (room_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
@@ -294,17 +304,17 @@ export class SqliteEventLog extends EventLog {
     if (seq === undefined) throw new Error('seq counter returned no row');
     const message: Message = { ...draft, seq };
     const { roomId, userId, kind, clientMsgId } = draft;
-    this.db
+    this.statements
       .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, ?, ?)')
       .run(roomId, seq, JSON.stringify(messageEnvelope(message)));
     if (kind === 'delete' && message.target !== undefined) this.scrub(message);
     this.keepPreview(message);
     if (kind === 'user') {
-      this.db
+      this.statements
         .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id, mentions) VALUES (?, ?, ?, ?)')
         .run(roomId, seq, userId, mentionList(draft));
       // Keep the newest SENT_MARKS_KEPT: one index seek to the oldest one kept.
-      this.db
+      this.statements
         .prepare(
           `DELETE FROM log_sent_marks WHERE room_id = @roomId AND seq <= (SELECT seq FROM
            log_sent_marks WHERE room_id = @roomId ORDER BY seq DESC LIMIT 1 OFFSET @kept)`,
@@ -312,7 +322,7 @@ export class SqliteEventLog extends EventLog {
         .run({ roomId, kept: SENT_MARKS_KEPT });
     }
     if (clientMsgId !== undefined) {
-      this.db
+      this.statements
         .prepare(
           `INSERT INTO log_dedupe (room_id, user_id, client_msg_id, message, created_at)
            VALUES (?, ?, ?, ?, ?)`,
@@ -326,7 +336,7 @@ export class SqliteEventLog extends EventLog {
   private keepPreview(message: Message): void {
     const fresh = toMessagePreview(message);
     if (fresh) {
-      this.db
+      this.statements
         .prepare(
           `INSERT INTO log_last_messages (room_id, seq, preview) VALUES (?, ?, ?)
            ON CONFLICT (room_id) DO UPDATE SET seq = excluded.seq, preview = excluded.preview`,
@@ -334,14 +344,14 @@ export class SqliteEventLog extends EventLog {
         .run(message.roomId, message.seq, JSON.stringify(fresh));
       return;
     }
-    const row = this.db
+    const row = this.statements
       .prepare<[string, number], { preview: string }>(
         'SELECT preview FROM log_last_messages WHERE room_id = ? AND seq = ?',
       )
       .get(message.roomId, message.target ?? 0);
     if (!row) return;
     const changed = changePreview(MessagePreviewSchema.parse(JSON.parse(row.preview)), message);
-    this.db
+    this.statements
       .prepare('UPDATE log_last_messages SET preview = ? WHERE room_id = ?')
       .run(JSON.stringify(changed), message.roomId);
   }
@@ -352,14 +362,14 @@ export class SqliteEventLog extends EventLog {
    * have not read them yet; what they stored already, the deletion itself removes.
    */
   private scrub(deletion: Message): void {
-    const rows = this.db
+    const rows = this.statements
       .prepare<[{ roomId: string; target: number }], { entry_id: number; raw: string }>(
         `SELECT entry_id, raw FROM log_entries WHERE room_id = @roomId AND seq >= @target
          AND (seq = @target OR (json_extract(raw, '$.payload.kind') = 'edit'
            AND json_extract(raw, '$.payload.target') = @target))`,
       )
       .all({ roomId: deletion.roomId, target: deletion.target ?? 0 });
-    const update = this.db.prepare('UPDATE log_entries SET raw = ? WHERE entry_id = ?');
+    const update = this.statements.prepare('UPDATE log_entries SET raw = ? WHERE entry_id = ?');
     for (const row of rows) {
       const [entry] = messageOf(row.raw);
       if (!entry) continue;
