@@ -166,6 +166,24 @@ describe('defects of the walk-through (issue 13)', () => {
     expect(hrefs).toEqual(['http://www.example.org/docs', 'https://example.com/']);
   });
 
+  it('defect 11: the built-in server sends the app compressed, as the browser accepts it', async () => {
+    const { page } = await open();
+    const encodings = new Map<string, string | undefined>();
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (/\.(js|css)$/.test(url.pathname) || url.pathname === '/') {
+        encodings.set(url.pathname, response.headers()['content-encoding']);
+      }
+    });
+    await page.reload();
+    await page.locator('[data-test="guest-tab"]').waitFor();
+    const scripts = [...encodings].filter(([file]) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(
+      [...encodings].filter(([, encoding]) => !['br', 'gzip'].includes(encoding ?? '')),
+    ).toEqual([]);
+  });
+
   it('defect 3: toasts cover neither the header’s buttons nor the composer, and bursts group', async () => {
     const [reader, noisy, loud] = [await open(), await open(), await open()];
     await signIn(reader.page, 'reader3');
