@@ -8,8 +8,8 @@ import { defineConfig, type Plugin } from 'vite';
 
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
-/** Text that compresses; fonts in woff2 and images are compressed already. */
-const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|woff|ttf)$/;
+/** Text that compresses; fonts in woff/woff2 and images are compressed already. */
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|ttf)$/;
 
 /**
  * Writes `<file>.br` and `<file>.gz` beside every compressible file of the build (1 KB or more,

@@ -184,6 +184,38 @@ describe('defects of the walk-through (issue 13)', () => {
     ).toEqual([]);
   });
 
+  it('defect 12: Korean text gets the bundled Korean font, downloaded only once Korean shows', async () => {
+    const fonts: string[] = [];
+    const watch = (client: Client) =>
+      client.page.on('request', (request) => {
+        if (/noto-sans-kr.*\.woff2$/.test(request.url())) fonts.push(request.url());
+      });
+    const english = await open();
+    watch(english);
+    await english.page.reload();
+    await english.page.locator('[data-test="guest-tab"]').waitFor();
+    await signIn(english.page, 'latin12');
+    await english.page.evaluate(() => document.fonts.ready);
+    expect(fonts).toEqual([]);
+
+    const korean = await open({ locale: 'ko-KR' });
+    watch(korean);
+    await korean.page.reload();
+    await waitForText(korean.page, 'body', '채팅');
+    await pollUntil(
+      () => korean.page.evaluate(() => document.fonts.check('16px "Noto Sans KR"', '채팅')),
+      (loaded) => loaded,
+    );
+    expect(fonts.length).toBeGreaterThan(0);
+    const korea = await korean.page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts]
+        .filter((face) => face.family.includes('Noto Sans KR') && face.status === 'loaded')
+        .map((face) => face.unicodeRange);
+    });
+    expect(korea.length).toBeGreaterThan(0);
+  });
+
   it('defect 3: toasts cover neither the header’s buttons nor the composer, and bursts group', async () => {
     const [reader, noisy, loud] = [await open(), await open(), await open()];
     await signIn(reader.page, 'reader3');

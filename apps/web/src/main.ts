@@ -1,5 +1,9 @@
 import '@quasar/extras/roboto-font/roboto-font.css';
 import '@quasar/extras/material-icons/material-icons.css';
+// Hangul in ~120 unicode-range slices: a browser downloads only the slices of the characters a
+// page shows, and none where a platform Korean font comes first (app.scss).
+import '@fontsource/noto-sans-kr/400.css';
+import '@fontsource/noto-sans-kr/700.css';
 import 'quasar/src/css/index.sass';
 import './styles/app.scss';
 
