@@ -57,7 +57,8 @@ const fromPending = (p: PendingMessage, me: string): Item => ({
     key: `p${p.clientMsgId}`,
     content: p.content,
     createdAt: p.createdAt,
-    status: p.status,
+    // One waiting for the reconnect is on its way, as far as the reader is concerned.
+    status: p.status === 'waiting' ? 'sending' : p.status,
     clientMsgId: p.clientMsgId,
   },
 });

@@ -78,6 +78,20 @@ describe('useOutboxStore', () => {
     expect(h.server.messages.get('r1')?.filter((m) => m.content === 'once')).toHaveLength(1);
   });
 
+  it('marks a waiting message failed when its re-send on reconnect is refused', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    h.transport().drop();
+    await sut.send('r1', 'refused later');
+    h.transport().handle('send_message', () => {
+      throw new ChatError('FORBIDDEN', 'removed meanwhile');
+    });
+
+    h.transport().connect();
+    await flushPromises();
+    expect(sut.pendingIn('r1')).toMatchObject([{ status: 'failed', errorCode: 'FORBIDDEN' }]);
+  });
+
   it('does not show a message twice when its echo arrives before the ack', async () => {
     const h = await inRoom();
     const sut = useOutboxStore();
@@ -144,13 +158,13 @@ describe('useOutboxStore', () => {
     expect(contents().at(-1)).toBe('from my phone');
   });
 
-  it('re-sends messages that failed offline once reconnected, in order', async () => {
+  it('keeps messages sent offline waiting, not failed, and sends them on reconnect, in order', async () => {
     const h = await inRoom();
     const sut = useOutboxStore();
     h.transport().drop();
     await sut.send('r1', 'first');
     await sut.send('r1', 'second');
-    expect(sut.pendingIn('r1').map((p) => p.status)).toEqual(['failed', 'failed']);
+    expect(sut.pendingIn('r1').map((p) => p.status)).toEqual(['waiting', 'waiting']);
 
     await reconnect(h);
     await flushPromises();

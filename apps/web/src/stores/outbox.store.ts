@@ -14,13 +14,17 @@ import { useConnectionStore } from './connection.store';
 import { useMessagesStore } from './messages.store';
 import { useRoomsStore } from './rooms.store';
 
-/** A message shown before the server has acked it. */
+/**
+ * A message shown before the server has acked it: `sending`, `waiting` for the connection to
+ * come back (it is sent by itself then, and shown as pending meanwhile), or `failed` for good,
+ * until the person retries or discards it.
+ */
 export interface PendingMessage {
   clientMsgId: string;
   roomId: string;
   content: string;
   createdAt: string;
-  status: 'sending' | 'failed';
+  status: 'sending' | 'waiting' | 'failed';
   errorCode?: ErrorCode;
 }
 
@@ -85,8 +89,11 @@ export const useOutboxStore = defineStore('outbox', () => {
       });
       settleByAck(p, ack);
     } catch (err) {
-      p.status = 'failed';
-      p.errorCode = err instanceof ChatError ? err.code : 'INTERNAL';
+      const code = err instanceof ChatError ? err.code : 'INTERNAL';
+      // Offline, a reconnect is under way and re-sends it (`retryFailed`): not a failure yet.
+      p.status =
+        code === 'UNAVAILABLE' && useConnectionStore().status !== 'online' ? 'waiting' : 'failed';
+      p.errorCode = code;
     }
   }
 
@@ -116,11 +123,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     return p && p.status === 'failed' ? deliver(p) : Promise.resolve();
   }
 
-  /** After a reconnect: re-sends what failed for want of a connection. */
+  /** After a reconnect: re-sends what waited for it, and what failed for want of a connection. */
   async function retryFailed(): Promise<void> {
     const failed = Object.values(byRoom)
       .flat()
-      .filter((p) => p.status === 'failed' && p.errorCode && TRANSIENT.includes(p.errorCode));
+      .filter(
+        (p) =>
+          p.status === 'waiting' ||
+          (p.status === 'failed' && p.errorCode && TRANSIENT.includes(p.errorCode)),
+      );
     for (const p of failed) await deliver(p);
   }
 

@@ -1,13 +1,21 @@
-import type { Message, Room } from '@chat/contracts';
+import {
+  changePreview,
+  toMessagePreview,
+  type Message,
+  type MessagePreview,
+  type Room,
+} from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
 import { readStored, writeStored } from './storage';
 
-/** A room as listed: the server's view plus what the client learned from its messages. */
+/**
+ * A room as listed: the server's view (with the preview of its newest message, `lastMessage`)
+ * plus what the client learned from the messages it received since.
+ */
 export interface RoomEntry extends Room {
-  lastMessage?: Message;
   /** ISO time of the newest activity (last message, else creation): the list's sort key. */
   activityAt: string;
 }
@@ -33,12 +41,15 @@ export const useRoomsStore = defineStore('rooms', () => {
   /** Adds or refreshes a room; `keepUnread` keeps the local count (broadcast rooms lack ours). */
   function upsert(room: Room, keepUnread = false): void {
     const known = byId[room.roomId];
+    const lastMessage = newer(known?.lastMessage, room.lastMessage);
+    const activityAt = known?.activityAt ?? room.createdAt;
     byId[room.roomId] = {
       ...room,
       lastSeq: Math.max(room.lastSeq, known?.lastSeq ?? 0),
       unread: keepUnread && known ? known.unread : room.unread,
-      ...(known?.lastMessage ? { lastMessage: known.lastMessage } : {}),
-      activityAt: known?.activityAt ?? room.createdAt,
+      ...(lastMessage ? { lastMessage } : {}),
+      activityAt:
+        lastMessage && lastMessage.createdAt > activityAt ? lastMessage.createdAt : activityAt,
     };
   }
 
@@ -71,14 +82,23 @@ export const useRoomsStore = defineStore('rooms', () => {
     openRoomId.value = null;
   }
 
-  /** Records a message's effect on the list: last seq, preview and activity time. */
+  /**
+   * Records a message's effect on the list: last seq, preview and activity time. A change
+   * (edit, deletion) of the previewed message changes the preview; other changes only the seq.
+   */
   function noteMessage(message: Message): void {
     const room = byId[message.roomId];
     if (!room) return;
     room.lastSeq = Math.max(room.lastSeq, message.seq);
-    if (!room.lastMessage || message.seq >= room.lastMessage.seq) {
-      room.lastMessage = message;
-      if (message.createdAt > room.activityAt) room.activityAt = message.createdAt;
+    const preview = toMessagePreview(message);
+    const last = room.lastMessage;
+    if (!preview) {
+      if (last) room.lastMessage = changePreview(last, message);
+      return;
+    }
+    if (!last || preview.seq >= last.seq) {
+      room.lastMessage = preview;
+      if (preview.createdAt > room.activityAt) room.activityAt = preview.createdAt;
     }
   }
 
@@ -97,11 +117,9 @@ export const useRoomsStore = defineStore('rooms', () => {
     return me !== null && room.participants.includes(me);
   }
 
-  /** Fetches the newest message of rooms whose preview is missing or stale. */
+  /** Fetches the newest message of rooms the server listed without a preview. */
   async function loadPreviews(): Promise<void> {
-    const stale = Object.values(byId).filter(
-      (r) => r.lastSeq > 0 && (r.lastMessage?.seq ?? 0) < r.lastSeq,
-    );
+    const stale = Object.values(byId).filter((r) => r.lastSeq > 0 && !r.lastMessage);
     const { request } = useConnectionStore();
     const worker = async () => {
       for (let room = stale.shift(); room; room = stale.shift()) {
@@ -159,3 +177,6 @@ export const useRoomsStore = defineStore('rooms', () => {
     destroy,
   };
 });
+
+const newer = (a?: MessagePreview, b?: MessagePreview): MessagePreview | undefined =>
+  !a || (b && b.seq >= a.seq) ? b : a;
