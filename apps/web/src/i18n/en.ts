@@ -64,7 +64,7 @@ const en = {
     you: 'You',
     unread: '{n} unread',
     list: 'Your rooms',
-    untitled: 'Just you',
+    onlyYou: 'Only you',
   },
   room: {
     pick: 'Pick a room or start a new one.',

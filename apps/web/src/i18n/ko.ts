@@ -66,7 +66,7 @@ const ko: MessageSchema = {
     you: '나',
     unread: '읽지 않은 메시지 {n}개',
     list: '내 대화방',
-    untitled: '나만 있는 방',
+    onlyYou: '나만 있음',
   },
   room: {
     pick: '대화방을 고르거나 새로 만들어 보세요.',

@@ -15,8 +15,9 @@ const PREVIEW_CHARS = 80;
 const preview = (content: string): string =>
   content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS)}…` : content;
 
+// Notices are about rooms with someone else in them, so a room of one needs no label here.
 const titleOf = (room: Room | undefined): string =>
-  room ? roomTitle(room, useAuthStore().userId, useUsersStore().nameOf) : '';
+  room ? roomTitle(room, useAuthStore().userId, useUsersStore().nameOf, '') : '';
 
 const roomName = (roomId: string): string => titleOf(useRoomsStore().byId[roomId]);
 
