@@ -15,3 +15,9 @@ export const roomTitle = (
   const others = [...new Set(room.participants)].filter((id) => id !== me);
   return others.length > 0 ? others.map(nameOf).join(', ') : onlyYou;
 };
+
+/** The other person of a direct room, if they are still in it. */
+export const directPeer = (
+  room: Pick<Room, 'participants'>,
+  me: string | null,
+): string | undefined => room.participants.find((id) => id !== me);

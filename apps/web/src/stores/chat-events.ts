@@ -28,7 +28,7 @@ function countOrRead(message: Message): void {
     useReadsStore().markRead(message.roomId, message.seq);
     return;
   }
-  rooms.addUnread(message.roomId);
+  rooms.addUnread(message);
   if (rooms.openRoomId === message.roomId) return;
   notify({
     kind: 'message',

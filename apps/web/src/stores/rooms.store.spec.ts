@@ -33,4 +33,56 @@ describe('useRoomsStore', () => {
     expect(useTypingStore().typingIn('r1')).toEqual([]);
     expect(useReadsStore().seenBy('r1', 2)).toEqual([]);
   });
+
+  it('shows the server’s count of unread mentions as the app connects, as after a reload', async () => {
+    await connectedHarness('alice', (s) => {
+      s.addUser('bob');
+      Object.assign(s.addRoom('r1', ['alice', 'bob']), { unread: 3, unreadMentions: 2 });
+      s.addRoom('r2', ['alice', 'bob']);
+    });
+    const sut = useRoomsStore();
+
+    expect(sut.byId.r1).toMatchObject({ unread: 3, unreadMentions: 2 });
+    expect(sut.byId.r2).toMatchObject({ unread: 0, unreadMentions: 0 });
+  });
+
+  it('counts live messages that mention the viewer or the room as unread mentions', async () => {
+    const h = await connectedHarness('alice', (s) => {
+      s.addUser('bob');
+      s.addRoom('open', ['alice', 'bob']);
+      s.addRoom('other', ['alice', 'bob', 'carol']);
+    });
+    await useMessagesStore().select('open');
+    const post = (content: string) => h.server.post('other', 'bob', content);
+    const sut = useRoomsStore();
+
+    h.transport().emit('receive_message', { ...post('@alice look'), mentions: ['alice'] });
+    h.transport().emit('receive_message', { ...post('@room hello'), mentionsRoom: true });
+    h.transport().emit('receive_message', { ...post('@carol hi'), mentions: ['carol'] });
+    h.transport().emit('receive_message', post('no one named'));
+
+    expect(sut.byId.other).toMatchObject({ unread: 4, unreadMentions: 2 });
+  });
+
+  it('keeps the live mention count when the server re-sends the room, and drops it once read', async () => {
+    const h = await connectedHarness('alice', (s) => {
+      s.addUser('bob');
+      s.addRoom('open', ['alice', 'bob']);
+      s.addRoom('other', ['alice', 'bob']);
+    });
+    await useMessagesStore().select('open');
+    const sut = useRoomsStore();
+    h.transport().emit('receive_message', {
+      ...h.server.post('other', 'bob', '@alice?'),
+      mentions: ['alice'],
+    });
+    const room = h.server.rooms.get('other');
+    if (!room) throw new Error('no room');
+    h.transport().emit('room_updated', { ...room, unread: 0 });
+    expect(sut.byId.other?.unreadMentions).toBe(1);
+
+    useReadsStore().markRead('other', room.lastSeq);
+
+    expect(sut.byId.other).toMatchObject({ unread: 0, unreadMentions: 0 });
+  });
 });

@@ -1,12 +1,15 @@
 import type { Message, Room } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
+import { mentionsMe } from '../services/mentions';
 import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
 import { readStored, writeStored } from './storage';
 
 /** A room as listed: the server's view plus what the client learned from its messages. */
 export interface RoomEntry extends Room {
+  /** Unread messages that mention the viewer or `@room`: the server's count, then live ones. */
+  unreadMentions: number;
   lastMessage?: Message;
   /** ISO time of the newest activity (last message, else creation): the list's sort key. */
   activityAt: string;
@@ -25,6 +28,9 @@ export const useRoomsStore = defineStore('rooms', () => {
   const sorted = computed(() =>
     Object.values(byId).sort((a, b) => b.activityAt.localeCompare(a.activityAt)),
   );
+  /** Direct-message rooms and group rooms: the sidebar lists them apart. */
+  const directRooms = computed(() => sorted.value.filter((r) => r.direct === true));
+  const groupRooms = computed(() => sorted.value.filter((r) => r.direct !== true));
   const openRoom = computed(() => (openRoomId.value ? byId[openRoomId.value] : undefined));
   const totalUnread = computed(() => sorted.value.reduce((n, r) => n + r.unread, 0));
   // Stores holding something per room register how to forget it: the list needs not know them.
@@ -37,6 +43,10 @@ export const useRoomsStore = defineStore('rooms', () => {
       ...room,
       lastSeq: Math.max(room.lastSeq, known?.lastSeq ?? 0),
       unread: keepUnread && known ? known.unread : room.unread,
+      unreadMentions:
+        keepUnread && known
+          ? known.unreadMentions
+          : Math.min(room.unreadMentions ?? 0, room.unread),
       ...(known?.lastMessage ? { lastMessage: known.lastMessage } : {}),
       activityAt: known?.activityAt ?? room.createdAt,
     };
@@ -82,14 +92,19 @@ export const useRoomsStore = defineStore('rooms', () => {
     }
   }
 
-  function addUnread(roomId: string): void {
-    const room = byId[roomId];
-    if (room) room.unread++;
+  /** Counts a message from someone else as unread, and as a mention if it names the viewer. */
+  function addUnread(message: Message): void {
+    const room = byId[message.roomId];
+    if (!room) return;
+    room.unread++;
+    if (mentionsMe(message, useAuthStore().userId)) room.unreadMentions++;
   }
 
   function clearUnread(roomId: string): void {
     const room = byId[roomId];
-    if (room) room.unread = 0;
+    if (!room) return;
+    room.unread = 0;
+    room.unreadMentions = 0;
   }
 
   function isMember(room: Room): boolean {
@@ -122,6 +137,13 @@ export const useRoomsStore = defineStore('rooms', () => {
     return room;
   }
 
+  /** The direct room of the viewer and `userId` (created by the server the first time). */
+  async function openDirect(userId: string): Promise<Room> {
+    const { room } = await useConnectionStore().request('open_direct', { userId });
+    upsert(room, true);
+    return room;
+  }
+
   async function invite(roomId: string, userIds: string[]): Promise<void> {
     const { room } = await useConnectionStore().request('invite', { roomId, userIds });
     upsert(room, true);
@@ -141,6 +163,8 @@ export const useRoomsStore = defineStore('rooms', () => {
     byId,
     openRoomId,
     sorted,
+    directRooms,
+    groupRooms,
     openRoom,
     totalUnread,
     upsert,
@@ -154,6 +178,7 @@ export const useRoomsStore = defineStore('rooms', () => {
     isMember,
     loadPreviews,
     create,
+    openDirect,
     invite,
     leave,
     destroy,
