@@ -1,5 +1,5 @@
 import type { Message, Room } from '@chat/contracts';
-import { notify } from '../services/notifier';
+import { desktopReason, notify, notifyDesktop } from '../services/notifier';
 import { roomTitle } from '../services/room-title';
 import type { ChatTransport } from '../services/transport';
 import { useAuthStore } from './auth.store';
@@ -39,11 +39,28 @@ function countOrRead(message: Message): void {
   });
 }
 
+/** A mention or a direct message: the shell may raise a desktop notification for it. */
+function alertDesktop(message: Message): void {
+  const room = useRoomsStore().byId[message.roomId];
+  const reason = room ? desktopReason(message, room, useAuthStore().userId) : null;
+  if (!reason) return;
+  notifyDesktop({
+    reason,
+    roomId: message.roomId,
+    roomName: titleOf(room),
+    userName: useUsersStore().nameOf(message.userId),
+    preview: preview(message.content),
+  });
+}
+
 function onMessage(message: Message): void {
   useTypingStore().stopShowing(message.roomId, message.userId);
   // One's own message sent from here reaches the view through the outbox only (ack or echo).
   if (!useOutboxStore().claim(message)) useMessagesStore().receive(message);
-  if (message.kind === 'user' && message.userId !== useAuthStore().userId) countOrRead(message);
+  if (message.kind === 'user' && message.userId !== useAuthStore().userId) {
+    countOrRead(message);
+    alertDesktop(message);
+  }
 }
 
 function onRoomUpdated(room: Room): void {
