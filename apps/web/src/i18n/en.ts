@@ -103,6 +103,8 @@ const en = {
     message: 'Message',
     messageTo: 'Send {name} a direct message',
     label: 'direct message',
+    online: 'Online',
+    offline: 'Offline',
   },
   mention: {
     unread: 'no unread mentions | {n} unread mention | {n} unread mentions',

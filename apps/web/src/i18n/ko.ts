@@ -105,6 +105,8 @@ const ko: MessageSchema = {
     message: '메시지',
     messageTo: '{name}님에게 개인 메시지 보내기',
     label: '개인 메시지',
+    online: '온라인',
+    offline: '오프라인',
   },
   mention: {
     unread: '읽지 않은 멘션 없음 | 읽지 않은 멘션 {n}개 | 읽지 않은 멘션 {n}개',

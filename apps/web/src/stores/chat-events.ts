@@ -96,7 +96,10 @@ const learnMembers = (room: Room): void => {
 };
 
 function onInvite(room: Room, by: string): void {
-  learnMembers(room);
+  // Sharing a new room makes its members' presence visible: re-read it, not just the names.
+  useUsersStore()
+    .refresh(room.participants)
+    .catch(() => undefined);
   const rooms = useRoomsStore();
   const isNew = !rooms.byId[room.roomId];
   rooms.upsert(room, !isNew);

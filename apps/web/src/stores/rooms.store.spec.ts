@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { connectedHarness } from '../testing/setup';
 import { useMessagesStore } from './messages.store';
@@ -5,6 +6,7 @@ import { useOutboxStore } from './outbox.store';
 import { useReadsStore } from './reads.store';
 import { useRoomsStore } from './rooms.store';
 import { useTypingStore } from './typing.store';
+import { useUsersStore } from './users.store';
 
 describe('useRoomsStore', () => {
   it('forgets history, outbox, typing and receipts of a room when it is removed', async () => {
@@ -84,5 +86,27 @@ describe('useRoomsStore', () => {
     useReadsStore().markRead('other', room.lastSeq);
 
     expect(sut.byId.other).toMatchObject({ unread: 0, unreadMentions: 0 });
+  });
+
+  it('opens a direct room, lists it apart from group rooms and learns the person’s presence', async () => {
+    const h = await connectedHarness('alice', (s) => {
+      s.addUser('bob');
+      s.addRoom('team', ['alice', 'bob']);
+    });
+    // Known from the directory before sharing a room: shown offline, as the server hid it.
+    useUsersStore().upsert([{ id: 'bob', name: 'bob', online: false }]);
+    h.transport().handle('open_direct', ({ userId }) => {
+      const room = h.server.addRoom('dm-alice-bob', ['alice', userId], '');
+      return { room: { ...room, direct: true } };
+    });
+    const sut = useRoomsStore();
+
+    const room = await sut.openDirect('bob');
+    await flushPromises();
+
+    expect(room.roomId).toBe('dm-alice-bob');
+    expect(sut.directRooms.map((r) => r.roomId)).toEqual(['dm-alice-bob']);
+    expect(sut.groupRooms.map((r) => r.roomId)).toEqual(['team']);
+    expect(useUsersStore().isOnline('bob')).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { computed, reactive, ref, watch } from 'vue';
 import { mentionsMe } from '../services/mentions';
 import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
+import { useUsersStore } from './users.store';
 import { readStored, writeStored } from './storage';
 
 /** A room as listed: the server's view plus what the client learned from its messages. */
@@ -127,6 +128,13 @@ export const useRoomsStore = defineStore('rooms', () => {
     await Promise.all(Array.from({ length: PREVIEW_CONCURRENCY }, worker));
   }
 
+  /** A room just shared with people: their presence is ours to see from now on. */
+  function learnPresence(room: Room): void {
+    useUsersStore()
+      .refresh(room.participants)
+      .catch(() => undefined);
+  }
+
   async function create(name: string, participants: string[]): Promise<Room> {
     const trimmed = name.trim();
     const { room } = await useConnectionStore().request('create_room', {
@@ -134,6 +142,7 @@ export const useRoomsStore = defineStore('rooms', () => {
       participants,
     });
     upsert(room);
+    learnPresence(room);
     return room;
   }
 
@@ -141,12 +150,14 @@ export const useRoomsStore = defineStore('rooms', () => {
   async function openDirect(userId: string): Promise<Room> {
     const { room } = await useConnectionStore().request('open_direct', { userId });
     upsert(room, true);
+    learnPresence(room);
     return room;
   }
 
   async function invite(roomId: string, userIds: string[]): Promise<void> {
     const { room } = await useConnectionStore().request('invite', { roomId, userIds });
     upsert(room, true);
+    learnPresence(room);
   }
 
   async function leave(roomId: string): Promise<void> {
