@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
-import { createRoom, openRoom, send, signIn, typeDraft, waitForMessage } from './support/chat-page';
+import {
+  createRoom,
+  openRoom,
+  pickPeople,
+  send,
+  signIn,
+  typeDraft,
+  waitForMessage,
+} from './support/chat-page';
 import { startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
 
@@ -133,6 +141,19 @@ describe('direct messages and mentions between two people', () => {
     await groupItem(bob.page, ROOM).locator('[data-test="mention-badge"]').waitFor({
       state: 'detached',
     });
+  });
+
+  it('opens the same direct room from the new-direct-message button and the people picker', async () => {
+    await bob.page.locator('[data-test="new-direct"]').click();
+    await pickPeople(bob.page, ['alice']);
+    await bob.page.locator('[data-test="new-direct-submit"]').click();
+    await bob.page.locator('[data-test="new-direct-submit"]').waitFor({ state: 'detached' });
+
+    await waitForText(bob.page, '[data-test="room-title"]', 'alice');
+    await waitForMessage(bob.page, 'Got a minute?');
+    expect(
+      await bob.page.locator('[data-test="direct-list"] [data-test="room-item"]').count(),
+    ).toBe(1);
   });
 
   it('raised no page errors, dialogs or outside requests', () => {
