@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import MessageComposer from '../components/MessageComposer.vue';
 import { useMessagesStore } from '../stores/messages.store';
 import { useUsersStore } from '../stores/users.store';
@@ -136,6 +136,22 @@ describe('mention autocomplete in the composer', () => {
     await textarea.setValue('@bo');
 
     expect(sut.find('[role="listbox"]').exists()).toBe(false);
+    sut.unmount();
+  });
+
+  it('hides the menu while the field has lost focus', async () => {
+    const { sut, textarea } = await composer();
+
+    const field = textarea.element as HTMLTextAreaElement;
+    field.focus();
+    await textarea.setValue('@b');
+    expect(sut.find('[role="listbox"]').exists()).toBe(true);
+    field.blur();
+    // Quasar reports the blur once focus has settled (after a macrotask).
+    await vi.waitFor(() => expect(sut.find('[role="listbox"]').exists()).toBe(false));
+    field.focus();
+
+    await vi.waitFor(() => expect(sut.find('[role="listbox"]').exists()).toBe(true));
     sut.unmount();
   });
 });

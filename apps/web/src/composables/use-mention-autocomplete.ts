@@ -72,13 +72,15 @@ interface Options {
 /**
  * Type-ahead for `@` mentions in a text field: follows the caret, offers matching members,
  * moves through them with the arrow keys, inserts `@id ` on Enter or Tab, closes on Escape.
- * `inputAttrs` goes on the field (combobox semantics), the menu renders `options`.
+ * `inputAttrs` goes on the field (its ARIA state and focus listeners), the menu renders `options`.
  */
 export function useMentionAutocomplete(o: Options) {
   const caret = ref(0);
   const active = ref(0);
   // The `@` whose menu was closed with Escape: it stays closed until another mention starts.
   const dismissedAt = ref<number | null>(null);
+  // The menu belongs to the field: it hides while focus is elsewhere.
+  const focused = ref(true);
 
   const current = computed(() => mentionQueryAt(o.text.value, caret.value));
   const options = computed(() =>
@@ -86,6 +88,7 @@ export function useMentionAutocomplete(o: Options) {
   );
   const open = computed(
     () =>
+      focused.value &&
       current.value !== null &&
       current.value.start !== dismissedAt.value &&
       options.value.length > 0,
@@ -97,6 +100,8 @@ export function useMentionAutocomplete(o: Options) {
     'aria-expanded': open.value ? 'true' : 'false',
     'aria-controls': listId,
     'aria-activedescendant': open.value ? optionId(active.value) : undefined,
+    onFocus: () => (focused.value = true),
+    onBlur: () => (focused.value = false),
   }));
 
   /** Reads the caret from the field: call after input, clicks and caret keys. */
