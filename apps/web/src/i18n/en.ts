@@ -71,7 +71,7 @@ const en = {
     you: 'You',
     unread: '{n} unread',
     list: 'Your rooms',
-    untitled: 'Just you',
+    onlyYou: 'Only you',
   },
   room: {
     pick: 'Pick a room or start a new one.',
@@ -102,6 +102,29 @@ const en = {
     cancel: 'Cancel',
   },
   invite: { title: 'Invite to “{name}”', submit: 'Invite', done: 'Invited {names}' },
+  direct: {
+    title: 'Direct messages',
+    new: 'New direct message',
+    empty: 'No direct messages yet.',
+    submit: 'Open conversation',
+    message: 'Message',
+    messageTo: 'Send {name} a direct message',
+    label: 'direct message',
+    online: 'Online',
+    offline: 'Offline',
+  },
+  mention: {
+    unread: 'no unread mentions | {n} unread mention | {n} unread mentions',
+    menu: 'People to mention',
+    room: 'Everyone in this room',
+  },
+  desktop: {
+    enable: 'Enable desktop notifications',
+    on: 'Desktop notifications are on',
+    blocked: 'Desktop notifications are blocked in the browser',
+    mentioned: '{user} mentioned you in {room}',
+    direct: '{user} sent you a message',
+  },
   chat: {
     log: 'Messages in {name}',
     loadingOlder: 'Loading earlier messages…',

@@ -73,7 +73,7 @@ const ko: MessageSchema = {
     you: '나',
     unread: '읽지 않은 메시지 {n}개',
     list: '내 대화방',
-    untitled: '나만 있는 방',
+    onlyYou: '나만 있음',
   },
   room: {
     pick: '대화방을 고르거나 새로 만들어 보세요.',
@@ -104,6 +104,29 @@ const ko: MessageSchema = {
     cancel: '취소',
   },
   invite: { title: '“{name}”에 초대', submit: '초대', done: '{names} 님을 초대했어요' },
+  direct: {
+    title: '개인 메시지',
+    new: '새 개인 메시지',
+    empty: '아직 개인 메시지가 없어요.',
+    submit: '대화 열기',
+    message: '메시지',
+    messageTo: '{name}님에게 개인 메시지 보내기',
+    label: '개인 메시지',
+    online: '온라인',
+    offline: '오프라인',
+  },
+  mention: {
+    unread: '읽지 않은 멘션 없음 | 읽지 않은 멘션 {n}개 | 읽지 않은 멘션 {n}개',
+    menu: '멘션할 사람',
+    room: '이 방의 모두',
+  },
+  desktop: {
+    enable: '데스크톱 알림 켜기',
+    on: '데스크톱 알림이 켜져 있어요',
+    blocked: '브라우저에서 데스크톱 알림이 차단되어 있어요',
+    mentioned: '{user}님이 {room}에서 나를 멘션했어요',
+    direct: '{user}님이 메시지를 보냈어요',
+  },
   chat: {
     log: '{name}의 메시지',
     loadingOlder: '이전 메시지를 불러오는 중…',

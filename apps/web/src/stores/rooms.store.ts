@@ -7,8 +7,10 @@ import {
 } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
+import { mentionsMe } from '../services/mentions';
 import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
+import { useUsersStore } from './users.store';
 import { readStored, writeStored } from './storage';
 
 /**
@@ -16,6 +18,8 @@ import { readStored, writeStored } from './storage';
  * plus what the client learned from the messages it received since.
  */
 export interface RoomEntry extends Room {
+  /** Unread messages that mention the viewer or `@room`: the server's count, then live ones. */
+  unreadMentions: number;
   /** ISO time of the newest activity (last message, else creation): the list's sort key. */
   activityAt: string;
 }
@@ -33,6 +37,9 @@ export const useRoomsStore = defineStore('rooms', () => {
   const sorted = computed(() =>
     Object.values(byId).sort((a, b) => b.activityAt.localeCompare(a.activityAt)),
   );
+  /** Direct-message rooms and group rooms: the sidebar lists them apart. */
+  const directRooms = computed(() => sorted.value.filter((r) => r.direct === true));
+  const groupRooms = computed(() => sorted.value.filter((r) => r.direct !== true));
   const openRoom = computed(() => (openRoomId.value ? byId[openRoomId.value] : undefined));
   const totalUnread = computed(() => sorted.value.reduce((n, r) => n + r.unread, 0));
   // Stores holding something per room register how to forget it: the list needs not know them.
@@ -47,6 +54,10 @@ export const useRoomsStore = defineStore('rooms', () => {
       ...room,
       lastSeq: Math.max(room.lastSeq, known?.lastSeq ?? 0),
       unread: keepUnread && known ? known.unread : room.unread,
+      unreadMentions:
+        keepUnread && known
+          ? known.unreadMentions
+          : Math.min(room.unreadMentions ?? 0, room.unread),
       ...(lastMessage ? { lastMessage } : {}),
       activityAt:
         lastMessage && lastMessage.createdAt > activityAt ? lastMessage.createdAt : activityAt,
@@ -102,14 +113,19 @@ export const useRoomsStore = defineStore('rooms', () => {
     }
   }
 
-  function addUnread(roomId: string): void {
-    const room = byId[roomId];
-    if (room) room.unread++;
+  /** Counts a message from someone else as unread, and as a mention if it names the viewer. */
+  function addUnread(message: Message): void {
+    const room = byId[message.roomId];
+    if (!room) return;
+    room.unread++;
+    if (mentionsMe(message, useAuthStore().userId)) room.unreadMentions++;
   }
 
   function clearUnread(roomId: string): void {
     const room = byId[roomId];
-    if (room) room.unread = 0;
+    if (!room) return;
+    room.unread = 0;
+    room.unreadMentions = 0;
   }
 
   function isMember(room: Room): boolean {
@@ -130,6 +146,13 @@ export const useRoomsStore = defineStore('rooms', () => {
     await Promise.all(Array.from({ length: PREVIEW_CONCURRENCY }, worker));
   }
 
+  /** A room just shared with people: their presence is ours to see from now on. */
+  function learnPresence(room: Room): void {
+    useUsersStore()
+      .refresh(room.participants)
+      .catch(() => undefined);
+  }
+
   async function create(name: string, participants: string[]): Promise<Room> {
     const trimmed = name.trim();
     const { room } = await useConnectionStore().request('create_room', {
@@ -137,12 +160,22 @@ export const useRoomsStore = defineStore('rooms', () => {
       participants,
     });
     upsert(room);
+    learnPresence(room);
+    return room;
+  }
+
+  /** The direct room of the viewer and `userId` (created by the server the first time). */
+  async function openDirect(userId: string): Promise<Room> {
+    const { room } = await useConnectionStore().request('open_direct', { userId });
+    upsert(room, true);
+    learnPresence(room);
     return room;
   }
 
   async function invite(roomId: string, userIds: string[]): Promise<void> {
     const { room } = await useConnectionStore().request('invite', { roomId, userIds });
     upsert(room, true);
+    learnPresence(room);
   }
 
   async function leave(roomId: string): Promise<void> {
@@ -159,6 +192,8 @@ export const useRoomsStore = defineStore('rooms', () => {
     byId,
     openRoomId,
     sorted,
+    directRooms,
+    groupRooms,
     openRoom,
     totalUnread,
     upsert,
@@ -172,6 +207,7 @@ export const useRoomsStore = defineStore('rooms', () => {
     isMember,
     loadPreviews,
     create,
+    openDirect,
     invite,
     leave,
     destroy,
