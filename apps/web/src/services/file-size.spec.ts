@@ -3,7 +3,7 @@ import { fitInto, formatBytes } from './file-size';
 
 describe(formatBytes.name, () => {
   it('names bytes, kilobytes and megabytes in the locale', () => {
-    expect(formatBytes(512, 'en')).toBe('512 byte');
+    expect(formatBytes(512, 'en')).toBe('512 bytes');
     expect(formatBytes(1536, 'en')).toBe('1.5 kB');
     expect(formatBytes(10 * 1024 * 1024, 'en')).toBe('10 MB');
   });
