@@ -4,12 +4,20 @@ import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@chat/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
-import { createRoom, openRoom, send, signIn, waitForMessage } from './support/chat-page';
+import {
+  createRoom,
+  openRoom,
+  send,
+  signIn,
+  waitForMessage,
+  waitUntilSent,
+} from './support/chat-page';
 import { WEB_ROOT, startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
 
 const ROOM = 'Files 파일';
 const DOCS = path.join(WEB_ROOT, 'docs');
+const LINK_TTL_SECONDS = 10;
 const IMAGE = { name: 'harbour.png', width: 480, height: 320 };
 
 /** A small but real PDF: `%PDF` is what the server sniffs. */
@@ -109,7 +117,8 @@ describe('attachments between two people in the browser', () => {
   let bob: Client;
 
   beforeAll(async () => {
-    gateway = await startGateway();
+    // Links live 10 s (the least allowed), so the test sees them expire.
+    gateway = await startGateway({ ATTACHMENT_LINK_TTL_SECONDS: String(LINK_TTL_SECONDS) });
     browser = await launchBrowser();
     [alice, bob] = await Promise.all([
       openClient(browser, gateway.url),
@@ -159,6 +168,8 @@ describe('attachments between two people in the browser', () => {
     await alice.page.locator('[data-test="send"]').click();
     await chip(alice.page).waitFor({ state: 'detached' });
     await alice.page.locator('[data-test="attachment-thumbnail"]').waitFor();
+    await waitUntilSent(alice.page);
+    await shot(alice.page, 'attachments-sent');
   });
 
   it('shows the other person a thumbnail in a reserved box, which opens full size', async () => {
@@ -206,6 +217,33 @@ describe('attachments between two people in the browser', () => {
     expect(download.suggestedFilename()).toBe('minutes.pdf');
     const bytes = await readFile(await download.path());
     expect(bytes.equals(PDF)).toBe(true);
+  });
+
+  it('fetches fresh links once the old ones expired, for a download and the full image', async () => {
+    const file = bob.page.locator('[data-test="attachment-file"]', { hasText: 'minutes.pdf' });
+    const oldHref = (await file.getAttribute('href')) ?? '';
+    const exp = Number(new URL(oldHref).searchParams.get('exp'));
+    await pollUntil(
+      () => Date.now() / 1000,
+      (now) => now > exp + 1,
+      (LINK_TTL_SECONDS + 5) * 1000,
+      250,
+    );
+    expect((await bob.page.request.get(oldHref)).status()).toBe(403);
+
+    const [download] = await Promise.all([bob.page.waitForEvent('download'), file.click()]);
+    expect((await readFile(await download.path())).equals(PDF)).toBe(true);
+    expect(await file.getAttribute('href')).not.toBe(oldHref);
+
+    await bob.page.locator('[data-test="attachment-image"]').click();
+    const full = bob.page.locator('[data-test="lightbox-image"]');
+    const natural = await pollUntil(
+      () => full.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)),
+      (width) => width > 0,
+    );
+    expect(natural).toBe(IMAGE.width);
+    await bob.page.locator('[data-test="lightbox-close"]').click();
+    await full.waitFor({ state: 'detached' });
   });
 
   it('refuses a file over the limit before uploading it, and says so', async () => {

@@ -4,7 +4,10 @@ import { reactive } from 'vue';
 import { fetchAttachment } from '../services/upload';
 import { useAuthStore } from './auth.store';
 
-/** A link this close to its expiry is fetched again before it is used. */
+/**
+ * A link this close to its expiry is fetched again before it is used: 30 s, or a quarter of its
+ * life when links live shorter (`ATTACHMENT_LINK_TTL_SECONDS` may be as low as 10).
+ */
 const EXPIRY_MARGIN_MS = 30_000;
 
 /**
@@ -13,20 +16,25 @@ const EXPIRY_MARGIN_MS = 30_000;
  */
 export const useAttachmentsStore = defineStore('attachments', () => {
   const byId = reactive<Record<string, Attachment>>({});
+  const fetchedAt = new Map<string, number>();
   /** Why links could not be had (e.g. `NOT_FOUND` once deleted). */
   const failed = reactive<Record<string, ErrorCode>>({});
   const loading = new Map<string, Promise<void>>();
   // Links that failed to load once: a second failure of a fresh link is not retried.
   const brokenUrls = new Set<string>();
 
-  function remember(attachment: Attachment): void {
+  function remember(attachment: Attachment, now = Date.now()): void {
+    fetchedAt.set(attachment.id, now);
     byId[attachment.id] = attachment;
     delete failed[attachment.id];
   }
 
   const isFresh = (id: string, now = Date.now()): boolean => {
     const known = byId[id];
-    return known !== undefined && Date.parse(known.urlExpiresAt) - EXPIRY_MARGIN_MS > now;
+    if (known === undefined) return false;
+    const expires = Date.parse(known.urlExpiresAt);
+    const life = expires - (fetchedAt.get(id) ?? now);
+    return expires - Math.min(EXPIRY_MARGIN_MS, life / 4) > now;
   };
 
   async function fetchLinks(id: string): Promise<void> {
