@@ -63,8 +63,7 @@ describe('REST endpoints', () => {
     const { body } = await pollUntil(
       () => get(`/chat/search?q=${encodeURIComponent('메모')}`),
       (r) => Array.isArray(r.body['hits']) && (r.body['hits'] as unknown[]).length === 1,
-      5000,
-      'a Korean hit',
+      { timeoutMs: 5000, what: 'a Korean hit' },
     );
     expect(body['nextCursor']).toBeNull();
     const page1 = await get('/chat/search?q=note&limit=1');
