@@ -2,60 +2,20 @@ import {
   ChatError,
   DEFAULT_ATTACHMENT_MAX_BYTES,
   MAX_ATTACHMENTS_PER_MESSAGE,
-  type Attachment,
 } from '@chat/contracts';
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import { UploadCancelled, type UploadRequest } from '../services/upload';
+import { drivenUploader } from '../testing/fake-uploader';
 import { connectedHarness } from '../testing/setup';
 import { useAttachmentsStore } from './attachments.store';
 import { useRoomsStore } from './rooms.store';
 import { useUploadsStore } from './uploads.store';
 
-/** An upload the test drives by hand: progress, then the server's answer. */
-interface Driven {
-  request: UploadRequest;
-  cancelled: boolean;
-  finish(attachment?: Partial<Attachment>): void;
-  refuse(error: ChatError): void;
-}
-
 async function withUploads() {
   await connectedHarness('alice', (s) => s.addRoom('r1', ['alice']));
   const sut = useUploadsStore();
-  const started: Driven[] = [];
-  sut.useUploader((request) => {
-    let resolve!: (a: Attachment) => void;
-    let reject!: (e: unknown) => void;
-    const done = new Promise<Attachment>((res, rej) => ((resolve = res), (reject = rej)));
-    const driven: Driven = {
-      request,
-      cancelled: false,
-      finish: (extra = {}) =>
-        resolve({
-          id: `att-${request.name}`,
-          roomId: request.roomId,
-          uploaderId: 'alice',
-          name: request.name,
-          type: 'image/png',
-          size: request.file.size,
-          createdAt: new Date().toISOString(),
-          inline: true,
-          url: `/chat/attachments/att-${request.name}/content?exp=1&sig=x`,
-          urlExpiresAt: new Date(Date.now() + 900_000).toISOString(),
-          ...extra,
-        }),
-      refuse: (error) => reject(error),
-    };
-    started.push(driven);
-    return {
-      done,
-      cancel: () => {
-        driven.cancelled = true;
-        reject(new UploadCancelled());
-      },
-    };
-  });
+  const { uploader, started } = drivenUploader();
+  sut.useUploader(uploader);
   return { sut, started };
 }
 
