@@ -219,6 +219,25 @@ describe('attachments between two people in the browser', () => {
     expect(bytes.equals(PDF)).toBe(true);
   });
 
+  it('attaches a file dropped onto the chat', async () => {
+    const list = alice.page.locator('[data-test="message-list"]');
+    const data = await alice.page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['shopping list\n- milk\n'], 'list.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await list.dispatchEvent('dragenter', { dataTransfer: data });
+    await list.dispatchEvent('dragover', { dataTransfer: data });
+    await alice.page.locator('[data-test="drop-overlay"]').waitFor();
+    await list.dispatchEvent('drop', { dataTransfer: data });
+    await alice.page.locator('[data-test="drop-overlay"]').waitFor({ state: 'detached' });
+    await expect.poll(() => chip(alice.page).getAttribute('data-status')).toBe('done');
+    await send(alice.page, 'the list');
+
+    await waitForMessage(bob.page, 'the list');
+    await bob.page.locator('[data-test="attachment-file"]', { hasText: 'list.txt' }).waitFor();
+  });
+
   it('fetches fresh links once the old ones expired, for a download and the full image', async () => {
     const file = bob.page.locator('[data-test="attachment-file"]', { hasText: 'minutes.pdf' });
     const oldHref = (await file.getAttribute('href')) ?? '';
