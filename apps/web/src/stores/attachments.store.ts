@@ -23,6 +23,9 @@ export const useAttachmentsStore = defineStore('attachments', () => {
   // Links that failed to load once: a second failure of a fresh link is not retried.
   const brokenUrls = new Set<string>();
 
+  /** The attachment is deleted, or no longer ours to see: asking again will not help. */
+  const isGone = (id: string): boolean => failed[id] === 'NOT_FOUND' || failed[id] === 'FORBIDDEN';
+
   function remember(attachment: Attachment, now = Date.now()): void {
     fetchedAt.set(attachment.id, now);
     byId[attachment.id] = attachment;
@@ -64,5 +67,5 @@ export const useAttachmentsStore = defineStore('attachments', () => {
     return ensure(id, true);
   }
 
-  return { byId, failed, remember, isFresh, ensure, linkFailed };
+  return { byId, failed, isGone, remember, isFresh, ensure, linkFailed };
 });
