@@ -293,4 +293,30 @@ describe('attachments between two people in the browser', () => {
     expect(bob.errors).toEqual([]);
     expect(alice.dialogs).toEqual([]);
   });
+
+  it('fits a phone screen in the dark theme without scrolling sideways', async () => {
+    // Bob again, on a phone: the same session, in a new window of phone size.
+    const phone = await browser.newContext({
+      storageState: await bob.context.storageState(),
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'dark',
+    });
+    const page = await phone.newPage();
+    await page.goto(gateway.url);
+    // The room open on the laptop opens again here.
+    await waitForText(page, '[data-test="room-title"]', ROOM);
+    await page.locator('[data-test="attachment-file"]', { hasText: 'list.txt' }).waitFor();
+    const image = page.locator('[data-test="attachment-image"]');
+    await image.scrollIntoViewIfNeeded();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBe(0);
+    const box = await image.boundingBox();
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+    await shot(page, 'attachments-phone-dark');
+    await phone.close();
+  });
 });
