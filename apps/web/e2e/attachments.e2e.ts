@@ -108,6 +108,9 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(DOCS, `${name}.png`) });
 }
 
+/** `expect.poll` with the tests' patience (its own default is one second). */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
 const chip = (page: Page) => page.locator('[data-test="upload-chip"]');
 
 describe('attachments between two people in the browser', () => {
@@ -150,7 +153,7 @@ describe('attachments between two people in the browser', () => {
 
     await pasteImage(alice.page);
     await chip(alice.page).waitFor();
-    await expect.poll(() => chip(alice.page).getAttribute('data-status')).toBe('done');
+    await eventually(() => chip(alice.page).getAttribute('data-status')).toBe('done');
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 0,
@@ -162,7 +165,7 @@ describe('attachments between two people in the browser', () => {
     expect(states[0]).toBe('uploading:0');
     expect(states.at(-1)).toBe('done:100');
     expect(states.some((s) => /^uploading:([1-9]\d?)$/.test(s))).toBe(true);
-    await expect.poll(() => chip(alice.page).innerText()).toContain(IMAGE.name);
+    await eventually(() => chip(alice.page).innerText()).toContain(IMAGE.name);
     await shot(alice.page, 'attachments-upload');
 
     await alice.page.locator('[data-test="send"]').click();
@@ -203,13 +206,13 @@ describe('attachments between two people in the browser', () => {
       mimeType: 'application/pdf',
       buffer: PDF,
     });
-    await expect.poll(() => chip(alice.page).getAttribute('data-status')).toBe('done');
+    await eventually(() => chip(alice.page).getAttribute('data-status')).toBe('done');
     await send(alice.page, 'and the minutes');
 
     await waitForMessage(bob.page, 'and the minutes');
     const file = bob.page.locator('[data-test="attachment-file"]', { hasText: 'minutes.pdf' });
     await file.waitFor();
-    await expect.poll(() => file.getAttribute('href')).toContain('/content?');
+    await eventually(() => file.getAttribute('href')).toContain('/content?');
     expect(await file.innerText()).toContain('minutes.pdf');
     await shot(bob.page, 'attachments-file');
 
@@ -231,7 +234,7 @@ describe('attachments between two people in the browser', () => {
     await alice.page.locator('[data-test="drop-overlay"]').waitFor();
     await list.dispatchEvent('drop', { dataTransfer: data });
     await alice.page.locator('[data-test="drop-overlay"]').waitFor({ state: 'detached' });
-    await expect.poll(() => chip(alice.page).getAttribute('data-status')).toBe('done');
+    await eventually(() => chip(alice.page).getAttribute('data-status')).toBe('done');
     await send(alice.page, 'the list');
 
     await waitForMessage(bob.page, 'the list');
@@ -265,6 +268,50 @@ describe('attachments between two people in the browser', () => {
     await full.waitFor({ state: 'detached' });
   });
 
+  it('cancels an upload under way with its ✕', async () => {
+    const cdp = await alice.context.newCDPSession(alice.page);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 64 * 1024,
+    });
+    const aborted: string[] = [];
+    alice.page.on('requestfailed', (request) => {
+      if (request.url().includes('/attachments?name=big.bin')) {
+        aborted.push(request.failure()?.errorText ?? '');
+      }
+    });
+    await alice.page.locator('[data-test="file-input"]').setInputFiles({
+      name: 'big.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(2 * 1024 * 1024, 0xff),
+    });
+    const big = chip(alice.page).filter({ hasText: 'big.bin' });
+    await pollUntil(
+      async () =>
+        [
+          await big.getAttribute('data-status'),
+          Number(await big.getAttribute('data-progress')),
+        ] as const,
+      ([status, percent]) => status === 'uploading' && percent > 0,
+    );
+
+    await big.locator('[data-test="upload-remove"]').click();
+    await big.waitFor({ state: 'detached' });
+    await pollUntil(
+      () => aborted,
+      (errors) => errors.length === 1,
+    );
+    expect(aborted[0]).toContain('ABORTED');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  });
+
   it('refuses a file over the limit before uploading it, and says so', async () => {
     await alice.page.locator('[data-test="file-input"]').setInputFiles({
       name: 'huge.bin',
@@ -272,7 +319,7 @@ describe('attachments between two people in the browser', () => {
       buffer: Buffer.alloc(DEFAULT_ATTACHMENT_MAX_BYTES + 1),
     });
     const refused = chip(alice.page).filter({ hasText: 'huge.bin' });
-    await expect.poll(() => refused.getAttribute('data-status')).toBe('failed');
+    await eventually(() => refused.getAttribute('data-status')).toBe('failed');
     await waitForText(alice.page, '[data-test="upload-chip"] [role="alert"]', 'larger than 10 MB');
     await refused.locator('[data-test="upload-remove"]').click();
     await refused.waitFor({ state: 'detached' });
@@ -285,7 +332,7 @@ describe('attachments between two people in the browser', () => {
       buffer: Buffer.from('<html><script>alert(1)</script></html>'),
     });
     const refused = chip(alice.page).filter({ hasText: 'cat.png' });
-    await expect.poll(() => refused.getAttribute('data-status')).toBe('failed');
+    await eventually(() => refused.getAttribute('data-status')).toBe('failed');
     expect(await refused.locator('[role="alert"]').innerText()).toContain('was refused');
     await refused.locator('[data-test="upload-remove"]').click();
 
