@@ -60,6 +60,9 @@ export const useAttachmentsStore = defineStore('attachments', () => {
     return run;
   }
 
+  /** Whether a failure of `url` is still worth fresh links (each link is retried once). */
+  const retryable = (url: string): boolean => !brokenUrls.has(url);
+
   /** An `<img>` or download of `url` failed: fetch fresh links once for it. */
   function linkFailed(id: string, url: string): Promise<void> {
     if (brokenUrls.has(url)) return Promise.resolve();
@@ -67,5 +70,5 @@ export const useAttachmentsStore = defineStore('attachments', () => {
     return ensure(id, true);
   }
 
-  return { byId, failed, isGone, remember, isFresh, ensure, linkFailed };
+  return { byId, failed, isGone, remember, isFresh, ensure, retryable, linkFailed };
 });
