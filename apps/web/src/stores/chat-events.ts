@@ -1,4 +1,5 @@
 import type { Message, Room } from '@chat/contracts';
+import { previewText } from '../services/message-preview';
 import { desktopReason, notify, notifyDesktop } from '../services/notifier';
 import { roomTitle } from '../services/room-title';
 import type { ChatTransport } from '../services/transport';
@@ -35,7 +36,7 @@ function countOrRead(message: Message): void {
     roomId: message.roomId,
     roomName: roomName(message.roomId),
     userName: useUsersStore().nameOf(message.userId),
-    preview: preview(message.content),
+    preview: preview(previewText(message)),
   });
 }
 

@@ -185,4 +185,33 @@ describe('useOutboxStore', () => {
 
     expect(sut.pendingIn('r1')).toMatchObject([{ status: 'failed', errorCode: 'FORBIDDEN' }]);
   });
+
+  it('sends the ids of its attachments, with or without text, and shows them at once', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    const sent: unknown[] = [];
+    h.transport().handle('send_message', (payload) => {
+      sent.push(payload.attachments);
+      return h.server.send(payload);
+    });
+    const pdf = { id: 'att1', name: 'a.pdf', type: 'application/pdf', size: 12 };
+
+    const sending = sut.send('r1', '', [pdf]);
+    expect(sut.pendingIn('r1')).toMatchObject([{ content: '', attachments: [pdf] }]);
+    await sending;
+
+    expect(sent).toEqual([['att1']]);
+    expect(useMessagesStore().timelines.r1?.messages.at(-1)).toMatchObject({
+      content: '',
+      attachments: [pdf],
+    });
+  });
+
+  it('sends nothing when there is neither text nor an attachment', async () => {
+    await inRoom();
+    const sut = useOutboxStore();
+    await sut.send('r1', '   ', []);
+    expect(sut.pendingIn('r1')).toEqual([]);
+    expect(contents()).toHaveLength(3);
+  });
 });

@@ -4,6 +4,7 @@ import {
   codePointLength,
   type ErrorCode,
   type Message,
+  type MessageAttachment,
   type SendMessageAck,
 } from '@chat/contracts';
 import { defineStore } from 'pinia';
@@ -26,6 +27,7 @@ export interface PendingMessage {
   createdAt: string;
   status: 'sending' | 'waiting' | 'failed';
   errorCode?: ErrorCode;
+  attachments?: MessageAttachment[];
 }
 
 /** Failures that may pass on their own; such messages are re-sent when the connection returns. */
@@ -72,6 +74,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       createdAt: ack.createdAt,
       clientMsgId: p.clientMsgId,
       kind: 'user',
+      ...(p.attachments && { attachments: p.attachments }),
     };
     if (!settle(p, message)) return;
     const due = echoDue.get(p.roomId) ?? new Set<string>();
@@ -86,6 +89,7 @@ export const useOutboxStore = defineStore('outbox', () => {
         roomId: p.roomId,
         content: p.content,
         clientMsgId: p.clientMsgId,
+        ...(p.attachments && { attachments: p.attachments.map((a) => a.id) }),
       });
       settleByAck(p, ack);
     } catch (err) {
@@ -98,9 +102,13 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   /** Queues a message and sends it; resolves once it is acked or marked failed. */
-  async function send(roomId: string, content: string): Promise<void> {
+  async function send(
+    roomId: string,
+    content: string,
+    attachments: MessageAttachment[] = [],
+  ): Promise<void> {
     const text = content.trim();
-    if (!text) return;
+    if (!text && attachments.length === 0) return;
     if (codePointLength(text) > MAX_CONTENT_CODE_POINTS) {
       throw new ChatError('BAD_REQUEST', 'Message is too long');
     }
@@ -113,6 +121,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       content: text,
       createdAt: new Date().toISOString(),
       status: 'sending',
+      ...(attachments.length > 0 && { attachments }),
     });
     // The element read back from the reactive array is reactive, so status changes show.
     await deliver(list[list.length - 1]!);
