@@ -1,7 +1,14 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, settled } from './support/axe';
-import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
+import {
+  SCREENSHOT_DIR,
+  launchBrowser,
+  openClient,
+  waitForText,
+  type Client,
+} from './support/browser';
 import {
   createRoom,
   openRoom,
@@ -248,6 +255,24 @@ describe('accessibility: axe finds no violation on any page or dialog', () => {
     expect(await chatScans(bob.page, 'light')).toEqual([]);
   });
 
+  it('draws a solid ring around a room item reached with the keyboard', async () => {
+    const { page } = bob;
+    await page.locator('[data-test="new-room"]').focus();
+    await page.keyboard.press('Tab');
+    const item = page.locator('[data-test="room-list"] [data-test="room-item"]').first();
+    expect(await item.evaluate((el) => el === document.activeElement)).toBe(true);
+    const ring = await item.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    expect(ring.style).toBe('solid');
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'a11y-focus-ring.png'),
+      clip: { x: 0, y: 0, width: 400, height: 400 },
+    });
+  });
+
   it('finds no violation with the mention menu and an uploaded file in the composer', async () => {
     const { page } = bob;
     await typeDraft(page, 'Thanks @a');
@@ -269,17 +294,17 @@ describe('accessibility: axe finds no violation on any page or dialog', () => {
     expect(found).toEqual([]);
   });
 
-  it('finds no violation at phone width, light and dark, with the room list and a room', async () => {
-    const found: string[] = [];
-    for (const colorScheme of ['light', 'dark'] as const) {
+  it.each(['light', 'dark'] as const)(
+    'finds no violation at phone width in the %s theme, in a room and the room list',
+    async (colorScheme) => {
       const { context, page } = await bobIn({ colorScheme, phone: true });
-      found.push(...(await chatScans(page, `${colorScheme} phone`)));
+      const found = await chatScans(page, `${colorScheme} phone`);
       await showSidebar(page);
       found.push(...(await axeViolations(page, `${colorScheme} phone room list`)));
       await context.close();
-    }
-    expect(found).toEqual([]);
-  });
+      expect(found).toEqual([]);
+    },
+  );
 
   it('raised no page errors, dialogs or outside requests', () => {
     for (const c of [alice, bob]) {
