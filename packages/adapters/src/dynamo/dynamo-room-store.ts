@@ -20,9 +20,10 @@ import {
   sendBatchWrite,
   str,
   type BackoffOptions,
+  type Item,
 } from './dynamo-batch.js';
 import { byCreation, toVersioned, writeUserRooms, type Versioned } from './room-items.js';
-import { tableNames, type TableNames } from './tables.js';
+import { roomLeaversKey, tableNames, type TableNames } from './tables.js';
 
 export interface DynamoRoomStoreOptions {
   /** Table name prefix, as given to `ensureTables`. Default `chat-`. */
@@ -43,8 +44,10 @@ export interface DynamoRoomStoreOptions {
  * a join and deleted after a leave, and `roomsOf` keeps only rooms whose `members` list the
  * user, so a crash between the two writes never shows a wrong room. A table keyed by user is
  * used instead of a GSI because GSIs are only eventually consistent and a socket must see a
- * room it was just added to. Read pointers (pk room, sk user) move forward only, by a
- * conditional update. All reads are strongly consistent. The caller owns `client`.
+ * room it was just added to. Read pointers (pk user, sk room, so a big room's readers write
+ * to as many keys) move forward only, by a conditional update; a leaver is recorded under
+ * `roomId#left` so deleting the room removes their pointer too. All reads are strongly
+ * consistent. The caller owns `client`.
  */
 export class DynamoRoomStore extends RoomStore {
   private readonly tables: TableNames;
@@ -141,11 +144,12 @@ export class DynamoRoomStore extends RoomStore {
   async removeMember(roomId: string, userId: string): Promise<RoomRecord | undefined> {
     const removed = await this.mutate(
       roomId,
-      ({ room }) => {
-        if (!room.members.includes(userId))
-          return Promise.resolve({ members: undefined, result: undefined });
+      async ({ room }) => {
+        if (!room.members.includes(userId)) return { members: undefined, result: undefined };
+        // Recorded before the user leaves, so deleting the room finds their read pointer.
+        await this.recordLeaver(roomId, userId);
         const members = room.members.filter((m) => m !== userId);
-        return Promise.resolve({ members, result: { ...room, members } });
+        return { members, result: { ...room, members } };
       },
       () => undefined,
     );
@@ -212,7 +216,10 @@ export class DynamoRoomStore extends RoomStore {
     }
   }
 
-  /** Deletes the room item, then its index entries and read pointers. */
+  /**
+   * Deletes the room item, then its index entries, and the read pointers of its members and
+   * of everyone who left it (`room-members` partition `roomId#left`).
+   */
   async delete(roomId: string): Promise<void> {
     const current = await this.load(roomId);
     if (!current) return;
@@ -220,19 +227,32 @@ export class DynamoRoomStore extends RoomStore {
       new DeleteItemCommand({ TableName: this.tables.rooms, Key: { roomId: S(roomId) } }),
     );
     await this.unindexMembers(roomId, current.room.members);
-    const pointers = await queryAll(this.client, {
-      TableName: this.tables.readPointers,
+    const leavers = await queryAll(this.client, {
+      TableName: this.tables.roomMembers,
       KeyConditionExpression: 'roomId = :r',
-      ExpressionAttributeValues: { ':r': S(roomId) },
+      ExpressionAttributeValues: { ':r': S(roomLeaversKey(roomId)) },
       ProjectionExpression: 'roomId, userId',
       ConsistentRead: true,
     });
-    const requests = pointers.map((Key) => ({ DeleteRequest: { Key } }));
-    await batchWriteAll(
-      sendBatchWrite(this.client),
+    const readers = new Set([...current.room.members, ...leavers.map((l) => str(l, 'userId'))]);
+    await this.deleteAll(
       this.tables.readPointers,
-      requests,
-      this.options.retry,
+      [...readers].map((userId) => ({ userId: S(userId), roomId: S(roomId) })),
+    );
+    await this.deleteAll(this.tables.roomMembers, leavers);
+  }
+
+  private deleteAll(table: string, keys: readonly Item[]): Promise<void> {
+    const requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
+    return batchWriteAll(sendBatchWrite(this.client), table, requests, this.options.retry);
+  }
+
+  private async recordLeaver(roomId: string, userId: string): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tables.roomMembers,
+        Item: { roomId: S(roomLeaversKey(roomId)), userId: S(userId) },
+      }),
     );
   }
 
@@ -243,7 +263,7 @@ export class DynamoRoomStore extends RoomStore {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.readPointers,
-          Key: { roomId: S(roomId), userId: S(userId) },
+          Key: { userId: S(userId), roomId: S(roomId) },
           UpdateExpression: 'SET seq = :s',
           ConditionExpression: 'attribute_not_exists(seq) OR seq < :s',
           ExpressionAttributeValues: { ':s': N(seq) },
@@ -258,7 +278,7 @@ export class DynamoRoomStore extends RoomStore {
 
   async readPointers(userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
     const unique = [...new Set(roomIds)];
-    const keys = unique.map((roomId) => ({ roomId: S(roomId), userId: S(userId) }));
+    const keys = unique.map((roomId) => ({ userId: S(userId), roomId: S(roomId) }));
     const items = await batchGetAll(
       sendBatchGet(this.client),
       this.tables.readPointers,

@@ -26,8 +26,13 @@ export interface TableNames {
   rooms: string;
   /** pk `userId`, sk `roomId`: the rooms a user belongs to (read by `roomsOf`). */
   userRooms: string;
-  /** pk `roomId`, sk `userId`: read pointer `seq`. */
+  /**
+   * pk `userId`, sk `roomId`: read pointer `seq`. Keyed by user so a big room's reads spread
+   * over its readers' keys.
+   */
   readPointers: string;
+  /** pk `roomId#left`, sk `userId`: who left the room (whose pointers its delete must remove). */
+  roomMembers: string;
   /** pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search. */
   users: string;
   /**
@@ -53,10 +58,23 @@ export const tableNames = (prefix: string): TableNames => ({
   messages: `${prefix}messages`,
   rooms: `${prefix}rooms`,
   userRooms: `${prefix}user-rooms`,
-  readPointers: `${prefix}read-pointers`,
+  readPointers: `${prefix}user-read-pointers`,
+  roomMembers: `${prefix}room-members`,
   users: `${prefix}users`,
   attachments: `${prefix}attachments`,
 });
+
+/**
+ * Tables of an earlier layout, no longer created: `migrateTables` moves their data into the
+ * current tables, after which they can be deleted.
+ */
+export const legacyTableNames = (prefix: string) => ({
+  /** pk `roomId`, sk `userId`: read pointers keyed by room (now `readPointers`, by user). */
+  readPointersByRoom: `${prefix}read-pointers`,
+});
+
+/** The `room-members` partition of the users who left a room. */
+export const roomLeaversKey = (roomId: string): string => `${roomId}#left`;
 
 export const messageBucketKey = (roomId: string, seq: number): string =>
   `${roomId}#${Math.floor(seq / MESSAGE_BUCKET_SIZE)}`;
@@ -124,7 +142,8 @@ export function tableDefinitions(prefix = 'chat-'): CreateTableCommandInput[] {
     keyed(names.messages, 'pk', { name: 'seq', type: 'N' }),
     keyed(names.rooms, 'roomId'),
     keyed(names.userRooms, 'userId', { name: 'roomId', type: 'S' }),
-    keyed(names.readPointers, 'roomId', { name: 'userId', type: 'S' }),
+    keyed(names.readPointers, 'userId', { name: 'roomId', type: 'S' }),
+    keyed(names.roomMembers, 'roomId', { name: 'userId', type: 'S' }),
     {
       ...users,
       AttributeDefinitions: [

@@ -1,0 +1,97 @@
+import {
+  ResourceNotFoundException,
+  ScanCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  N,
+  S,
+  batchWriteAll,
+  isConditionFailed,
+  num,
+  sendBatchWrite,
+  str,
+  type Item,
+} from './dynamo-batch.js';
+import { ensureTables, legacyTableNames, roomLeaversKey, tableNames } from './tables.js';
+
+/** What `migrateTables` moved, per step. */
+export interface MigrationReport {
+  /** Pointers copied from the legacy `read-pointers` table (pk room) to `user-read-pointers`. */
+  readPointers: number;
+}
+
+/**
+ * Brings a deployment's data from earlier layouts to the current one (`docs/adr/0007`):
+ * creates the missing tables, then runs every step. Each step is idempotent and safe to run
+ * again (an interrupted run is finished by the next one); run it once more after the last
+ * process of the old version stopped, to carry over what that process wrote meanwhile.
+ */
+export async function migrateTables(
+  client: DynamoDBClient,
+  prefix = 'chat-',
+): Promise<MigrationReport> {
+  await ensureTables(client, prefix);
+  return { readPointers: await migrateReadPointers(client, prefix) };
+}
+
+/** Every item of `table` (a scan: migrations only), or none when the table does not exist. */
+export async function* scanAll(client: DynamoDBClient, table: string): AsyncGenerator<Item[]> {
+  let start: Item | undefined;
+  do {
+    let out;
+    try {
+      out = await client.send(
+        new ScanCommand({
+          TableName: table,
+          ConsistentRead: true,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return;
+      throw error;
+    }
+    yield out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+/**
+ * Copies each pointer keyed (room, user) to (user, room), moving it only forward, and records
+ * its user in the room's `roomId#left` partition so deleting the room finds it even when the
+ * user is no longer a member.
+ */
+async function migrateReadPointers(client: DynamoDBClient, prefix: string): Promise<number> {
+  const tables = tableNames(prefix);
+  let moved = 0;
+  for await (const page of scanAll(client, legacyTableNames(prefix).readPointersByRoom)) {
+    await Promise.all(
+      page.map(async (item) => {
+        const [roomId, userId] = [str(item, 'roomId'), str(item, 'userId')];
+        try {
+          await client.send(
+            new UpdateItemCommand({
+              TableName: tables.readPointers,
+              Key: { userId: S(userId), roomId: S(roomId) },
+              UpdateExpression: 'SET seq = :s',
+              ConditionExpression: 'attribute_not_exists(seq) OR seq < :s',
+              ExpressionAttributeValues: { ':s': N(num(item, 'seq')) },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailed(error)) throw error;
+        }
+      }),
+    );
+    const leavers = page.map((item) => ({
+      PutRequest: {
+        Item: { roomId: S(roomLeaversKey(str(item, 'roomId'))), userId: S(str(item, 'userId')) },
+      },
+    }));
+    await batchWriteAll(sendBatchWrite(client), tables.roomMembers, leavers);
+    moved += page.length;
+  }
+  return moved;
+}

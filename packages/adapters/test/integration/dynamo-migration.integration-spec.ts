@@ -1,0 +1,115 @@
+import {
+  CreateTableCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { uniqueId } from '@chat/core/conformance';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRoomStore } from '../../src/dynamo/dynamo-room-store.js';
+import { migrateTables } from '../../src/dynamo/migrate.js';
+import { ensureTables, legacyTableNames, tableNames } from '../../src/dynamo/tables.js';
+import { startDynalite, type DynaliteServer } from '../support/dynalite.js';
+
+let dynalite: DynaliteServer;
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.stop();
+});
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+
+/** The tables as the layout before ADR 0007 created them, where they differ. */
+async function createLegacyTables(client: DynamoDBClient, prefix: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: legacyTableNames(prefix).readPointersByRoom,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'roomId', AttributeType: 'S' },
+        { AttributeName: 'userId', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'roomId', KeyType: 'HASH' },
+        { AttributeName: 'userId', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+}
+
+/** A room with its members and read pointers, written as the earlier layout wrote them. */
+async function putLegacyRoom(
+  client: DynamoDBClient,
+  prefix: string,
+  room: { roomId: string; members: string[]; pointers: Record<string, number> },
+): Promise<void> {
+  const tables = tableNames(prefix);
+  await client.send(
+    new PutItemCommand({
+      TableName: tables.rooms,
+      Item: {
+        roomId: S(room.roomId),
+        name: S('legacy room'),
+        ownerId: S(room.members[0] ?? 'nobody'),
+        createdAt: S('2026-01-01T00:00:00.000Z'),
+        members: { L: room.members.map(S) },
+        version: N(room.members.length),
+      },
+    }),
+  );
+  for (const userId of room.members) {
+    await client.send(
+      new PutItemCommand({
+        TableName: tables.userRooms,
+        Item: { userId: S(userId), roomId: S(room.roomId) },
+      }),
+    );
+  }
+  for (const [userId, seq] of Object.entries(room.pointers)) {
+    await client.send(
+      new PutItemCommand({
+        TableName: legacyTableNames(prefix).readPointersByRoom,
+        Item: { roomId: S(room.roomId), userId: S(userId), seq: N(seq) },
+      }),
+    );
+  }
+}
+
+describe(migrateTables.name, () => {
+  it('carries data written in the earlier layout over, and is idempotent', async () => {
+    const { client } = dynalite;
+    const prefix = dynalite.uniquePrefix();
+    await ensureTables(client, prefix);
+    await createLegacyTables(client, prefix);
+    const [a, b, gone] = [uniqueId('a'), uniqueId('b'), uniqueId('gone')];
+    const roomId = uniqueId('room');
+    await putLegacyRoom(client, prefix, {
+      roomId,
+      members: [a, b],
+      pointers: { [a]: 7, [gone]: 3 },
+    });
+
+    expect(await migrateTables(client, prefix)).toMatchObject({ readPointers: 2 });
+    expect(await migrateTables(client, prefix)).toMatchObject({ readPointers: 2 });
+
+    const sut = new DynamoRoomStore(client, { prefix });
+    expect(await sut.get(roomId)).toMatchObject({ roomId, members: [a, b] });
+    expect((await sut.readPointers(a, [roomId])).get(roomId)).toBe(7);
+    expect((await sut.readPointers(b, [roomId])).get(roomId)).toBe(0);
+    expect(await sut.markRead(roomId, a, 7)).toBe(false);
+    expect(await sut.markRead(roomId, a, 9)).toBe(true);
+
+    // Deleting the room finds the pointer of a user who left before the migration too.
+    await sut.delete(roomId);
+    expect((await sut.readPointers(gone, [roomId])).get(roomId)).toBe(0);
+    expect((await sut.readPointers(a, [roomId])).get(roomId)).toBe(0);
+  });
+
+  it('runs on a deployment that never had the earlier tables', async () => {
+    const prefix = dynalite.uniquePrefix();
+    expect(await migrateTables(dynalite.client, prefix)).toMatchObject({ readPointers: 0 });
+  });
+});
