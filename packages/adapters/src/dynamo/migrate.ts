@@ -14,12 +14,21 @@ import {
   str,
   type Item,
 } from './dynamo-batch.js';
-import { ensureTables, legacyTableNames, roomLeaversKey, tableNames } from './tables.js';
+import {
+  LEGACY_USER_DIRECTORY_PARTITION,
+  ensureTables,
+  legacyTableNames,
+  roomLeaversKey,
+  tableNames,
+  userDirectoryShard,
+} from './tables.js';
 
 /** What `migrateTables` moved, per step. */
 export interface MigrationReport {
   /** Pointers copied from the legacy `read-pointers` table (pk room) to `user-read-pointers`. */
   readPointers: number;
+  /** Users moved from the constant directory partition `dir = "user"` to their shard. */
+  directoryUsers: number;
 }
 
 /**
@@ -33,7 +42,10 @@ export async function migrateTables(
   prefix = 'chat-',
 ): Promise<MigrationReport> {
   await ensureTables(client, prefix);
-  return { readPointers: await migrateReadPointers(client, prefix) };
+  return {
+    readPointers: await migrateReadPointers(client, prefix),
+    directoryUsers: await migrateDirectory(client, prefix),
+  };
 }
 
 /** Every item of `table` (a scan: migrations only), or none when the table does not exist. */
@@ -92,6 +104,39 @@ async function migrateReadPointers(client: DynamoDBClient, prefix: string): Prom
     }));
     await batchWriteAll(sendBatchWrite(client), tables.roomMembers, leavers);
     moved += page.length;
+  }
+  return moved;
+}
+
+/** Moves every user still in the constant directory partition to the shard of their id. */
+async function migrateDirectory(client: DynamoDBClient, prefix: string): Promise<number> {
+  const table = tableNames(prefix).users;
+  let moved = 0;
+  for await (const page of scanAll(client, table)) {
+    const legacy = page.filter((item) => item.dir?.S === LEGACY_USER_DIRECTORY_PARTITION);
+    await Promise.all(
+      legacy.map(async (item) => {
+        const id = str(item, 'id');
+        try {
+          await client.send(
+            new UpdateItemCommand({
+              TableName: table,
+              Key: { id: S(id) },
+              UpdateExpression: 'SET dir = :shard',
+              ConditionExpression: 'dir = :legacy',
+              ExpressionAttributeValues: {
+                ':shard': S(userDirectoryShard(id)),
+                ':legacy': S(LEGACY_USER_DIRECTORY_PARTITION),
+              },
+            }),
+          );
+          moved++;
+        } catch (error) {
+          // A sign-in moved the user meanwhile.
+          if (!isConditionFailed(error)) throw error;
+        }
+      }),
+    );
   }
   return moved;
 }

@@ -16,8 +16,32 @@ import {
 /** Messages per partition key: `roomId#floor(seq / 100)`. A page (≤ 100) spans ≤ 2 buckets. */
 export const MESSAGE_BUCKET_SIZE = 100;
 
-/** The constant partition key of the user directory indexes. */
-export const USER_DIRECTORY_PARTITION = 'user';
+/**
+ * Shards of the user directory indexes (`byId`, `byName`): a user's `dir` is
+ * `user#<hash(id) mod 8>`, so sign-ups and the index writes of every sign-in spread over 8
+ * partition keys, and a directory query reads all 8 and merges them.
+ */
+export const USER_DIRECTORY_SHARDS = 8;
+
+/** The `dir` of every user before the directory was sharded (`migrateTables` moves them). */
+export const LEGACY_USER_DIRECTORY_PARTITION = 'user';
+
+/** FNV-1a over the UTF-16 code units: stable across processes and versions, and cheap. */
+const fnv1a = (value: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash;
+};
+
+/** The directory shard (`dir`) of a user id; it never changes for an id. */
+export const userDirectoryShard = (userId: string): string =>
+  `user#${fnv1a(userId) % USER_DIRECTORY_SHARDS}`;
+
+/** Every directory shard, in order. */
+export const userDirectoryShards = (): string[] =>
+  Array.from({ length: USER_DIRECTORY_SHARDS }, (_, n) => `user#${n}`);
 
 export interface TableNames {
   /** pk `roomId#bucket`, sk `seq`; plus one head item per room at pk `roomId#head`, sk 0. */
@@ -33,7 +57,10 @@ export interface TableNames {
   readPointers: string;
   /** pk `roomId#left`, sk `userId`: who left the room (whose pointers its delete must remove). */
   roomMembers: string;
-  /** pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search. */
+  /**
+   * pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search, `dir` one
+   * of `USER_DIRECTORY_SHARDS` shards.
+   */
   users: string;
   /**
    * pk `id`: one item per upload; sparse GSIs by room, message, orphans (`orphan`, createdAt)

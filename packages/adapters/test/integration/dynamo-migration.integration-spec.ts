@@ -7,6 +7,7 @@ import {
 import { uniqueId } from '@chat/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRoomStore } from '../../src/dynamo/dynamo-room-store.js';
+import { DynamoUserStore } from '../../src/dynamo/dynamo-user-store.js';
 import { migrateTables } from '../../src/dynamo/migrate.js';
 import { ensureTables, legacyTableNames, tableNames } from '../../src/dynamo/tables.js';
 import { startDynalite, type DynaliteServer } from '../support/dynalite.js';
@@ -108,8 +109,42 @@ describe(migrateTables.name, () => {
     expect((await sut.readPointers(a, [roomId])).get(roomId)).toBe(0);
   });
 
+  it('moves the users of the constant directory partition to their shards', async () => {
+    const { client } = dynalite;
+    const prefix = dynalite.uniquePrefix();
+    await ensureTables(client, prefix);
+    const stem = uniqueId('old').replaceAll('-', '');
+    const ids = Array.from({ length: 12 }, (_, i) => `${stem}${String(i).padStart(2, '0')}`);
+    for (const id of ids) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableNames(prefix).users,
+          Item: {
+            id: S(id),
+            name: S(id.toUpperCase()),
+            createdAt: S('2026-01-01T00:00:00.000Z'),
+            dir: S('user'),
+            idKey: S(id),
+            nameKey: S(id),
+          },
+        }),
+      );
+    }
+    const sut = new DynamoUserStore(client, { prefix });
+    expect(await sut.list(stem, 100)).toEqual([]);
+
+    expect(await migrateTables(client, prefix)).toMatchObject({ directoryUsers: ids.length });
+    expect(await migrateTables(client, prefix)).toMatchObject({ directoryUsers: 0 });
+
+    expect((await sut.list(stem, 100)).map((u) => u.id)).toEqual(ids);
+    expect((await sut.list(stem.toUpperCase(), 5)).map((u) => u.id)).toEqual(ids.slice(0, 5));
+  });
+
   it('runs on a deployment that never had the earlier tables', async () => {
     const prefix = dynalite.uniquePrefix();
-    expect(await migrateTables(dynalite.client, prefix)).toMatchObject({ readPointers: 0 });
+    expect(await migrateTables(dynalite.client, prefix)).toMatchObject({
+      readPointers: 0,
+      directoryUsers: 0,
+    });
   });
 });
