@@ -10,6 +10,7 @@ import {
   batchWriteAll,
   isConditionFailed,
   num,
+  queryAll,
   sendBatchWrite,
   str,
   type Item,
@@ -29,6 +30,10 @@ export interface MigrationReport {
   readPointers: number;
   /** Users moved from the constant directory partition `dir = "user"` to their shard. */
   directoryUsers: number;
+  /** Rooms whose `members` list became `room-members` items. */
+  rooms: number;
+  /** Rooms a process of the old version changed during the run: run it again. */
+  roomsChangedMeanwhile: number;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function migrateTables(
   return {
     readPointers: await migrateReadPointers(client, prefix),
     directoryUsers: await migrateDirectory(client, prefix),
+    ...(await migrateRoomMembers(client, prefix)),
   };
 }
 
@@ -139,4 +145,59 @@ async function migrateDirectory(client: DynamoDBClient, prefix: string): Promise
     );
   }
   return moved;
+}
+
+/**
+ * Turns each room's `members` list into `room-members` items numbered in list order, drops the
+ * list and sets `joins`, conditional on the `version` it read: a room an old process changed
+ * meanwhile keeps its list and is counted in `roomsChangedMeanwhile`, for the next run. Member
+ * items of the room that the list no longer names (an earlier run's) are deleted.
+ */
+async function migrateRoomMembers(
+  client: DynamoDBClient,
+  prefix: string,
+): Promise<Pick<MigrationReport, 'rooms' | 'roomsChangedMeanwhile'>> {
+  const tables = tableNames(prefix);
+  const report = { rooms: 0, roomsChangedMeanwhile: 0 };
+  for await (const page of scanAll(client, tables.rooms)) {
+    for (const item of page.filter((room) => room.members?.L !== undefined)) {
+      const roomId = str(item, 'roomId');
+      const members = [...new Set((item.members?.L ?? []).map((v) => v.S ?? ''))];
+      const earlier = await queryAll(client, {
+        TableName: tables.roomMembers,
+        KeyConditionExpression: 'roomId = :r',
+        ExpressionAttributeValues: { ':r': S(roomId) },
+        ConsistentRead: true,
+      });
+      const stale = earlier.filter((m) => !members.includes(str(m, 'userId')));
+      await batchWriteAll(sendBatchWrite(client), tables.roomMembers, [
+        ...stale.map((m) => ({
+          DeleteRequest: { Key: { roomId: S(roomId), userId: S(str(m, 'userId')) } },
+        })),
+        ...members.map((userId, i) => ({
+          PutRequest: { Item: { roomId: S(roomId), userId: S(userId), joined: N(i + 1) } },
+        })),
+      ]);
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tables.rooms,
+            Key: { roomId: S(roomId) },
+            UpdateExpression: 'SET joins = :n, version = version + :one REMOVE members',
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: {
+              ':n': N(members.length),
+              ':one': N(1),
+              ':v': N(num(item, 'version')),
+            },
+          }),
+        );
+        report.rooms++;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+        report.roomsChangedMeanwhile++;
+      }
+    }
+  }
+  return report;
 }

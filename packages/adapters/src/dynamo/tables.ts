@@ -46,7 +46,7 @@ export const userDirectoryShards = (): string[] =>
 export interface TableNames {
   /** pk `roomId#bucket`, sk `seq`; plus one head item per room at pk `roomId#head`, sk 0. */
   messages: string;
-  /** pk `roomId`: name, owner, createdAt, members in join order, version. */
+  /** pk `roomId`: name, owner, createdAt, `joins` (join numbers handed out), `version`. */
   rooms: string;
   /** pk `userId`, sk `roomId`: the rooms a user belongs to (read by `roomsOf`). */
   userRooms: string;
@@ -55,7 +55,10 @@ export interface TableNames {
    * over its readers' keys.
    */
   readPointers: string;
-  /** pk `roomId#left`, sk `userId`: who left the room (whose pointers its delete must remove). */
+  /**
+   * pk `roomId`, sk `userId`: one item per member, `joined` its join number (join order); and
+   * under pk `roomId#left` who left the room (whose pointers deleting it must remove).
+   */
   roomMembers: string;
   /**
    * pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search, `dir` one

@@ -93,11 +93,17 @@ describe(migrateTables.name, () => {
       pointers: { [a]: 7, [gone]: 3 },
     });
 
-    expect(await migrateTables(client, prefix)).toMatchObject({ readPointers: 2 });
-    expect(await migrateTables(client, prefix)).toMatchObject({ readPointers: 2 });
+    expect(await migrateTables(client, prefix)).toMatchObject({ readPointers: 2, rooms: 1 });
+    expect(await migrateTables(client, prefix)).toMatchObject({ readPointers: 2, rooms: 0 });
 
     const sut = new DynamoRoomStore(client, { prefix });
     expect(await sut.get(roomId)).toMatchObject({ roomId, members: [a, b] });
+    expect((await sut.roomsOf(b)).map((r) => r.roomId)).toEqual([roomId]);
+    const c = uniqueId('c');
+    expect(await sut.addMembers(roomId, [c, a])).toEqual([c]);
+    expect(await sut.removeMember(roomId, a)).toMatchObject({ members: [b, c] });
+    expect(await sut.addMembers(roomId, [a])).toEqual([a]);
+    expect((await sut.get(roomId))?.members).toEqual([b, c, a]);
     expect((await sut.readPointers(a, [roomId])).get(roomId)).toBe(7);
     expect((await sut.readPointers(b, [roomId])).get(roomId)).toBe(0);
     expect(await sut.markRead(roomId, a, 7)).toBe(false);
