@@ -322,9 +322,22 @@ export class DynamoRoomStore extends RoomStore {
     );
   }
 
-  /** Moves the pointer only forward; false when it did not move or the room does not exist. */
+  /**
+   * Moves the pointer only forward; false when it did not move or the room does not exist.
+   * Existence is read from the user's `user-rooms` entry (deleted with the room), not from the
+   * room item, so a big room's mark-reads read and write only their readers' keys; a user who
+   * is not in the room (the caller checks membership first) gets false too.
+   */
   async markRead(roomId: string, userId: string, seq: number): Promise<boolean> {
-    if (seq <= 0 || !(await this.roomItem(roomId))) return false;
+    if (seq <= 0) return false;
+    const { Item: entry } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tables.userRooms,
+        Key: { userId: S(userId), roomId: S(roomId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!entry) return false;
     try {
       await this.client.send(
         new UpdateItemCommand({
