@@ -1,4 +1,4 @@
-import { isChangeKind, type Message } from '@chat/contracts';
+import { isChangeKind, type Message, type MessageAttachment } from '@chat/contracts';
 import type { PendingMessage } from '../stores/outbox.store';
 
 /** One bubble: a stored message, or a pending one (no seq yet). */
@@ -9,6 +9,7 @@ export interface Bubble {
   createdAt: string;
   status: 'sent' | 'sending' | 'failed';
   clientMsgId?: string;
+  attachments?: MessageAttachment[];
 }
 
 /** What the message list renders, top to bottom. */
@@ -46,6 +47,7 @@ const fromMessage = (m: Message): Item => ({
     content: m.content,
     createdAt: m.createdAt,
     status: 'sent',
+    ...(m.attachments && { attachments: m.attachments }),
   },
 });
 
@@ -57,8 +59,10 @@ const fromPending = (p: PendingMessage, me: string): Item => ({
     key: `p${p.clientMsgId}`,
     content: p.content,
     createdAt: p.createdAt,
-    status: p.status,
+    // One waiting for the reconnect is on its way, as far as the reader is concerned.
+    status: p.status === 'waiting' ? 'sending' : p.status,
     clientMsgId: p.clientMsgId,
+    ...(p.attachments && { attachments: p.attachments }),
   },
 });
 

@@ -4,6 +4,7 @@ import {
   codePointLength,
   type ErrorCode,
   type Message,
+  type MessageAttachment,
   type SendMessageAck,
 } from '@chat/contracts';
 import { defineStore } from 'pinia';
@@ -14,14 +15,19 @@ import { useConnectionStore } from './connection.store';
 import { useMessagesStore } from './messages.store';
 import { useRoomsStore } from './rooms.store';
 
-/** A message shown before the server has acked it. */
+/**
+ * A message shown before the server has acked it: `sending`, `waiting` for the connection to
+ * come back (it is sent by itself then, and shown as pending meanwhile), or `failed` for good,
+ * until the person retries or discards it.
+ */
 export interface PendingMessage {
   clientMsgId: string;
   roomId: string;
   content: string;
   createdAt: string;
-  status: 'sending' | 'failed';
+  status: 'sending' | 'waiting' | 'failed';
   errorCode?: ErrorCode;
+  attachments?: MessageAttachment[];
 }
 
 /** Failures that may pass on their own; such messages are re-sent when the connection returns. */
@@ -68,6 +74,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       createdAt: ack.createdAt,
       clientMsgId: p.clientMsgId,
       kind: 'user',
+      ...(p.attachments && { attachments: p.attachments }),
     };
     if (!settle(p, message)) return;
     const due = echoDue.get(p.roomId) ?? new Set<string>();
@@ -82,18 +89,26 @@ export const useOutboxStore = defineStore('outbox', () => {
         roomId: p.roomId,
         content: p.content,
         clientMsgId: p.clientMsgId,
+        ...(p.attachments && { attachments: p.attachments.map((a) => a.id) }),
       });
       settleByAck(p, ack);
     } catch (err) {
-      p.status = 'failed';
-      p.errorCode = err instanceof ChatError ? err.code : 'INTERNAL';
+      const code = err instanceof ChatError ? err.code : 'INTERNAL';
+      // Offline, a reconnect is under way and re-sends it (`retryFailed`): not a failure yet.
+      p.status =
+        code === 'UNAVAILABLE' && useConnectionStore().status !== 'online' ? 'waiting' : 'failed';
+      p.errorCode = code;
     }
   }
 
   /** Queues a message and sends it; resolves once it is acked or marked failed. */
-  async function send(roomId: string, content: string): Promise<void> {
+  async function send(
+    roomId: string,
+    content: string,
+    attachments: MessageAttachment[] = [],
+  ): Promise<void> {
     const text = content.trim();
-    if (!text) return;
+    if (!text && attachments.length === 0) return;
     if (codePointLength(text) > MAX_CONTENT_CODE_POINTS) {
       throw new ChatError('BAD_REQUEST', 'Message is too long');
     }
@@ -106,6 +121,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       content: text,
       createdAt: new Date().toISOString(),
       status: 'sending',
+      ...(attachments.length > 0 && { attachments }),
     });
     // The element read back from the reactive array is reactive, so status changes show.
     await deliver(list[list.length - 1]!);
@@ -116,11 +132,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     return p && p.status === 'failed' ? deliver(p) : Promise.resolve();
   }
 
-  /** After a reconnect: re-sends what failed for want of a connection. */
+  /** After a reconnect: re-sends what waited for it, and what failed for want of a connection. */
   async function retryFailed(): Promise<void> {
     const failed = Object.values(byRoom)
       .flat()
-      .filter((p) => p.status === 'failed' && p.errorCode && TRANSIENT.includes(p.errorCode));
+      .filter(
+        (p) =>
+          p.status === 'waiting' ||
+          (p.status === 'failed' && p.errorCode && TRANSIENT.includes(p.errorCode)),
+      );
     for (const p of failed) await deliver(p);
   }
 

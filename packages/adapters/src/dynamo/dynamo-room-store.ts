@@ -273,7 +273,7 @@ export class DynamoRoomStore extends RoomStore {
    * `roomId#left`), and last the member and leaver items, so a delete that was interrupted is
    * finished by calling it again.
    */
-  async delete(roomId: string): Promise<void> {
+  async deleteRoom(roomId: string): Promise<void> {
     await this.client.send(
       new DeleteItemCommand({ TableName: this.tables.rooms, Key: { roomId: S(roomId) } }),
     );

@@ -110,7 +110,7 @@ describe(migrateTables.name, () => {
     expect(await sut.markRead(roomId, a, 9)).toBe(true);
 
     // Deleting the room finds the pointer of a user who left before the migration too.
-    await sut.delete(roomId);
+    await sut.deleteRoom(roomId);
     expect((await sut.readPointers(gone, [roomId])).get(roomId)).toBe(0);
     expect((await sut.readPointers(a, [roomId])).get(roomId)).toBe(0);
   });
