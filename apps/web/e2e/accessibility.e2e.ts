@@ -110,6 +110,15 @@ async function chatScans(page: Page, where: string): Promise<string[]> {
   await page.locator('[data-test="room-actions"]').click();
   await page.locator('[data-test="invite"]').waitFor();
   await scan('room actions menu');
+  await page.locator('[data-test="leave"]').click();
+  const cancelLeave = page.locator('.q-dialog button', { hasText: 'Cancel' });
+  await cancelLeave.waitFor();
+  await scan('leave room confirmation');
+  await cancelLeave.click();
+  await cancelLeave.waitFor({ state: 'detached' });
+  await settled(page);
+
+  await page.locator('[data-test="room-actions"]').click();
   await page.locator('[data-test="invite"]').click();
   await page.locator('[data-test="invite-submit"]').waitFor();
   await scan('invite dialog');
