@@ -9,6 +9,10 @@ export interface Bubble {
   createdAt: string;
   status: 'sent' | 'sending' | 'failed';
   clientMsgId?: string;
+  /** The seq of the message this one answers. */
+  replyTo?: number;
+  /** The stored message, with its changes folded in (none for a pending one). */
+  message?: Message;
 }
 
 /** What the message list renders, top to bottom. */
@@ -46,6 +50,8 @@ const fromMessage = (m: Message): Item => ({
     content: m.content,
     createdAt: m.createdAt,
     status: 'sent',
+    ...(m.replyTo !== undefined && { replyTo: m.replyTo }),
+    message: m,
   },
 });
 
@@ -59,6 +65,7 @@ const fromPending = (p: PendingMessage, me: string): Item => ({
     createdAt: p.createdAt,
     status: p.status,
     clientMsgId: p.clientMsgId,
+    ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
   },
 });
 

@@ -19,6 +19,8 @@ export interface PendingMessage {
   clientMsgId: string;
   roomId: string;
   content: string;
+  /** The seq of the message this one answers. */
+  replyTo?: number;
   createdAt: string;
   status: 'sending' | 'failed';
   errorCode?: ErrorCode;
@@ -68,6 +70,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       createdAt: ack.createdAt,
       clientMsgId: p.clientMsgId,
       kind: 'user',
+      ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
     };
     if (!settle(p, message)) return;
     const due = echoDue.get(p.roomId) ?? new Set<string>();
@@ -82,6 +85,7 @@ export const useOutboxStore = defineStore('outbox', () => {
         roomId: p.roomId,
         content: p.content,
         clientMsgId: p.clientMsgId,
+        ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
       });
       settleByAck(p, ack);
     } catch (err) {
@@ -90,8 +94,11 @@ export const useOutboxStore = defineStore('outbox', () => {
     }
   }
 
-  /** Queues a message and sends it; resolves once it is acked or marked failed. */
-  async function send(roomId: string, content: string): Promise<void> {
+  /**
+   * Queues a message (a reply when `replyTo` names its parent's seq) and sends it; resolves once
+   * it is acked or marked failed.
+   */
+  async function send(roomId: string, content: string, replyTo?: number): Promise<void> {
     const text = content.trim();
     if (!text) return;
     if (codePointLength(text) > MAX_CONTENT_CODE_POINTS) {
@@ -104,6 +111,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       clientMsgId: newClientMsgId(),
       roomId,
       content: text,
+      ...(replyTo !== undefined && { replyTo }),
       createdAt: new Date().toISOString(),
       status: 'sending',
     });
