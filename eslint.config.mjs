@@ -46,6 +46,27 @@ export const fences = [
     ['@chat/adapters*', '@chat/local-cluster*', '@chat/test-support*', ...APPS, ...TOOLS],
     'core depends on contracts only.',
   ),
+  {
+    files: ['packages/core/src/conformance/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noDeepImports,
+            {
+              group: ['@chat/adapters*', '@chat/local-cluster*', ...APPS, ...TOOLS],
+              message: 'core depends on contracts only.',
+            },
+            {
+              regex: '^@chat/test-support(?!/poll$)',
+              message: 'The conformance suites take only the polling helpers of test-support.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   fence(['packages/adapters/**/*.ts'], [...APPS, ...TOOLS], 'adapters sit below the apps.'),
   fence(
     ['apps/gateway/**/*.ts'],

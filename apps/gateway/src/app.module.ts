@@ -181,7 +181,7 @@ export class AppModule {
           provide: SINKS,
           useValue:
             infra.mode === 'embedded'
-              ? new EmbeddedSinks(infra, metrics.sinkObserver(logger))
+              ? new EmbeddedSinks(infra, metrics.registry, logger)
               : undefined,
         },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,6 +1,8 @@
 import { connectScaled, type ScaledConnections } from '@chat/adapters';
 import {
+  backoffDelayMs,
   DEFAULT_SINK_RUNNER_OPTIONS,
+  registerSinkMetrics,
   SearchSink,
   SinkRunner,
   StoreSink,
@@ -8,7 +10,7 @@ import {
   type SinkObserver,
 } from '@chat/core';
 import type { Logger } from 'pino';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { SinkConfig, SinkName } from './config.js';
 
 /**
@@ -58,7 +60,7 @@ export class SinkWorker {
         await this.connections.provision();
         break;
       } catch (err) {
-        const waitMs = Math.min(5000, 200 * 2 ** attempt);
+        const waitMs = backoffDelayMs(attempt - 1, { baseDelayMs: 400, maxDelayMs: 5000 });
         this.logger.warn({ err, attempt, waitMs }, 'dependencies not reachable yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
@@ -84,53 +86,11 @@ export class SinkWorker {
 
   private metrics(): SinkObserver {
     collectDefaultMetrics({ register: this.registry });
-    const labelNames = ['sink'] as const;
-    const registers = [this.registry];
-    const written = new Counter({
-      name: 'chat_sink_written_total',
-      help: 'Log entries written',
-      labelNames,
-      registers,
-    });
-    const dead = new Counter({
-      name: 'chat_sink_dead_lettered_total',
-      help: 'Poison entries dead-lettered',
-      labelNames,
-      registers,
-    });
-    const errors = new Counter({
-      name: 'chat_sink_errors_total',
-      help: 'Failed writes (retried)',
-      labelNames,
-      registers,
-    });
-    const groups = this.connections.groups;
-    const sinks = this.config.sinks;
-    for (const [name, help, field] of [
-      ['chat_sink_lag', 'Log entries not yet delivered to the sink group', 'lag'],
-      ['chat_sink_pending', 'Entries delivered to the group but not acknowledged', 'pending'],
-      ['chat_sink_dead_letters', 'Entries in the dead-letter list of the group', 'deadLetters'],
-    ] as const) {
-      new Gauge({
-        name,
-        help,
-        labelNames,
-        registers,
-        async collect() {
-          for (const sink of sinks) this.set({ sink }, (await groups.stats(sink))[field]);
-        },
-      });
-    }
-    return {
-      written: (sink, count) => written.inc({ sink }, count),
-      deadLettered: (sink, entry, reason) => {
-        dead.inc({ sink });
-        this.logger.warn({ sink, entryId: entry.entryId, reason }, 'log entry dead-lettered');
-      },
-      failed: (sink, err, attempt) => {
-        errors.inc({ sink });
-        this.logger.warn({ sink, attempt, err }, 'sink write failed; retrying');
-      },
-    };
+    return registerSinkMetrics(
+      this.registry,
+      this.connections.groups,
+      this.config.sinks,
+      this.logger,
+    );
   }
 }

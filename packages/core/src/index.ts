@@ -6,3 +6,4 @@ export * from './search/highlight.js';
 export * from './search/search-cost.js';
 export * from './search/tokenize.js';
 export * from './attachments/index.js';
+export * from './backoff.js';

@@ -63,6 +63,21 @@ describe('import fences', () => {
       "import '@chat/sink/config';",
     ],
     ['core importing adapters', 'packages/core/src/fixture.ts', "import '@chat/adapters';"],
+    [
+      'core importing test-support',
+      'packages/core/src/fixture.ts',
+      "import '@chat/test-support/poll';",
+    ],
+    [
+      'a conformance suite importing the test client',
+      'packages/core/src/conformance/fixture.ts',
+      "import '@chat/test-support';",
+    ],
+    [
+      'a conformance suite importing adapters',
+      'packages/core/src/conformance/fixture.ts',
+      "import '@chat/adapters';",
+    ],
     ['contracts importing node', 'packages/contracts/src/fixture.ts', "import 'node:fs';"],
     ['the web app importing core', 'apps/web/src/fixture.ts', "import '@chat/core';"],
     [
@@ -81,6 +96,11 @@ describe('import fences', () => {
       "import '@chat/gateway/config';",
     ],
     ['the gateway importing core', 'apps/gateway/src/fixture.ts', "import '@chat/core';"],
+    [
+      'a conformance suite polling with test-support',
+      'packages/core/src/conformance/fixture.ts',
+      "import '@chat/test-support/poll';",
+    ],
     [
       'the local cluster importing test-support',
       'packages/local-cluster/src/fixture.ts',

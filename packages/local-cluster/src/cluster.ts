@@ -104,10 +104,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       );
       started.push(gateway);
       gateways.set(port, gateway);
-      await waitFor(async () => {
-        gateway.assertRunning();
-        return answers(`http://127.0.0.1:${port}/ready`)();
-      }, `gateway on ${port}`);
+      await waitFor(
+        async () => {
+          gateway.assertRunning();
+          return answers(`http://127.0.0.1:${port}/ready`)();
+        },
+        { what: `gateway on ${port}` },
+      );
       return gateway;
     };
     const startSink = async (index: number, waitReady = true) => {
@@ -127,10 +130,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       started.push(sink);
       sinks[index] = sink;
       sinkHealthUrls[index] = `http://127.0.0.1:${healthPort}`;
-      await waitFor(async () => {
-        sink.assertRunning();
-        return answers(`http://127.0.0.1:${healthPort}/${waitReady ? 'ready' : 'health'}`)();
-      }, `sink worker ${index}`);
+      await waitFor(
+        async () => {
+          sink.assertRunning();
+          return answers(`http://127.0.0.1:${healthPort}/${waitReady ? 'ready' : 'health'}`)();
+        },
+        { what: `sink worker ${index}` },
+      );
       return sink;
     };
     // One gateway first: it creates the tables the others then find.

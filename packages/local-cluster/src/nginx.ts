@@ -64,9 +64,12 @@ export async function startNginx(values: NginxValues): Promise<ManagedProcess> {
     '-g',
     'daemon off;',
   ]);
-  await waitFor(async () => {
-    nginx.assertRunning();
-    return answers(`http://${values.listen}/nginx-health`)();
-  }, 'nginx');
+  await waitFor(
+    async () => {
+      nginx.assertRunning();
+      return answers(`http://${values.listen}/nginx-health`)();
+    },
+    { what: 'nginx' },
+  );
   return nginx;
 }

@@ -42,11 +42,14 @@ export async function startRedis(
   ]);
   // redis-cli reads the password from REDISCLI_AUTH, off its command line too.
   const env = password ? { ...process.env, REDISCLI_AUTH: password } : process.env;
-  await waitFor(async () => {
-    redis.assertRunning();
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'ping'], { env });
-    return stdout.trim() === 'PONG';
-  }, `redis-server on ${port}`);
+  await waitFor(
+    async () => {
+      redis.assertRunning();
+      const { stdout } = await run('redis-cli', ['-p', String(port), 'ping'], { env });
+      return stdout.trim() === 'PONG';
+    },
+    { what: `redis-server on ${port}` },
+  );
   return redis;
 }
 
@@ -73,11 +76,14 @@ export async function startDynalite(port: number, dir: string): Promise<ManagedP
     '0',
   ]);
   // Any HTTP answer (dynalite says 400 to a bare GET) means it is listening.
-  await waitFor(async () => {
-    dynalite.assertRunning();
-    await fetch(`http://127.0.0.1:${port}/`);
-    return true;
-  }, `dynalite on ${port}`);
+  await waitFor(
+    async () => {
+      dynalite.assertRunning();
+      await fetch(`http://127.0.0.1:${port}/`);
+      return true;
+    },
+    { what: `dynalite on ${port}` },
+  );
   return dynalite;
 }
 
@@ -103,10 +109,13 @@ export async function startS3rver(port: number, dir: string): Promise<ManagedPro
     '--configure-bucket',
     LOCAL_ATTACHMENT_BUCKET,
   ]);
-  await waitFor(async () => {
-    s3rver.assertRunning();
-    await fetch(`http://127.0.0.1:${port}/`);
-    return true;
-  }, `s3rver on ${port}`);
+  await waitFor(
+    async () => {
+      s3rver.assertRunning();
+      await fetch(`http://127.0.0.1:${port}/`);
+      return true;
+    },
+    { what: `s3rver on ${port}` },
+  );
   return s3rver;
 }

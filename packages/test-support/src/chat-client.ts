@@ -10,7 +10,7 @@ import {
   type SessionResponse,
 } from '@chat/contracts';
 import { io, type Socket } from 'socket.io-client';
-import { pollUntil } from './poll-until.js';
+import { pollUntil } from './poll.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type ServerEventName = keyof ServerToClientEvents;
@@ -129,8 +129,7 @@ export class ChatClient {
     const found = await pollUntil(
       () => this.events(event, where),
       (list) => list.length > 0,
-      timeoutMs,
-      event,
+      { timeoutMs, what: event },
     );
     return found[0] as ServerPayload<E>;
   }

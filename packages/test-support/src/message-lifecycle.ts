@@ -7,7 +7,7 @@ import {
 } from '@chat/contracts';
 import { expect } from 'vitest';
 import { ChatClient } from './chat-client.js';
-import { pollUntil } from './poll-until.js';
+import { pollUntil } from './poll.js';
 
 /** Where the two people of the scenario connect: two replicas, or one embedded server twice. */
 export interface LifecycleTopology {
@@ -137,8 +137,7 @@ export async function runMessageLifecycle(topology: LifecycleTopology): Promise<
       await pollUntil(
         () => contentsFound(viewer, 'final', roomId),
         (found) => found.length === 1,
-        20_000,
-        'the edited text in search',
+        { timeoutMs: 20_000, what: 'the edited text in search' },
       );
       expect(await contentsFound(viewer, 'original', roomId)).toEqual([]);
       expect(await contentsFound(viewer, 'regrettable', roomId)).toEqual([]);
@@ -173,8 +172,7 @@ export async function runMessageLifecycle(topology: LifecycleTopology): Promise<
     const away = await pollUntil(
       () => contentsFound(bob, 'away', roomId),
       (found) => found.length > 0,
-      20_000,
-      'the last edit in search',
+      { timeoutMs: 20_000, what: 'the last edit in search' },
     );
     expect(away).toEqual(['while you were away']);
     expect(await contentsFound(bob, 'agreed', roomId)).toEqual([]);

@@ -1,10 +1,12 @@
 import {
   DEFAULT_SINK_RUNNER_OPTIONS,
+  registerSinkMetrics,
   SearchSink,
   SinkRunner,
   StoreSink,
-  type SinkObserver,
+  type SinkWarnings,
 } from '@chat/core';
+import type { Registry } from 'prom-client';
 import type { Infrastructure } from '../infra/infrastructure.js';
 
 /**
@@ -14,8 +16,16 @@ import type { Infrastructure } from '../infra/infrastructure.js';
 export class EmbeddedSinks {
   private readonly runners: SinkRunner[];
 
-  constructor(infra: Infrastructure, observer: SinkObserver) {
-    this.runners = [new StoreSink(infra.messages), new SearchSink(infra.search)].map(
+  /** The sinks report to `registry` with the metrics the sink worker exports. */
+  constructor(infra: Infrastructure, registry: Registry, warnings: SinkWarnings) {
+    const sinks = [new StoreSink(infra.messages), new SearchSink(infra.search)];
+    const observer = registerSinkMetrics(
+      registry,
+      infra.groups,
+      sinks.map((sink) => sink.name),
+      warnings,
+    );
+    this.runners = sinks.map(
       (sink) =>
         new SinkRunner(
           infra.groups,

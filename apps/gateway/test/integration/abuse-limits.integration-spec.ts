@@ -97,8 +97,7 @@ describe('what one client may cost a gateway', () => {
       const again = await pollUntil(
         () => refusal(openSocket(app.url, token).then((s) => void sockets.push(s))),
         (outcome) => outcome === 'connected',
-        5000,
-        'a slot to be free after a close',
+        { timeoutMs: 5000, what: 'a slot to be free after a close' },
       );
       expect(again).toBe('connected');
     });

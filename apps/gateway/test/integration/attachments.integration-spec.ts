@@ -238,7 +238,7 @@ describe.each([
     await pollUntil(
       () => Promise.resolve(deployment.staging()),
       (files) => files.length === 0,
-      30_000,
+      { timeoutMs: 30_000 },
     );
     // The connection keeps working for everyone: the next upload goes through.
     await uploaded('after.txt', Buffer.from('after'));
@@ -273,8 +273,7 @@ describe.each([
     const page = await pollUntil(
       () => bob.ok('search', { query: 'report pdf', roomId }),
       (found) => found.hits.length > 0,
-      15_000,
-      'the message indexed by its file names',
+      { timeoutMs: 15_000, what: 'the message indexed by its file names' },
     );
     expect(page.hits.map((h) => h.message.id)).toEqual([ack.id]);
     expect(page.hits[0]?.message.attachments).toEqual(live.attachments);
@@ -388,13 +387,13 @@ describe.each([
       fetch(`${deployment.urls[1]}/chat/attachments/${id}`, {
         headers: { authorization: `Bearer ${carol.token}` },
       }).then((r) => r.status);
-    await pollUntil(status, (code) => code === 404, 60_000);
+    await pollUntil(status, (code) => code === 404, { timeoutMs: 60_000 });
     carol.close();
     expect(
       await pollUntil(
         () => deployment.blobs(),
         (keys) => keys.length === 0,
-        60_000,
+        { timeoutMs: 60_000 },
       ),
     ).toEqual([]);
   });

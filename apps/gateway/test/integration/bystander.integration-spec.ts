@@ -115,8 +115,7 @@ describe('a bystander while one user attacks', { timeout: 600_000 }, () => {
     await pollUntil(
       () => Promise.resolve(deliveries.length),
       (n) => n === acks.length,
-      30_000,
-      `every bystander message of "${attack}" to arrive`,
+      { timeoutMs: 30_000, what: `every bystander message of "${attack}" to arrive` },
     );
     receiver.socket.off('receive_message', onMessage);
     const row: Figures = {

@@ -44,8 +44,7 @@ describe('the user directory shows presence only to people who share a room', ()
     await pollUntil(
       () => restDirectory(dave),
       (users) => byId(users).get('dave')?.lastSeenAt !== undefined,
-      5000,
-      'dave to be seen leaving',
+      { timeoutMs: 5000, what: 'dave to be seen leaving' },
     );
 
     const socket = byId((await alice.ok('get_users', { limit: 100 })).users);

@@ -36,8 +36,7 @@ describe('the gateway process', { timeout: 300_000 }, () => {
     await pollUntil(
       () => acked.length,
       (n) => n >= 200,
-      20_000,
-      '200 acks',
+      { timeoutMs: 20_000, what: '200 acks' },
     );
     first.child.kill('SIGKILL');
     await first.exited;
@@ -74,12 +73,10 @@ describe('the gateway process', { timeout: 300_000 }, () => {
         } while (cursor);
         return ids;
       };
-      const found = await pollUntil(
-        searchAll,
-        (ids) => ids.length >= acked.length,
-        15_000,
-        'search to catch up',
-      );
+      const found = await pollUntil(searchAll, (ids) => ids.length >= acked.length, {
+        timeoutMs: 15_000,
+        what: 'search to catch up',
+      });
       expect(new Set(found).size).toBe(found.length);
       expect(acked.filter((id) => !found.includes(id))).toEqual([]);
       again.close();

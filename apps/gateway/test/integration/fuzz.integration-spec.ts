@@ -540,8 +540,7 @@ describe('fuzzing every client event (fast-check)', () => {
     await pollUntil(
       () => alice.ok('search', { query: marker }),
       (r) => r.hits.length === 1,
-      5000,
-      'the seeded message to be searchable',
+      { timeoutMs: 5000, what: 'the seeded message to be searchable' },
     );
   });
 
@@ -798,8 +797,7 @@ describe('fuzzing every client event (fast-check)', () => {
       await pollUntil(
         () => acks.size,
         (n) => n === sent.length,
-        10_000,
-        'an ack per raw frame',
+        { timeoutMs: 10_000, what: 'an ack per raw frame' },
       );
       for (const ackId of sent) {
         expect(acks.get(ackId)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });

@@ -67,8 +67,7 @@ describe('delivery guarantees (embedded mode)', () => {
             (m) => m.roomId === room.roomId && m.seq >= (seqs[0] ?? 0),
           ),
         (list) => list.length === 90,
-        10_000,
-        `90 deliveries to ${member.userId}`,
+        { timeoutMs: 10_000, what: `90 deliveries to ${member.userId}` },
       );
       const order = received.map((m) => m.seq);
       expect(order).toEqual(seqs);
@@ -108,8 +107,7 @@ describe('delivery guarantees (embedded mode)', () => {
     await pollUntil(
       () => alice.ok('search', { query: marker }),
       (r) => r.hits.length === 1,
-      5000,
-      'the marker to be searchable',
+      { timeoutMs: 5000, what: 'the marker to be searchable' },
     );
     // A member going offline and back emits presence to peers; the outsider must not hear it.
     bob.close();

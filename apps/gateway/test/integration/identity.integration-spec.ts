@@ -45,8 +45,7 @@ describe('guest names and the identity behind them', () => {
     const res = await pollUntil(
       () => claim('ERIN'),
       (r) => r.status === 201,
-      5 * TTL_MS,
-      'the name to be free again',
+      { timeoutMs: 5 * TTL_MS, what: 'the name to be free again' },
     );
     const { token, user } = (await res.json()) as { token: string; user: { id: string } };
     expect(user.id).not.toBe('erin');

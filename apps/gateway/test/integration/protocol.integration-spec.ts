@@ -90,16 +90,14 @@ describe('chat protocol, end to end over Socket.IO', () => {
     const english = await pollUntil(
       () => alice.ok('search', { query: 'hello' }),
       (r) => r.hits.length === 1,
-      5000,
-      'english hit',
+      { timeoutMs: 5000, what: 'english hit' },
     );
     expect(english.hits[0]?.message.id).toBeDefined();
     expect(english.hits[0]?.highlights.join(' ')).toContain('<mark>Hello</mark>');
     const korean = await pollUntil(
       () => bob.ok('search', { query: '채팅', roomId: room.roomId }),
       (r) => r.hits.length === 1,
-      5000,
-      'korean hit',
+      { timeoutMs: 5000, what: 'korean hit' },
     );
     expect(korean.hits[0]?.message.id).toBe(ack.id);
     expect(korean.hits[0]?.highlights.join(' ')).toContain('<mark>채팅</mark>방에서');
@@ -145,8 +143,7 @@ describe('chat protocol, end to end over Socket.IO', () => {
       await pollUntil(
         () => store.page(room.roomId, { limit: 100 }),
         (m) => m.length === 0,
-        5000,
-        'store purge',
+        { timeoutMs: 5000, what: 'store purge' },
       );
       const hits = await index.search({
         query: '채팅',

@@ -74,8 +74,7 @@ describe('per-user limits on typing and on every other event (embedded mode)', (
       await pollUntil(
         () => flooder.request('typing', { roomId, isTyping: true }),
         (ack) => ack.ok,
-        15_000,
-        'typing to be accepted again',
+        { timeoutMs: 15_000, what: 'typing to be accepted again' },
       );
       await member.waitFor('typing', (e) => e.userId === 'flooder' && e.isTyping);
       expect((await flooder.ok('register', {})).user.id).toBe('flooder');

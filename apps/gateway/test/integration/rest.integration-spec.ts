@@ -36,7 +36,10 @@ describe('REST endpoints', () => {
     const ready = await fetch(`${app.url}/ready`);
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
-    expect(metrics).toContain('chat_sink_written_total');
+    expect(metrics).toMatch(/^chat_sink_written_total\{sink="store"\} \d+$/m);
+    // The embedded sinks export their groups' lag like the sink worker does.
+    expect(metrics).toMatch(/^chat_sink_lag\{sink="store"\} \d+$/m);
+    expect(metrics).toMatch(/^chat_sink_lag\{sink="search"\} \d+$/m);
     expect(metrics).toMatch(/^chat_socket_connections 2$/m);
     expect(metrics).toMatch(/^chat_client_events_total\{event="send_message",code="OK"\} 3$/m);
     expect(metrics).toContain('process_resident_memory_bytes');
@@ -63,8 +66,7 @@ describe('REST endpoints', () => {
     const { body } = await pollUntil(
       () => get(`/chat/search?q=${encodeURIComponent('메모')}`),
       (r) => Array.isArray(r.body['hits']) && (r.body['hits'] as unknown[]).length === 1,
-      5000,
-      'a Korean hit',
+      { timeoutMs: 5000, what: 'a Korean hit' },
     );
     expect(body['nextCursor']).toBeNull();
     const page1 = await get('/chat/search?q=note&limit=1');

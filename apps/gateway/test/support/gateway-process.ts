@@ -52,8 +52,7 @@ export async function startGateway(env: Record<string, string>): Promise<Gateway
         );
       },
       (status) => status === 200,
-      90_000,
-      'the gateway to be ready',
+      { timeoutMs: 90_000, what: 'the gateway to be ready' },
     );
   } catch (error) {
     // Never leave a process behind when the test gives up on it.

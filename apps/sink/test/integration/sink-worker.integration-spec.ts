@@ -50,10 +50,13 @@ describe('the sink worker process', () => {
       SINK_ROOT,
     );
     started.push(sink);
-    await waitFor(async () => {
-      sink.assertRunning();
-      return (await fetch(`${health}/ready`)).ok;
-    }, 'the sink to be ready');
+    await waitFor(
+      async () => {
+        sink.assertRunning();
+        return (await fetch(`${health}/ready`)).ok;
+      },
+      { what: 'the sink to be ready' },
+    );
   });
 
   afterAll(async () => {
@@ -80,8 +83,7 @@ describe('the sink worker process', () => {
     const stored = await pollUntil(
       () => store.page(roomId, { limit: 100 }),
       (m) => m.length === 30,
-      15_000,
-      'stored',
+      { timeoutMs: 15_000, what: 'stored' },
     );
     expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     const metrics = await (await fetch(`${health}/metrics`)).text();

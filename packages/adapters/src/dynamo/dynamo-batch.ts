@@ -29,7 +29,7 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
 
 /**
  * Writes every request with BatchWriteItem (25 per call, `concurrency` calls in flight),
- * re-sending `UnprocessedItems` with exponential backoff and full jitter until all are
+ * re-sending `UnprocessedItems` with exponential backoff and jitter until all are
  * written; throws after `maxAttempts` calls of one chunk that still left items unprocessed.
  * Resolves only when every item is written. Chunks may land in any order.
  */

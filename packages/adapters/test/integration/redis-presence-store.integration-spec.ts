@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describePresenceConformance, pollUntil, uniqueId } from '@chat/core/conformance';
+import { describePresenceConformance, uniqueId } from '@chat/core/conformance';
+import { pollUntil } from '@chat/test-support/poll';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisPresenceStore } from '../../src/redis/redis-presence-store.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -50,7 +51,7 @@ describe(`${RedisPresenceStore.name} across replicas`, () => {
     const states = await pollUntil(
       () => live.states([stays, goes]),
       (s) => s.get(goes)?.online === false,
-      10_000,
+      { timeoutMs: 10_000 },
     );
     expect(states.get(stays)?.online).toBe(true);
     const lastSeen = Date.parse(states.get(goes)?.lastSeenAt ?? '');
@@ -59,7 +60,7 @@ describe(`${RedisPresenceStore.name} across replicas`, () => {
     await pollUntil(
       () => Promise.resolve(Date.now() - before),
       (elapsed) => elapsed > 3 * connectionTtlMs,
-      10_000,
+      { timeoutMs: 10_000 },
     );
     expect((await live.states([stays])).get(stays)?.online).toBe(true);
     expect(await live.connect(goes, 'c3')).toBe(true);

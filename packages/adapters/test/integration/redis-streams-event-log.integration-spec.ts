@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   describeConsumerGroupsConformance,
   describeEventLogConformance,
-  pollUntil,
   uniqueId,
 } from '@chat/core/conformance';
+import { pollUntil } from '@chat/test-support/poll';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsEventLog } from '../../src/redis/redis-streams-event-log.js';
 import { connectRedis } from '../../src/scaled.js';
@@ -150,7 +150,7 @@ describe(`${RedisStreamsEventLog.name} specifics`, () => {
     await pollUntil(
       () => Promise.resolve(resumed),
       (n) => n === 1,
-      10_000,
+      { timeoutMs: 10_000 },
     );
     await sut.appendMessage(draft(roomId, 'after'));
     await pollUntil(

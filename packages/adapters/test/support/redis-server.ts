@@ -54,8 +54,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
       return (await redisCli(['-p', String(port), 'ping'])).trim() === 'PONG';
     },
-    `redis-server on ${port}`,
-    15_000,
+    { what: `redis-server on ${port}`, timeoutMs: 15_000 },
   );
   return {
     port,
@@ -120,8 +119,7 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
     for (const port of ports) {
       await waitFor(
         async () => (await redisCli(['-p', String(port), 'ping'], auth)).trim() === 'PONG',
-        `cluster node ${port}`,
-        15_000,
+        { what: `cluster node ${port}`, timeoutMs: 15_000 },
       );
     }
     const nodes = ports.map((p) => `127.0.0.1:${p}`);
@@ -135,8 +133,7 @@ export async function startRedisCluster(): Promise<RedisClusterServer> {
           (await redisCli(['-p', String(port), 'cluster', 'info'], auth)).includes(
             'cluster_state:ok',
           ),
-        `cluster_state:ok on ${port}`,
-        15_000,
+        { what: `cluster_state:ok on ${port}`, timeoutMs: 15_000 },
       );
     }
   } catch (error) {

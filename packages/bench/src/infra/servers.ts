@@ -36,8 +36,7 @@ export async function startAndWait(
         proc.assertRunning();
         return (await fetch(url)).ok;
       },
-      name,
-      timeoutMs,
+      { what: name, timeoutMs },
     );
   } catch (error) {
     await proc.stop(2000);

@@ -1,9 +1,10 @@
+import { pollUntil } from '@chat/test-support/poll';
 import { decodeEnvelope, messageEnvelope, roomDeletedEnvelope } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumerGroups, LogEntry } from '../ports/consumer-groups.port.js';
 import type { EventLog } from '../ports/event-log.port.js';
 import { draft } from './event-log.conformance.js';
-import { pollUntil, sleep, uniqueId, type ConformanceFactory } from './harness.js';
+import { sleep, uniqueId, type ConformanceFactory } from './harness.js';
 
 /** The envelope id of an entry (the message id for messages), or undefined for poison. */
 const idOf = (entry: LogEntry): string | undefined => {

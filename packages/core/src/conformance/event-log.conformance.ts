@@ -1,7 +1,8 @@
+import { pollUntil } from '@chat/test-support/poll';
 import type { Message } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENT_MARKS_KEPT, type EventLog, type MessageDraft } from '../ports/event-log.port.js';
-import { pollUntil, sleep, uniqueId, type ConformanceFactory } from './harness.js';
+import { sleep, uniqueId, type ConformanceFactory } from './harness.js';
 
 export const draft = (roomId: string, overrides: Partial<MessageDraft> = {}): MessageDraft => ({
   id: uniqueId('msg'),
@@ -201,7 +202,7 @@ export function describeEventLogConformance(
           const got = await pollUntil(
             () => Promise.resolve(feed.filter((m) => m.roomId === roomA || m.roomId === roomB)),
             (l) => l.length === 51,
-            5000,
+            { timeoutMs: 5000 },
           );
           const seqsOf = (roomId: string) =>
             got.filter((m) => m.roomId === roomId).map((m) => m.seq);

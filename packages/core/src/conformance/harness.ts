@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { inspect } from 'node:util';
 import type { Message } from '@chat/contracts';
 
 /**
@@ -13,27 +12,6 @@ export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID()}`;
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Calls `read` until `predicate` holds and returns that value; fails with the last value seen
- * after `timeoutMs`. Use instead of fixed sleeps when waiting for something to happen.
- */
-export async function pollUntil<T>(
-  read: () => Promise<T>,
-  predicate: (value: T) => boolean,
-  timeoutMs = 5000,
-  intervalMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (predicate(value)) return value;
-    if (Date.now() >= deadline) {
-      throw new Error(`pollUntil timed out after ${timeoutMs} ms; last value: ${inspect(value)}`);
-    }
-    await sleep(intervalMs);
-  }
-}
 
 /** A valid message of `roomId` with the given seq; `createdAt` spaced a second per seq. */
 export function makeMessage(

@@ -1,6 +1,7 @@
+import { pollUntil } from '@chat/test-support/poll';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceStore } from '../ports/presence.port.js';
-import { pollUntil, uniqueId, type ConformanceFactory } from './harness.js';
+import { uniqueId, type ConformanceFactory } from './harness.js';
 
 /** The PresenceStore guarantees: first/last connection semantics, states, typing throttle. */
 export function describePresenceConformance(

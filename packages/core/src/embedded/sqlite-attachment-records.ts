@@ -1,6 +1,12 @@
 import { ChatError } from '@chat/contracts';
 import { AttachmentRecords, type AttachmentRecord } from '../ports/attachment-records.port.js';
-import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  jsonList,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 interface AttachmentRow {
   id: string;
@@ -47,14 +53,17 @@ const COLUMNS = `id, room_id, uploader_id, name, type, size, width, height, blob
 
 /** The embedded attachment records: one SQLite table, indexed for each question it answers. */
 export class SqliteAttachmentRecords extends AttachmentRecords {
+  private readonly statements: StatementCache;
+
   constructor(private readonly db: SqliteDatabase) {
     super();
+    this.statements = statementsOf(db);
     db.exec(SCHEMA);
   }
 
   insert(r: AttachmentRecord): Promise<void> {
     return settle(() => {
-      const inserted = this.db
+      const inserted = this.statements
         .prepare(
           `INSERT OR IGNORE INTO attachments (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -91,7 +100,7 @@ export class SqliteAttachmentRecords extends AttachmentRecords {
     return settle(() =>
       this.db.transaction(() => {
         const unique = [...new Set(ids)];
-        const { n } = this.db
+        const { n } = this.statements
           .prepare(
             `SELECT count(*) AS n FROM attachments
              WHERE id IN (SELECT value FROM json_each(?)) AND room_id = ? AND uploader_id = ?
@@ -101,7 +110,7 @@ export class SqliteAttachmentRecords extends AttachmentRecords {
           n: number;
         };
         if (n !== unique.length) return false;
-        this.db
+        this.statements
           .prepare(
             `UPDATE attachments SET message_id = ? WHERE id IN (SELECT value FROM json_each(?))`,
           )
@@ -129,7 +138,7 @@ export class SqliteAttachmentRecords extends AttachmentRecords {
 
   referenced(keys: readonly string[]): Promise<Set<string>> {
     return settle(() => {
-      const rows = this.db
+      const rows = this.statements
         .prepare(
           `SELECT value AS key FROM json_each(?) WHERE EXISTS
              (SELECT 1 FROM attachments WHERE blob_key = value OR thumbnail_key = value)`,
@@ -141,7 +150,7 @@ export class SqliteAttachmentRecords extends AttachmentRecords {
 
   delete(ids: readonly string[]): Promise<void> {
     return settle(() => {
-      this.db
+      this.statements
         .prepare(`DELETE FROM attachments WHERE id IN (SELECT value FROM json_each(?))`)
         .run(jsonList(ids));
     });
@@ -149,7 +158,7 @@ export class SqliteAttachmentRecords extends AttachmentRecords {
 
   ping(): Promise<void> {
     return settle(() => {
-      this.db.prepare('SELECT 1 FROM attachments LIMIT 1').get();
+      this.statements.prepare('SELECT 1 FROM attachments LIMIT 1').get();
     });
   }
 
@@ -160,7 +169,7 @@ export class SqliteAttachmentRecords extends AttachmentRecords {
   private select(where: string, ...params: unknown[]): Promise<AttachmentRecord[]> {
     return settle(() =>
       (
-        this.db
+        this.statements
           .prepare(`SELECT ${COLUMNS} FROM attachments WHERE ${where}`)
           .all(...params) as AttachmentRow[]
       ).map(toRecord),

@@ -1,6 +1,12 @@
 import { ConsumerGroups, type GroupStats, type LogEntry } from '../ports/consumer-groups.port.js';
 import { waitForAppend } from './sqlite-append-signal.js';
-import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  jsonList,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 export interface SqliteConsumerGroupsOptions {
   /** Clock in ms, for pending idle times and dedupe expiry. */
@@ -51,17 +57,20 @@ CREATE INDEX IF NOT EXISTS log_dead_letters_group ON log_dead_letters (group_nam
 export class SqliteConsumerGroups extends ConsumerGroups {
   private readonly closing = new AbortController();
 
+  private readonly statements: StatementCache;
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly options: SqliteConsumerGroupsOptions,
   ) {
     super();
+    this.statements = statementsOf(db);
     db.exec(SCHEMA);
   }
 
   ensureGroup(group: string): Promise<void> {
     return settle(() => {
-      this.db
+      this.statements
         .prepare('INSERT OR IGNORE INTO log_groups (name, last_delivered) VALUES (?, 0)')
         .run(group);
     });
@@ -109,16 +118,16 @@ export class SqliteConsumerGroups extends ConsumerGroups {
     return settle(() =>
       this.db
         .transaction(() => {
-          this.db
+          this.statements
             .prepare('DELETE FROM log_dedupe WHERE created_at < ?')
             .run(this.options.now() - this.options.dedupeTtlMs);
-          const { changes } = this.db
+          const { changes } = this.statements
             .prepare(
               `DELETE FROM log_entries WHERE entry_id <= ?
                AND entry_id NOT IN (SELECT entry_id FROM log_pending)`,
             )
             .run(this.ackedFloor());
-          this.db
+          this.statements
             .prepare(
               `DELETE FROM log_forgotten_rooms WHERE NOT EXISTS (SELECT 1 FROM log_entries e
                WHERE e.room_id = log_forgotten_rooms.room_id AND e.entry_id <= up_to_entry)`,
@@ -143,20 +152,20 @@ export class SqliteConsumerGroups extends ConsumerGroups {
     return this.db
       .transaction(() => {
         const position = this.position(group, { newOnly: false }) ?? 0;
-        const rows = this.db
+        const rows = this.statements
           .prepare<[number, number], EntryRow>(
             'SELECT entry_id, raw FROM log_entries WHERE entry_id > ? ORDER BY entry_id LIMIT ?',
           )
           .all(position, count);
         const last = rows.at(-1);
         if (!last) return [];
-        const pend = this.db.prepare(
+        const pend = this.statements.prepare(
           `INSERT OR REPLACE INTO log_pending
            (group_name, entry_id, consumer, deliveries, delivered_at) VALUES (?, ?, ?, 1, ?)`,
         );
         const now = this.options.now();
         for (const row of rows) pend.run(group, row.entry_id, consumer, now);
-        this.db
+        this.statements
           .prepare('UPDATE log_groups SET last_delivered = ? WHERE name = ?')
           .run(last.entry_id, group);
         return rows.map((r) => toEntry(r, 1));
@@ -168,14 +177,14 @@ export class SqliteConsumerGroups extends ConsumerGroups {
     return this.db
       .transaction(() => {
         const now = this.options.now();
-        const rows = this.db
+        const rows = this.statements
           .prepare<[string, number, number], PendingRow>(
             `SELECT p.entry_id, e.raw, p.deliveries FROM log_pending p
              JOIN log_entries e ON e.entry_id = p.entry_id
              WHERE p.group_name = ? AND p.delivered_at <= ? ORDER BY p.entry_id LIMIT ?`,
           )
           .all(group, now - minIdleMs, count);
-        const update = this.db.prepare(
+        const update = this.statements.prepare(
           `UPDATE log_pending SET consumer = ?, deliveries = deliveries + 1, delivered_at = ?
            WHERE group_name = ? AND entry_id = ?`,
         );
@@ -186,7 +195,7 @@ export class SqliteConsumerGroups extends ConsumerGroups {
   }
 
   private ackNow(group: string, entryIds: readonly string[]): void {
-    this.db
+    this.statements
       .prepare(
         `DELETE FROM log_pending WHERE group_name = ?
          AND entry_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`,
@@ -198,7 +207,7 @@ export class SqliteConsumerGroups extends ConsumerGroups {
     this.db
       .transaction(() => {
         const entryId = Number(entry.entryId);
-        this.db
+        this.statements
           .prepare(
             `INSERT INTO log_dead_letters (group_name, entry_id, raw, reason, at)
              VALUES (?, ?, ?, ?, ?)`,
@@ -212,7 +221,7 @@ export class SqliteConsumerGroups extends ConsumerGroups {
   private statsNow(group: string): GroupStats {
     return this.db.transaction(() => {
       const count = (sql: string): number =>
-        this.db.prepare<[string], { n: number }>(sql).get(group)?.n ?? 0;
+        this.statements.prepare<[string], { n: number }>(sql).get(group)?.n ?? 0;
       return {
         lag: count(`SELECT COUNT(*) AS n FROM log_entries WHERE entry_id >
           COALESCE((SELECT last_delivered FROM log_groups WHERE name = ?), 0)`),
@@ -228,7 +237,7 @@ export class SqliteConsumerGroups extends ConsumerGroups {
    * 0 when there is no group, so nothing is ever trimmed from under a group created later.
    */
   private ackedFloor(): number {
-    const row = this.db
+    const row = this.statements
       .prepare<[], { floor: number | null }>(
         `SELECT MIN(COALESCE(
            (SELECT MIN(p.entry_id) - 1 FROM log_pending p WHERE p.group_name = g.name),
@@ -241,7 +250,7 @@ export class SqliteConsumerGroups extends ConsumerGroups {
 
   /** The group's position; with `newOnly`, undefined also when no entry lies beyond it. */
   private position(group: string, { newOnly }: { newOnly: boolean }): number | undefined {
-    const row = this.db
+    const row = this.statements
       .prepare<[string], { last_delivered: number; has_new: number }>(
         `SELECT last_delivered,
            EXISTS (SELECT 1 FROM log_entries WHERE entry_id > g.last_delivered) AS has_new

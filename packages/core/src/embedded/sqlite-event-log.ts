@@ -20,7 +20,14 @@ import type { PageRange } from '../ports/page.js';
 import { signalAppend } from './sqlite-append-signal.js';
 import { SqliteConsumerGroups } from './sqlite-consumer-groups.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
-import { addMissingColumns, jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  addMissingColumns,
+  jsonList,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 export interface SqliteEventLogOptions {
   /** Clock in ms, for pending idle times and dedupe expiry. Defaults to `Date.now`. */
@@ -102,11 +109,14 @@ export class SqliteEventLog extends EventLog {
   /** The live feed: messages appended through this instance (embedded mode is one process). */
   private readonly live = new EventEmitter();
 
+  private readonly statements: StatementCache;
+
   constructor(
     private readonly db: SqliteDatabase,
     options: SqliteEventLogOptions = {},
   ) {
     super();
+    this.statements = statementsOf(db);
     this.now = options.now ?? Date.now;
     db.exec(SCHEMA);
     const hasMarks = db
@@ -140,7 +150,7 @@ export class SqliteEventLog extends EventLog {
 
   appendEvent(envelope: RoomEventEnvelope): Promise<string> {
     return settle(() => {
-      const info = this.db
+      const info = this.statements
         .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, NULL, ?)')
         .run(envelope.payload.roomId, JSON.stringify(envelope));
       this.notifyAppend();
@@ -150,7 +160,7 @@ export class SqliteEventLog extends EventLog {
 
   lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>> {
     return settle(() => {
-      const rows = this.db
+      const rows = this.statements
         .prepare<[string], { room_id: string; last_seq: number }>(
           'SELECT room_id, last_seq FROM log_room_seqs WHERE room_id IN (SELECT value FROM json_each(?))',
         )
@@ -168,7 +178,7 @@ export class SqliteEventLog extends EventLog {
           : `SELECT * FROM (SELECT seq, raw FROM log_entries WHERE ${VISIBLE}
              ${range.before !== undefined ? 'AND seq < @before' : ''}
              ORDER BY seq DESC LIMIT @limit) ORDER BY seq`;
-      const rows = this.db
+      const rows = this.statements
         .prepare<[WindowParams], { raw: string }>(sql)
         .all({ roomId, limit: range.limit, before: range.before, after: range.after });
       return rows.flatMap(({ raw }) => messageOf(raw));
@@ -178,7 +188,7 @@ export class SqliteEventLog extends EventLog {
   /** The entries the sinks have not all acknowledged yet: the log trims the rest. */
   changes(roomId: string, after: number): Promise<Message[]> {
     return settle(() =>
-      this.db
+      this.statements
         .prepare<[{ roomId: string; after: number }], { raw: string }>(
           `SELECT raw FROM log_entries WHERE ${VISIBLE} AND seq > @after
            AND json_extract(raw, '$.payload.kind') IN ('edit', 'delete', 'reaction')
@@ -196,7 +206,7 @@ export class SqliteEventLog extends EventLog {
     cap: number,
   ): Promise<Map<string, UnreadCount>> {
     return settle(() => {
-      const count = this.db.prepare<
+      const count = this.statements.prepare<
         [{ roomId: string; pointer: number; readerId: string; mention: string; cap: number }],
         { messages: number; mentions: number }
       >(
@@ -221,8 +231,8 @@ export class SqliteEventLog extends EventLog {
 
   forgetRoom(roomId: string): Promise<void> {
     return settle(() => {
-      this.db.prepare('DELETE FROM log_sent_marks WHERE room_id = ?').run(roomId);
-      this.db
+      this.statements.prepare('DELETE FROM log_sent_marks WHERE room_id = ?').run(roomId);
+      this.statements
         .prepare(
           `INSERT INTO log_forgotten_rooms (room_id, up_to_entry)
            VALUES (?, COALESCE((SELECT MAX(entry_id) FROM log_entries), 0))
@@ -243,7 +253,7 @@ export class SqliteEventLog extends EventLog {
 
   ping(): Promise<void> {
     return settle(() => {
-      this.db.prepare('SELECT 1').get();
+      this.statements.prepare('SELECT 1').get();
     });
   }
 
@@ -254,14 +264,14 @@ export class SqliteEventLog extends EventLog {
 
   private appendMessageTx(draft: MessageDraft): AppendResult {
     if (draft.clientMsgId !== undefined) {
-      const first = this.db
+      const first = this.statements
         .prepare<[string, string, string], { message: string }>(
           'SELECT message FROM log_dedupe WHERE room_id = ? AND user_id = ? AND client_msg_id = ?',
         )
         .get(draft.roomId, draft.userId, draft.clientMsgId);
       if (first) return { message: JSON.parse(first.message) as Message, duplicate: true };
     }
-    const seq = this.db
+    const seq = this.statements
       .prepare<[string], { last_seq: number }>(
         `INSERT INTO log_room_seqs (room_id, last_seq) VALUES (?, 1)
          ON CONFLICT (room_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
@@ -270,16 +280,16 @@ export class SqliteEventLog extends EventLog {
     if (seq === undefined) throw new Error('seq counter returned no row');
     const message: Message = { ...draft, seq };
     const { roomId, userId, kind, clientMsgId } = draft;
-    this.db
+    this.statements
       .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, ?, ?)')
       .run(roomId, seq, JSON.stringify(messageEnvelope(message)));
     if (kind === 'delete' && message.target !== undefined) this.scrub(message);
     if (kind === 'user') {
-      this.db
+      this.statements
         .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id, mentions) VALUES (?, ?, ?, ?)')
         .run(roomId, seq, userId, mentionList(draft));
       // Keep the newest SENT_MARKS_KEPT: one index seek to the oldest one kept.
-      this.db
+      this.statements
         .prepare(
           `DELETE FROM log_sent_marks WHERE room_id = @roomId AND seq <= (SELECT seq FROM
            log_sent_marks WHERE room_id = @roomId ORDER BY seq DESC LIMIT 1 OFFSET @kept)`,
@@ -287,7 +297,7 @@ export class SqliteEventLog extends EventLog {
         .run({ roomId, kept: SENT_MARKS_KEPT });
     }
     if (clientMsgId !== undefined) {
-      this.db
+      this.statements
         .prepare(
           `INSERT INTO log_dedupe (room_id, user_id, client_msg_id, message, created_at)
            VALUES (?, ?, ?, ?, ?)`,
@@ -303,14 +313,14 @@ export class SqliteEventLog extends EventLog {
    * have not read them yet; what they stored already, the deletion itself removes.
    */
   private scrub(deletion: Message): void {
-    const rows = this.db
+    const rows = this.statements
       .prepare<[{ roomId: string; target: number }], { entry_id: number; raw: string }>(
         `SELECT entry_id, raw FROM log_entries WHERE room_id = @roomId AND seq >= @target
          AND (seq = @target OR (json_extract(raw, '$.payload.kind') = 'edit'
            AND json_extract(raw, '$.payload.target') = @target))`,
       )
       .all({ roomId: deletion.roomId, target: deletion.target ?? 0 });
-    const update = this.db.prepare('UPDATE log_entries SET raw = ? WHERE entry_id = ?');
+    const update = this.statements.prepare('UPDATE log_entries SET raw = ? WHERE entry_id = ?');
     for (const row of rows) {
       const [entry] = messageOf(row.raw);
       if (!entry) continue;

@@ -1,7 +1,13 @@
 import { applyChange, isChangeKind, type Message, type MessageKind } from '@chat/contracts';
 import { MessageStore, messageDetails } from '../ports/message-store.port.js';
 import type { PageRange } from '../ports/page.js';
-import { addMissingColumns, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  addMissingColumns,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 interface MessageRow {
   room_id: string;
@@ -60,8 +66,11 @@ CREATE INDEX IF NOT EXISTS messages_target ON messages (room_id, target) WHERE t
  * the target's edits, so no row keeps a deleted message's text.
  */
 export class SqliteMessageStore extends MessageStore {
+  private readonly statements: StatementCache;
+
   constructor(private readonly db: SqliteDatabase) {
     super();
+    this.statements = statementsOf(db);
     db.exec(SCHEMA);
     addMissingColumns(db, 'messages', LIFECYCLE_COLUMNS);
     db.exec(LIFECYCLE_INDEXES);
@@ -69,7 +78,7 @@ export class SqliteMessageStore extends MessageStore {
 
   putBatch(messages: readonly Message[]): Promise<void> {
     return settle(() => {
-      const insert = this.db.prepare(
+      const insert = this.statements.prepare(
         `INSERT OR IGNORE INTO messages
          (room_id, seq, id, user_id, content, created_at, client_msg_id, kind, reply_to, target,
           details)
@@ -103,7 +112,7 @@ export class SqliteMessageStore extends MessageStore {
    * does an edit arriving after the deletion.
    */
   private apply(change: Message): void {
-    const row = this.db
+    const row = this.statements
       .prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE room_id = ? AND seq = ?')
       .get(change.roomId, change.target ?? 0);
     if (!row) return;
@@ -114,14 +123,14 @@ export class SqliteMessageStore extends MessageStore {
     }
     const changed = applyChange(target, change);
     if (changed === target) return;
-    this.db
+    this.statements
       .prepare('UPDATE messages SET content = ?, details = ? WHERE room_id = ? AND seq = ?')
       .run(changed.content, detailsOf(changed), change.roomId, target.seq);
   }
 
   /** Every edit of a message as `emptiedEdit` leaves it: no content, no mentions. */
   private emptyEdits(roomId: string, target: number): void {
-    this.db
+    this.statements
       .prepare(
         `UPDATE messages SET content = '', details = json_remove(details, '$.mentions',
            '$.mentionsRoom') WHERE room_id = ? AND target = ? AND kind = 'edit'`,
@@ -136,7 +145,7 @@ export class SqliteMessageStore extends MessageStore {
     range: { after?: number; limit: number },
   ): Promise<Message[]> {
     return settle(() =>
-      this.db
+      this.statements
         .prepare<[{ roomId: string; seq: number; after: number; limit: number }], MessageRow>(
           `SELECT * FROM messages WHERE room_id = @roomId AND reply_to = @seq AND seq > @after
            ORDER BY seq LIMIT @limit`,
@@ -154,7 +163,7 @@ export class SqliteMessageStore extends MessageStore {
           : `SELECT * FROM (SELECT * FROM messages WHERE room_id = @roomId
              ${range.before !== undefined ? 'AND seq < @before' : ''}
              ORDER BY seq DESC LIMIT @limit) ORDER BY seq`;
-      return this.db
+      return this.statements
         .prepare<[PageParams], MessageRow>(sql)
         .all({ roomId, limit: range.limit, before: range.before, after: range.after })
         .map(toMessage);
@@ -163,13 +172,13 @@ export class SqliteMessageStore extends MessageStore {
 
   deleteRoom(roomId: string): Promise<void> {
     return settle(() => {
-      this.db.prepare('DELETE FROM messages WHERE room_id = ?').run(roomId);
+      this.statements.prepare('DELETE FROM messages WHERE room_id = ?').run(roomId);
     });
   }
 
   ping(): Promise<void> {
     return settle(() => {
-      this.db.prepare('SELECT 1').get();
+      this.statements.prepare('SELECT 1').get();
     });
   }
 

@@ -1,6 +1,12 @@
 import { ChatError } from '@chat/contracts';
 import { RoomStore, type RoomRecord } from '../ports/room-store.port.js';
-import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  jsonList,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 interface RoomRow {
   room_id: string;
@@ -39,8 +45,11 @@ CREATE INDEX IF NOT EXISTS room_read_pointers_user ON room_read_pointers (user_i
  * leaves and comes back is ordered last. Memberships and read pointers cascade with the room.
  */
 export class SqliteRoomStore extends RoomStore {
+  private readonly statements: StatementCache;
+
   constructor(private readonly db: SqliteDatabase) {
     super();
+    this.statements = statementsOf(db);
     db.exec(SCHEMA);
   }
 
@@ -49,7 +58,7 @@ export class SqliteRoomStore extends RoomStore {
     return settle(() =>
       this.db
         .transaction(() => {
-          const { changes } = this.db
+          const { changes } = this.statements
             .prepare(
               'INSERT OR IGNORE INTO rooms (room_id, name, owner_id, created_at) VALUES (?, ?, ?, ?)',
             )
@@ -68,7 +77,7 @@ export class SqliteRoomStore extends RoomStore {
   roomsOf(userId: string): Promise<RoomRecord[]> {
     return settle(() =>
       this.db.transaction(() => {
-        const ids = this.db
+        const ids = this.statements
           .prepare<[string], { room_id: string }>(
             'SELECT room_id FROM room_members WHERE user_id = ?',
           )
@@ -82,7 +91,7 @@ export class SqliteRoomStore extends RoomStore {
   isMember(roomId: string, userId: string): Promise<boolean> {
     return settle(
       () =>
-        this.db
+        this.statements
           .prepare('SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?')
           .get(roomId, userId) !== undefined,
     );
@@ -93,7 +102,7 @@ export class SqliteRoomStore extends RoomStore {
     return settle(() =>
       this.db
         .transaction(() => {
-          if (!this.db.prepare('SELECT 1 FROM rooms WHERE room_id = ?').get(roomId)) {
+          if (!this.statements.prepare('SELECT 1 FROM rooms WHERE room_id = ?').get(roomId)) {
             throw new ChatError('NOT_FOUND', `room ${roomId} does not exist`);
           }
           return this.join(roomId, userIds);
@@ -106,7 +115,7 @@ export class SqliteRoomStore extends RoomStore {
     return settle(() =>
       this.db
         .transaction(() => {
-          const { changes } = this.db
+          const { changes } = this.statements
             .prepare('DELETE FROM room_members WHERE room_id = ? AND user_id = ?')
             .run(roomId, userId);
           return changes === 0 ? undefined : this.load([roomId])[0];
@@ -117,13 +126,15 @@ export class SqliteRoomStore extends RoomStore {
 
   setOwner(roomId: string, ownerId: string): Promise<void> {
     return settle(() => {
-      this.db.prepare('UPDATE rooms SET owner_id = ? WHERE room_id = ?').run(ownerId, roomId);
+      this.statements
+        .prepare('UPDATE rooms SET owner_id = ? WHERE room_id = ?')
+        .run(ownerId, roomId);
     });
   }
 
   delete(roomId: string): Promise<void> {
     return settle(() => {
-      this.db.prepare('DELETE FROM rooms WHERE room_id = ?').run(roomId);
+      this.statements.prepare('DELETE FROM rooms WHERE room_id = ?').run(roomId);
     });
   }
 
@@ -132,10 +143,13 @@ export class SqliteRoomStore extends RoomStore {
     return settle(() =>
       this.db
         .transaction(() => {
-          if (seq <= 0 || !this.db.prepare('SELECT 1 FROM rooms WHERE room_id = ?').get(roomId)) {
+          if (
+            seq <= 0 ||
+            !this.statements.prepare('SELECT 1 FROM rooms WHERE room_id = ?').get(roomId)
+          ) {
             return false;
           }
-          const { changes } = this.db
+          const { changes } = this.statements
             .prepare(
               `INSERT INTO room_read_pointers (room_id, user_id, seq) VALUES (?, ?, ?)
                ON CONFLICT (room_id, user_id) DO UPDATE SET seq = excluded.seq
@@ -150,7 +164,7 @@ export class SqliteRoomStore extends RoomStore {
 
   readPointers(userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
     return settle(() => {
-      const rows = this.db
+      const rows = this.statements
         .prepare<[string, string], { room_id: string; seq: number }>(
           `SELECT room_id, seq FROM room_read_pointers
            WHERE user_id = ? AND room_id IN (SELECT value FROM json_each(?))`,
@@ -163,7 +177,7 @@ export class SqliteRoomStore extends RoomStore {
 
   ping(): Promise<void> {
     return settle(() => {
-      this.db.prepare('SELECT 1').get();
+      this.statements.prepare('SELECT 1').get();
     });
   }
 
@@ -174,11 +188,11 @@ export class SqliteRoomStore extends RoomStore {
 
   /** Inserts the users not yet members with the room's next join numbers; returns them. */
   private join(roomId: string, userIds: readonly string[]): string[] {
-    const insert = this.db.prepare(
+    const insert = this.statements.prepare(
       `INSERT OR IGNORE INTO room_members (room_id, user_id, join_order)
        VALUES (?, ?, (SELECT join_counter + 1 FROM rooms WHERE room_id = ?))`,
     );
-    const bump = this.db.prepare(
+    const bump = this.statements.prepare(
       'UPDATE rooms SET join_counter = join_counter + 1 WHERE room_id = ?',
     );
     const added: string[] = [];
@@ -193,14 +207,14 @@ export class SqliteRoomStore extends RoomStore {
   /** Rooms with their members in join order, ordered by creation time then id. */
   private load(roomIds: readonly string[]): RoomRecord[] {
     const list = jsonList(roomIds);
-    const rooms = this.db
+    const rooms = this.statements
       .prepare<[string], RoomRow>(
         `SELECT room_id, name, owner_id, created_at FROM rooms
          WHERE room_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, room_id`,
       )
       .all(list);
     const members = new Map<string, string[]>(rooms.map((r) => [r.room_id, []]));
-    const rows = this.db
+    const rows = this.statements
       .prepare<[string], { room_id: string; user_id: string }>(
         `SELECT room_id, user_id FROM room_members
          WHERE room_id IN (SELECT value FROM json_each(?)) ORDER BY room_id, join_order`,

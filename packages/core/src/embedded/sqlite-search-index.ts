@@ -8,7 +8,13 @@ import {
   searchableText,
   type Term,
 } from '../search/tokenize.js';
-import { jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  jsonList,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 /**
  * Our own tokens go into a plain column; unicode61 only splits them on spaces. `_` is a token
@@ -81,19 +87,24 @@ LIMIT @limit OFFSET @offset`;
  * `relevance` pages by offset.
  */
 export class SqliteSearchIndex extends SearchIndex {
+  private readonly statements: StatementCache;
+
   constructor(private readonly db: SqliteDatabase) {
     super();
+    this.statements = statementsOf(db);
     db.exec(SCHEMA);
   }
 
   /** Idempotent by message id: a message indexed again keeps its one document. */
   indexBatch(messages: readonly Message[]): Promise<void> {
     return settle(() => {
-      const insertDoc = this.db.prepare(
+      const insertDoc = this.statements.prepare(
         `INSERT OR IGNORE INTO search_docs (id, room_id, seq, created_at, message)
          VALUES (?, ?, ?, ?, ?)`,
       );
-      const insertTokens = this.db.prepare('INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)');
+      const insertTokens = this.statements.prepare(
+        'INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)',
+      );
       this.db
         .transaction(() => {
           for (const m of messages) {
@@ -110,13 +121,15 @@ export class SqliteSearchIndex extends SearchIndex {
   /** An edit replaces its target's document and tokens; a deletion removes both. */
   applyChanges(changes: readonly Message[]): Promise<void> {
     return settle(() => {
-      const find = this.db.prepare<[string, number], { doc: number; message: string }>(
+      const find = this.statements.prepare<[string, number], { doc: number; message: string }>(
         'SELECT doc, message FROM search_docs WHERE room_id = ? AND seq = ?',
       );
-      const updateDoc = this.db.prepare('UPDATE search_docs SET message = ? WHERE doc = ?');
-      const deleteDoc = this.db.prepare('DELETE FROM search_docs WHERE doc = ?');
-      const deleteTokens = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
-      const insertTokens = this.db.prepare('INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)');
+      const updateDoc = this.statements.prepare('UPDATE search_docs SET message = ? WHERE doc = ?');
+      const deleteDoc = this.statements.prepare('DELETE FROM search_docs WHERE doc = ?');
+      const deleteTokens = this.statements.prepare('DELETE FROM search_fts WHERE rowid = ?');
+      const insertTokens = this.statements.prepare(
+        'INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)',
+      );
       this.db
         .transaction(() => {
           for (const change of changes) {
@@ -148,7 +161,7 @@ export class SqliteSearchIndex extends SearchIndex {
       const limit = Math.max(1, Math.floor(query.limit));
       const offset = cursor?.sort === 'relevance' ? cursor.offset : 0;
       const key = cursor?.sort === 'newest' ? cursor : undefined;
-      const rows = this.db
+      const rows = this.statements
         .prepare<[SearchParams], HitRow>(query.sort === 'newest' ? NEWEST_SQL : RELEVANCE_SQL)
         .all({
           match: toMatchExpression(terms),
@@ -182,12 +195,12 @@ export class SqliteSearchIndex extends SearchIndex {
     return settle(() =>
       this.db
         .transaction(() => {
-          this.db
+          this.statements
             .prepare(
               'DELETE FROM search_fts WHERE rowid IN (SELECT doc FROM search_docs WHERE room_id = ?)',
             )
             .run(roomId);
-          this.db.prepare('DELETE FROM search_docs WHERE room_id = ?').run(roomId);
+          this.statements.prepare('DELETE FROM search_docs WHERE room_id = ?').run(roomId);
         })
         .immediate(),
     );
@@ -195,7 +208,7 @@ export class SqliteSearchIndex extends SearchIndex {
 
   ping(): Promise<void> {
     return settle(() => {
-      this.db.prepare('SELECT 1').get();
+      this.statements.prepare('SELECT 1').get();
     });
   }
 

@@ -1,5 +1,5 @@
 import { SessionStore, type SessionRecord } from '../ports/session-store.port.js';
-import { settle, type SqliteDatabase } from './sqlite.js';
+import { settle, statementsOf, type SqliteDatabase, type StatementCache } from './sqlite.js';
 
 interface SessionRow {
   id: string;
@@ -24,14 +24,17 @@ CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id, created_at);
 
 /** The embedded session store: one row per session in the shared SQLite file. */
 export class SqliteSessionStore extends SessionStore {
+  private readonly statements: StatementCache;
+
   constructor(private readonly db: SqliteDatabase) {
     super();
+    this.statements = statementsOf(db);
     db.exec(SCHEMA);
   }
 
   save(session: SessionRecord): Promise<void> {
     return settle(() => {
-      this.db
+      this.statements
         .prepare(
           `INSERT INTO sessions (id, user_id, created_at, expires_at, user_agent, revoked_at)
            VALUES (?, ?, ?, ?, ?, ?)
@@ -51,7 +54,7 @@ export class SqliteSessionStore extends SessionStore {
 
   get(id: string): Promise<SessionRecord | undefined> {
     return settle(() => {
-      const row = this.db
+      const row = this.statements
         .prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?')
         .get(id);
       return row && toRecord(row);
@@ -60,7 +63,7 @@ export class SqliteSessionStore extends SessionStore {
 
   list(userId: string, now: string): Promise<SessionRecord[]> {
     return settle(() =>
-      this.db
+      this.statements
         .prepare<[string], SessionRow>(
           `SELECT * FROM sessions WHERE user_id = ? AND revoked_at IS NULL
            ORDER BY created_at DESC, id`,
@@ -74,7 +77,7 @@ export class SqliteSessionStore extends SessionStore {
   revoke(userId: string, id: string, now: string): Promise<boolean> {
     return settle(
       () =>
-        this.db
+        this.statements
           .prepare(
             'UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
           )

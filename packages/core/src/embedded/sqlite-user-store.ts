@@ -5,7 +5,14 @@ import {
   type NameClaim,
   type UserRecord,
 } from '../ports/user-store.port.js';
-import { addMissingColumns, jsonList, settle, type SqliteDatabase } from './sqlite.js';
+import {
+  addMissingColumns,
+  jsonList,
+  settle,
+  statementsOf,
+  type SqliteDatabase,
+  type StatementCache,
+} from './sqlite.js';
 
 interface UserRow {
   id: string;
@@ -60,8 +67,11 @@ const searchKey = (value: string): string => value.normalize('NFC').toLowerCase(
  * transaction, so of concurrent claims (in this or another process) exactly one wins.
  */
 export class SqliteUserStore extends UserStore {
+  private readonly statements: StatementCache;
+
   constructor(private readonly db: SqliteDatabase) {
     super();
+    this.statements = statementsOf(db);
     db.exec(SCHEMA);
     migrateClaims(db);
     addColumns(db);
@@ -72,7 +82,7 @@ export class SqliteUserStore extends UserStore {
     return settle(() =>
       this.db
         .transaction(() => {
-          const held = this.db
+          const held = this.statements
             .prepare<[string], NameRow>('SELECT * FROM guest_names WHERE name_key = ?')
             .get(claim.key);
           const current = held && Date.parse(held.expires_at) > Date.parse(claim.now);
@@ -84,10 +94,12 @@ export class SqliteUserStore extends UserStore {
           } else if (current) {
             return undefined;
           } else {
-            const idTaken = this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(claim.id);
+            const idTaken = this.statements
+              .prepare('SELECT 1 FROM users WHERE id = ?')
+              .get(claim.id);
             userId = idTaken ? claim.freshId : claim.id;
           }
-          this.db
+          this.statements
             .prepare(
               `INSERT INTO guest_names (name_key, user_id, expires_at, password_hash)
                VALUES (?, ?, ?, ?)
@@ -109,7 +121,7 @@ export class SqliteUserStore extends UserStore {
 
   credentials(key: string): Promise<Credentials | undefined> {
     return settle(() => {
-      const held = this.db
+      const held = this.statements
         .prepare<[string], NameRow>('SELECT * FROM guest_names WHERE name_key = ?')
         .get(key);
       return held?.password_hash
@@ -120,7 +132,7 @@ export class SqliteUserStore extends UserStore {
 
   releaseName(key: string, holderId: string, now: string): Promise<void> {
     return settle(() => {
-      this.db
+      this.statements
         .prepare(
           `UPDATE guest_names SET expires_at = ? WHERE name_key = ? AND user_id = ?
              AND password_hash IS NULL`,
@@ -131,7 +143,7 @@ export class SqliteUserStore extends UserStore {
 
   setDisplayName(id: string, displayName: string): Promise<UserRecord | undefined> {
     return settle(() => {
-      const row = this.db
+      const row = this.statements
         .prepare<[string, string], UserRow>(
           'UPDATE users SET display_name = ? WHERE id = ? RETURNING *',
         )
@@ -146,7 +158,7 @@ export class SqliteUserStore extends UserStore {
   }
 
   private upsert(user: { id: string; name: string }, now: string): void {
-    this.db
+    this.statements
       .prepare(
         `INSERT INTO users (id, name, created_at, id_key, name_key) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key`,
@@ -157,7 +169,7 @@ export class SqliteUserStore extends UserStore {
   /** The known users among `ids`, ordered by id; unknown ids are left out. */
   get(ids: readonly string[]): Promise<UserRecord[]> {
     return settle(() =>
-      this.db
+      this.statements
         .prepare<[string], UserRow>(
           'SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
         )
@@ -170,7 +182,7 @@ export class SqliteUserStore extends UserStore {
     return settle(() => {
       const prefix = searchKey(query);
       // instr(x, p) = 1 is "x starts with p" without LIKE's wildcards to escape.
-      return this.db
+      return this.statements
         .prepare<[string, string, number], UserRow>(
           `SELECT * FROM users WHERE instr(id_key, ?) = 1 OR instr(name_key, ?) = 1
            ORDER BY id LIMIT ?`,

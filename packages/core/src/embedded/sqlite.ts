@@ -13,12 +13,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * - `synchronous=FULL`: a committed transaction is fsynced before the call returns, so an
  *   append acknowledged to a client survives a process or host crash;
  * - `busy_timeout`: a writer waits up to {@link SQLITE_BUSY_TIMEOUT_MS} for another process;
- * - foreign keys enforced;
- * - `prepare` compiles each SQL text once: the adapters call `db.prepare(sql)` where they use
- *   a statement, and better-sqlite3 would otherwise compile it on every call (the embedded
- *   server's hottest cost). No adapter changes a statement's modes (`pluck`, `raw`, …) or
- *   iterates one, so a cached statement is safe to share.
+ * - foreign keys enforced.
  *
+ * Adapters compile their SQL through {@link statementsOf}, which compiles each text once.
  * Each adapter creates its own tables in its constructor. The caller owns the connection:
  * adapters never close it, so close it after closing every adapter built on it.
  */
@@ -28,24 +25,45 @@ export function openDatabase(path: string): SqliteDatabase {
   db.pragma('synchronous = FULL');
   db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
-  cacheStatements(db);
   return db;
 }
 
-/** More distinct SQL texts than any adapter has; beyond this, statements are not cached. */
-const STATEMENT_CACHE_MAX = 512;
+/**
+ * Compiles each SQL text once per connection. better-sqlite3 compiles a statement on every
+ * `db.prepare` call, which was the embedded server's hottest cost; the adapters ask this cache
+ * instead, wherever they use a statement. No adapter changes a statement's modes (`pluck`,
+ * `raw`, …) or iterates one, so a cached statement is safe to share between them.
+ */
+export class StatementCache {
+  /** More distinct SQL texts than all the adapters have; beyond this, statements are not kept. */
+  static readonly MAX = 512;
 
-function cacheStatements(db: SqliteDatabase): void {
-  const compile = db.prepare.bind(db);
-  const statements = new Map<string, Database.Statement>();
-  db.prepare = ((sql: string) => {
-    let statement = statements.get(sql);
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: SqliteDatabase) {}
+
+  prepare<Params extends unknown[] | object = unknown[], Row = unknown>(
+    sql: string,
+  ): Database.Statement<Params, Row> {
+    let statement = this.statements.get(sql);
     if (!statement) {
-      statement = compile(sql);
-      if (statements.size < STATEMENT_CACHE_MAX) statements.set(sql, statement);
+      statement = this.db.prepare(sql);
+      if (this.statements.size < StatementCache.MAX) this.statements.set(sql, statement);
     }
-    return statement;
-  }) as SqliteDatabase['prepare'];
+    return statement as Database.Statement<Params, Row>;
+  }
+}
+
+const caches = new WeakMap<SqliteDatabase, StatementCache>();
+
+/** The statement cache of `db`, shared by every adapter on that connection. */
+export function statementsOf(db: SqliteDatabase): StatementCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new StatementCache(db);
+    caches.set(db, cache);
+  }
+  return cache;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { decodeEnvelope, type LogEnvelope } from '@chat/contracts';
 import type { ConsumerGroups, LogEntry } from '../ports/index.js';
+import { backoffDelayMs } from '../backoff.js';
 import { PermanentSinkError, type Sink } from './sink.js';
 
 export interface SinkRunnerOptions {
@@ -121,7 +122,12 @@ export class SinkRunner {
           continue;
         }
         this.observer.failed(this.sink.name, error, attempt);
-        await this.pause(this.backoff(attempt));
+        await this.pause(
+          backoffDelayMs(attempt - 1, {
+            baseDelayMs: this.options.retryInitialMs,
+            maxDelayMs: this.options.retryMaxMs,
+          }),
+        );
       }
     }
   }
@@ -149,13 +155,6 @@ export class SinkRunner {
     if (Date.now() - this.lastTrimAt < this.options.trimEveryMs) return;
     this.lastTrimAt = Date.now();
     await this.groups.trim();
-  }
-
-  private backoff(attempt: number): number {
-    const { retryInitialMs, retryMaxMs } = this.options;
-    const exponential = Math.min(retryMaxMs, retryInitialMs * 2 ** (attempt - 1));
-    // Full jitter keeps many sink processes from retrying in lock step.
-    return exponential / 2 + Math.random() * (exponential / 2);
   }
 
   private pause(ms: number): Promise<void> {

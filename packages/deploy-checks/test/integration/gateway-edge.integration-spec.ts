@@ -43,8 +43,7 @@ describe('a running gateway behind the Kong routes', () => {
         gateway.assertRunning();
         return (await fetch(`${base}/health`)).ok;
       },
-      'the gateway',
-      30_000,
+      { what: 'the gateway', timeoutMs: 30_000 },
     );
   });
 

@@ -59,8 +59,7 @@ describe('the app images’ layout (pnpm deploy, as the Dockerfile does it)', ()
           gateway.assertRunning();
           return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
         },
-        'the deployed gateway',
-        45_000,
+        { what: 'the deployed gateway', timeoutMs: 45_000 },
       );
       const check = execForm(effective(dockerfile, 'gateway', 'HEALTHCHECK') ?? '') ?? [];
       const url = String(check.at(-1)).replace(':3000/', `:${port}/`);

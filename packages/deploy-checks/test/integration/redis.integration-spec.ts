@@ -52,10 +52,13 @@ describe('the redis service', () => {
       },
       work,
     );
-    await waitFor(async () => {
-      server.assertRunning();
-      return (await connect(password).ping()) === 'PONG';
-    }, 'redis-server');
+    await waitFor(
+      async () => {
+        server.assertRunning();
+        return (await connect(password).ping()) === 'PONG';
+      },
+      { what: 'redis-server' },
+    );
   });
 
   afterAll(async () => {

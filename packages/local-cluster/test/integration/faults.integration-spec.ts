@@ -155,8 +155,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     await pollUntil(
       () => fromBob.acked.length,
       (n) => n >= 100 * LOAD,
-      WAIT_MS,
-      'load on replica B',
+      { timeoutMs: WAIT_MS, what: 'load on replica B' },
     );
     await f.cluster.gateways.get(f.ports[1] ?? 0)?.kill('SIGKILL');
     const killedAt = performance.now();
@@ -164,8 +163,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     await pollUntil(
       () => fromAlice.acked.length,
       (n) => n >= fromBob.acked.length + 100 * LOAD,
-      WAIT_MS,
-      'more load on A',
+      { timeoutMs: WAIT_MS, what: 'more load on A' },
     );
     await fromAlice.stop();
 
@@ -196,8 +194,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     const stored = await pollUntil(
       () => f.stored(roomId),
       (m) => m.length >= acked.length,
-      WAIT_MS,
-      'the store',
+      { timeoutMs: WAIT_MS, what: 'the store' },
     );
     expectExactlyOnce(
       'gateway replica `kill -9` under load (its client reconnects to the other one)',
@@ -214,15 +211,13 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     await pollUntil(
       () => load.acked.length,
       (n) => n >= 150 * LOAD,
-      WAIT_MS,
-      'load',
+      { timeoutMs: WAIT_MS, what: 'load' },
     );
     await f.cluster.sinks[0]?.kill('SIGKILL');
     await pollUntil(
       () => load.acked.length,
       (n) => n >= 300 * LOAD,
-      WAIT_MS,
-      'load while the sink is dead',
+      { timeoutMs: WAIT_MS, what: 'load while the sink is dead' },
     );
     await load.stop();
     const restartedAt = performance.now();
@@ -230,8 +225,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     const stored = await pollUntil(
       () => f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith('sink-kill'))),
       (m) => m.length >= load.acked.length,
-      WAIT_MS,
-      'the restarted sink to catch up',
+      { timeoutMs: WAIT_MS, what: 'the restarted sink to catch up' },
     );
     expectExactlyOnce('store sink `kill -9` mid-batch', stored, load.acked, restartedAt);
   });
@@ -261,8 +255,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
         client = await pollUntil(
           () => ChatClient.connect(f.replicas[0] ?? '', 'bob', bob.token).catch(() => undefined),
           (c) => c !== undefined,
-          WAIT_MS,
-          'bob back on replica A',
+          { timeoutMs: WAIT_MS, what: 'bob back on replica A' },
         ).then((c) => c as ChatClient);
       }
     };
@@ -318,8 +311,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       (all) =>
         JSON.stringify(all.filter((m) => targetSeqs.has(m.seq)).map(stateOf)) ===
         JSON.stringify(expected),
-      WAIT_MS,
-      'the store to hold the final state',
+      { timeoutMs: WAIT_MS, what: 'the store to hold the final state' },
     );
     const storedChanges = stored.filter((m) => changeSeqs.has(m.seq));
     expect(storedChanges.map((m) => m.seq).sort((a, b) => a - b)).toEqual(
@@ -349,8 +341,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     await pollUntil(
       () => found('edit'),
       (hits) => JSON.stringify(hits) === JSON.stringify(finalText('edit')),
-      WAIT_MS,
-      'the index to hold the edits',
+      { timeoutMs: WAIT_MS, what: 'the index to hold the edits' },
     );
     expect(await found('target')).toEqual(finalText('target'));
   });
@@ -361,8 +352,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     await pollUntil(
       () => load.acked.length,
       (n) => n >= 100 * LOAD,
-      WAIT_MS,
-      'messages the sink has not seen',
+      { timeoutMs: WAIT_MS, what: 'messages the sink has not seen' },
     );
     await load.stop();
     await f.cluster.dynalite.kill('SIGKILL');
@@ -387,15 +377,12 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     const stored = await pollUntil(
       () => f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith('outage'))),
       (m) => m.length >= load.acked.length,
-      WAIT_MS,
-      'the lag to drain',
+      { timeoutMs: WAIT_MS, what: 'the lag to drain' },
     );
-    await pollUntil(
-      metrics,
-      (text) => /chat_sink_lag\{sink="store"\} 0\b/.test(text),
-      WAIT_MS,
-      'lag 0',
-    );
+    await pollUntil(metrics, (text) => /chat_sink_lag\{sink="store"\} 0\b/.test(text), {
+      timeoutMs: WAIT_MS,
+      what: 'lag 0',
+    });
     expect((await fetch(`${sinkUrl}/ready`)).status, 'ready again').toBe(200);
     expectExactlyOnce(
       `store (dynalite) down ${(storeDownMs / 1000).toFixed(0)} s with a backlog`,
@@ -415,8 +402,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       await pollUntil(
         () => load.acked.length,
         (n) => n >= 100 * LOAD,
-        WAIT_MS,
-        'load before the restart',
+        { timeoutMs: WAIT_MS, what: 'load before the restart' },
       );
       const resyncsBefore = alice.events('resync').length;
       await (crash ? f.cluster.redis.kill('SIGKILL') : f.cluster.redis.stop());
@@ -426,15 +412,13 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       await pollUntil(
         () => load.acked.length,
         (n) => n >= afterRestart + 100 * LOAD,
-        WAIT_MS,
-        'acks after the restart',
+        { timeoutMs: WAIT_MS, what: 'acks after the restart' },
       );
       await load.stop();
       const stored = await pollUntil(
         () => f.stored(roomId).then((all) => all.filter((m) => m.content.startsWith(`${label} `))),
         (m) => m.length >= load.acked.length,
-        WAIT_MS,
-        'the store to hold every acked message',
+        { timeoutMs: WAIT_MS, what: 'the store to hold every acked message' },
       );
       expectExactlyOnce(
         `Redis ${crash ? '`kill -9`' : 'clean restart'} during sends (AOF, \`appendfsync everysec\`)`,
@@ -447,8 +431,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       await pollUntil(
         () => alice.events('resync').slice(resyncsBefore),
         (events) => events.length > 0,
-        WAIT_MS,
-        'a resync request after the live feed resumed',
+        { timeoutMs: WAIT_MS, what: 'a resync request after the live feed resumed' },
       );
       expect(alice.events('resync').slice(resyncsBefore)[0]).toEqual({
         reason: 'live_feed_interrupted',
@@ -467,8 +450,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
             );
         },
         Boolean,
-        WAIT_MS,
-        'live delivery after the restart',
+        { timeoutMs: WAIT_MS, what: 'live delivery after the restart' },
       );
     });
   }
@@ -480,8 +462,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       pollUntil(
         () => sink.log.groups.stats(sink.group),
         (s) => s.lag === 0 && s.pending === 0,
-        WAIT_MS,
-        'the Elasticsearch sink to catch up with the log',
+        { timeoutMs: WAIT_MS, what: 'the Elasticsearch sink to catch up with the log' },
       );
     try {
       await caughtUp(); // its new group starts at the head of the log
@@ -493,8 +474,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       await pollUntil(
         () => during.acked.length,
         (n) => n >= 150 * LOAD,
-        WAIT_MS,
-        'load during the outage',
+        { timeoutMs: WAIT_MS, what: 'load during the outage' },
       );
       await during.stop();
       // A correct sink cannot get its batch through before Elasticsearch has refused work in
@@ -506,8 +486,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
           ...(await sink.log.groups.stats(sink.group)),
         }),
         (s) => s.calls >= refusedEveryWay || (s.lag === 0 && s.pending === 0),
-        30_000,
-        'Elasticsearch to refuse work in every way',
+        { timeoutMs: 30_000, what: 'Elasticsearch to refuse work in every way' },
       );
       expect((await failingChecks(sink.checks)).map((c) => c.name)).toEqual(['search']);
       es.outage = false;
@@ -516,8 +495,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
       await pollUntil(
         () => after.acked.length,
         (n) => n >= 100 * LOAD,
-        WAIT_MS,
-        'load after the outage',
+        { timeoutMs: WAIT_MS, what: 'load after the outage' },
       );
       await after.stop();
       await caughtUp();
@@ -590,8 +568,7 @@ describe('faults in the scaled topology', { timeout: LONG ? 900_000 : 120_000 },
     const stored = await pollUntil(
       () => f.stored(roomId).then((all) => all.filter((m) => m.id === after.id)),
       (found) => found.length > 0,
-      WAIT_MS,
-      'the message behind the poison',
+      { timeoutMs: WAIT_MS, what: 'the message behind the poison' },
     );
     expectExactlyOnce(
       'poison entry in the log',

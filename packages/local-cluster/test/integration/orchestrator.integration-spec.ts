@@ -44,8 +44,7 @@ describe('pnpm start:cluster', () => {
         orchestrator.assertRunning();
         return Promise.resolve(/^ready$/m.test(orchestrator.logs()));
       },
-      'ready',
-      180_000,
+      { what: 'ready', timeoutMs: 180_000 },
     );
     const children = descendants(orchestrator.pid ?? 0);
     for (const pid of children) seen.add(pid);
@@ -60,8 +59,7 @@ describe('pnpm start:cluster', () => {
     await pollUntil(
       () => children.filter(isAlive),
       (alive) => alive.length === 0,
-      60_000,
-      'every child of the killed orchestrator to exit',
+      { timeoutMs: 60_000, what: 'every child of the killed orchestrator to exit' },
     );
     expect(processesMentioning(dataDir)).toEqual([]);
   });

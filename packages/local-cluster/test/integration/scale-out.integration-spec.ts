@@ -113,8 +113,7 @@ describe('two gateway replicas on one Redis', () => {
       const got = await pollUntil(
         () => member.events('receive_message', (m) => m.roomId === room.roomId),
         (l) => l.length === 120,
-        15_000,
-        `120 deliveries to ${member.userId}`,
+        { timeoutMs: 15_000, what: `120 deliveries to ${member.userId}` },
       );
       // Delivery follows the log: every member receives the room's messages in seq order.
       expect(got.map((m) => m.seq)).toEqual(seqs);
@@ -153,8 +152,7 @@ describe('two gateway replicas on one Redis', () => {
     await pollUntil(
       () => status('/ready'),
       (s) => s.every((c) => c === 503),
-      30_000,
-      '/ready 503',
+      { timeoutMs: 30_000, what: '/ready 503' },
     );
     // The load balancer's probe: the replicas still accept and log messages.
     expect(await status('/serving')).toEqual([200, 200]);
@@ -162,23 +160,20 @@ describe('two gateway replicas on one Redis', () => {
     await pollUntil(
       () => status('/ready'),
       (s) => s.every((c) => c === 200),
-      30_000,
-      '/ready 200',
+      { timeoutMs: 30_000, what: '/ready 200' },
     );
 
     await f.cluster.redis.stop();
     await pollUntil(
       () => status('/serving'),
       (s) => s.every((c) => c === 503),
-      30_000,
-      '/serving 503 without Redis',
+      { timeoutMs: 30_000, what: '/serving 503 without Redis' },
     );
     await f.cluster.restartRedis();
     await pollUntil(
       () => status('/serving'),
       (s) => s.every((c) => c === 200),
-      30_000,
-      '/serving 200 with Redis back',
+      { timeoutMs: 30_000, what: '/serving 200 with Redis back' },
     );
   });
 
@@ -194,8 +189,7 @@ describe('two gateway replicas on one Redis', () => {
     await pollUntil(
       () => f.stored(room.roomId),
       (m) => m.length === 1,
-      15_000,
-      'the sink to catch up',
+      { timeoutMs: 15_000, what: 'the sink to catch up' },
     );
   });
 });
