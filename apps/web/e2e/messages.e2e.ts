@@ -65,18 +65,22 @@ describe('messages as people expect them, seen by the second person', () => {
   let browser: Browser;
   let alice: Client;
   let bob: Client;
+  /** On a phone: touch, narrow screen. */
+  let carol: Client;
 
   beforeAll(async () => {
     await mkdir(DOCS, { recursive: true });
     gateway = await startGateway();
     browser = await launchBrowser();
-    [alice, bob] = await Promise.all([
+    [alice, bob, carol] = await Promise.all([
       openClient(browser, gateway.url),
       openClient(browser, gateway.url),
+      openClient(browser, gateway.url, { viewport: { width: 390, height: 844 } }),
     ]);
     await signIn(alice.page, 'alice');
     await signIn(bob.page, 'bob');
-    await createRoom(alice.page, ROOM, ['bob']);
+    await signIn(carol.page, 'carol');
+    await createRoom(alice.page, ROOM, ['bob', 'carol']);
     await openRoom(bob.page, ROOM);
   });
 
@@ -263,8 +267,29 @@ describe('messages as people expect them, seen by the second person', () => {
     await waitForText(bob.page, '.q-notification', 'Not found. It may have been deleted.');
   });
 
+  it('on a phone: a long press opens the actions, and the thread takes the whole width', async () => {
+    await openRoom(carol.page, ROOM);
+    await waitForMessage(carol.page, 'meet at 11');
+
+    await messageWith(carol.page, 'meet at 11').dispatchEvent('contextmenu');
+    await carol.page.locator('[data-test="menu-reply"]').waitFor();
+    expect(await carol.page.locator('[data-test="action-edit"]').count()).toBe(0);
+    await carol.page.keyboard.press('Escape');
+    await carol.page.locator('[data-test="menu-reply"]').waitFor({ state: 'detached' });
+
+    await messageWith(carol.page, 'meet at 11').locator('[data-test="replies"]').click();
+    const panel = carol.page.locator('[data-test="thread-panel"]');
+    await waitForText(carol.page, '[data-test="thread-reply"]', 'great, see you');
+    expect((await panel.boundingBox())?.width).toBe(390);
+    expect(await carol.page.locator('[data-test="message-list"]').isVisible()).toBe(false);
+    await shot(carol.page, 'messages-thread-phone');
+
+    await carol.page.locator('[data-test="thread-close"]').click();
+    await carol.page.locator('[data-test="message-list"]').waitFor();
+  });
+
   it('ran nothing and fetched nothing from elsewhere (the emoji data is bundled)', () => {
-    for (const client of [alice, bob]) {
+    for (const client of [alice, bob, carol]) {
       expect(client.dialogs).toEqual([]);
       expect(client.errors).toEqual([]);
       expect(client.foreignRequests).toEqual([]);

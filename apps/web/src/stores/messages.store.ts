@@ -1,7 +1,7 @@
-import { ChatError, DEFAULT_PAGE_LIMIT, type Message, type MessagePage } from '@chat/contracts';
+import { DEFAULT_PAGE_LIMIT, type Message, type MessagePage } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
-import { notify } from '../services/notifier';
+import { notifyError } from '../services/notify-error';
 import { useConnectionStore } from './connection.store';
 import { useRoomsStore } from './rooms.store';
 import { useThreadsStore } from './threads.store';
@@ -197,8 +197,7 @@ export const useMessagesStore = defineStore('messages', () => {
       await run();
       return true;
     } catch (err) {
-      const error = err instanceof ChatError ? err : new ChatError('INTERNAL', String(err));
-      notify({ kind: 'error', code: error.code, message: error.message });
+      notifyError(err);
       return false;
     }
   }
