@@ -33,4 +33,28 @@ describe('useRoomsStore', () => {
     expect(useTypingStore().typingIn('r1')).toEqual([]);
     expect(useReadsStore().seenBy('r1', 2)).toEqual([]);
   });
+
+  it('keeps a change out of the room preview, folding it into the message shown', async () => {
+    const h = await connectedHarness('alice', (s) => {
+      s.addUser('bob');
+      s.addRoom('r1', ['alice', 'bob']);
+      s.postMany('r1', 2);
+    });
+    await useMessagesStore().select('r1');
+    const sut = useRoomsStore();
+    const edit = h.server.post('r1', 'bob', 'message 2, edited', 'edit');
+    edit.target = 2;
+    const reaction = h.server.post('r1', 'alice', '', 'reaction');
+    Object.assign(reaction, { target: 2, emoji: '👍', on: true });
+
+    h.transport().emit('message_changed', edit);
+    h.transport().emit('message_changed', reaction);
+
+    expect(sut.byId.r1?.lastSeq).toBe(reaction.seq);
+    expect(sut.byId.r1?.lastMessage).toMatchObject({
+      seq: 2,
+      content: 'message 2, edited',
+      reactions: [{ emoji: '👍', userIds: ['alice'] }],
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import type { Message, Room } from '@chat/contracts';
+import { applyChange, isChangeKind, type Message, type Room } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import { useAuthStore } from './auth.store';
@@ -76,6 +76,11 @@ export const useRoomsStore = defineStore('rooms', () => {
     const room = byId[message.roomId];
     if (!room) return;
     room.lastSeq = Math.max(room.lastSeq, message.seq);
+    // A change (edit, deletion, reaction) is no message of its own: it folds into the one shown.
+    if (isChangeKind(message.kind)) {
+      if (room.lastMessage) room.lastMessage = applyChange(room.lastMessage, message);
+      return;
+    }
     if (!room.lastMessage || message.seq >= room.lastMessage.seq) {
       room.lastMessage = message;
       if (message.createdAt > room.activityAt) room.activityAt = message.createdAt;
