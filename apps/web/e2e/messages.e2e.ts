@@ -148,6 +148,8 @@ describe('messages as people expect them, seen by the second person', () => {
     const edited = messageWith(bob.page, 'meet at 11');
     expect(await edited.locator('strong').innerText()).toBe('11');
     expect(await edited.locator('[data-test="edited"]').innerText()).toBe('(edited)');
+    await edited.locator('[data-test="edited"]').hover();
+    await bob.page.locator('.q-tooltip', { hasText: 'Edited at' }).waitFor();
     expect(await bob.page.locator('[data-test="message"]', { hasText: 'meet at 10' }).count()).toBe(
       0,
     );
