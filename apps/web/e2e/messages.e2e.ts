@@ -166,6 +166,14 @@ describe('messages as people expect them, seen by the second person', () => {
     const message = messageWith(bob.page, 'meet at 11');
     await message.hover();
     await message.locator('[data-test="action-react"]').click();
+    // For the picture: the emoji grid loaded and the menu done fading in.
+    const picker = bob.page.locator('[data-test="emoji-picker"] emoji-picker');
+    await picker.locator('.tabpanel button.emoji[role="menuitem"]').first().waitFor();
+    await pollUntil(
+      () => picker.evaluate((el) => getComputedStyle(el.closest('.q-menu') ?? el).opacity),
+      (opacity) => opacity === '1',
+    );
+    await shot(bob.page, 'messages-picker');
     await pickEmoji(bob.page, 'thumbs up', '👍');
 
     const chip = (page: Page) =>
