@@ -1,4 +1,4 @@
-import { failingChecks, type DependencyCheck } from '@chat/core';
+import { answerChecks, type DependencyCheck } from '@chat/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -20,14 +20,8 @@ export async function startHealthServer(source: HealthSource, host: string, port
         case '/health':
           return reply(200, { status: 'ok' });
         case '/ready': {
-          const failing = await failingChecks(source.checks);
-          return failing.length === 0
-            ? reply(200, { status: 'ready' })
-            : reply(503, {
-                code: 'UNAVAILABLE',
-                message: failing.map((f) => `${f.name}: ${f.error}`).join('; '),
-                failing: failing.map((f) => f.name),
-              });
+          const { httpStatus, body } = await answerChecks(source.checks, 'ready');
+          return reply(httpStatus, body);
         }
         case '/metrics':
           return reply(200, await source.registry.metrics(), source.registry.contentType);

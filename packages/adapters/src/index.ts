@@ -1,4 +1,5 @@
 export * from './config-error.js';
+export * from './run-service.js';
 export * from './backoff.js';
 export { LuaScript, type RedisClient } from './redis/lua-script.js';
 export * from './redis/stream-log-layout.js';

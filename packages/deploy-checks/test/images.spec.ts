@@ -101,6 +101,7 @@ describe('image build contexts', () => {
       'package.json',
       'tsconfig.base.json',
       'apps/gateway/package.json',
+      'apps/gateway/build.ts',
       'apps/gateway/src/main.ts',
       'apps/sink/src/main.ts',
       'apps/web/index.html',
@@ -144,14 +145,23 @@ describe('images', () => {
         .instructions.filter((i) => i.keyword === 'COPY')
         .map((i) => i.args);
       expect(copies).toContain(`--from=build /out/apps/${app} /app/apps/${app}`);
-      expect(execForm(effective(dockerfile, app, 'CMD') ?? '')).toEqual([
-        'node',
-        '--enable-source-maps',
-        '--import',
-        'tsx',
-        'src/main.ts',
-      ]);
     }
+    // The gateway runs its production build, made before it is deployed; the sink runs tsx.
+    expect(runs.join('\n')).toMatch(
+      /pnpm --filter @chat\/gateway build[\s\S]*pnpm --filter @chat\/gateway deploy/,
+    );
+    expect(execForm(effective(dockerfile, 'gateway', 'CMD') ?? '')).toEqual([
+      'node',
+      '--enable-source-maps',
+      'dist/main.js',
+    ]);
+    expect(execForm(effective(dockerfile, 'sink', 'CMD') ?? '')).toEqual([
+      'node',
+      '--enable-source-maps',
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ]);
     expect(stage(dockerfile, 'web').instructions.map((i) => i.args)).toContain(
       '--from=build /src/apps/web/dist/ /usr/share/nginx/html/',
     );

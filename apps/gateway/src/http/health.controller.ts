@@ -1,4 +1,4 @@
-import { failingChecks } from '@chat/core';
+import { answerChecks } from '@chat/core';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { INFRASTRUCTURE, type Infrastructure } from '../infra/infrastructure.js';
@@ -47,16 +47,8 @@ export class HealthController {
     checks: Infrastructure['checks'],
     status: 'serving' | 'ready',
   ): Promise<void> {
-    const failing = await failingChecks(checks);
-    if (failing.length === 0) {
-      res.status(200).json({ status });
-      return;
-    }
-    res.status(503).json({
-      code: 'UNAVAILABLE',
-      message: failing.map((f) => `${f.name}: ${f.error}`).join('; '),
-      failing: failing.map((f) => f.name),
-    });
+    const { httpStatus, body } = await answerChecks(checks, status);
+    res.status(httpStatus).json(body);
   }
 
   @Get('metrics')

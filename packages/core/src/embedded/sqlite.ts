@@ -1,4 +1,13 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+
+/**
+ * better-sqlite3 is loaded on the first `openDatabase`: a scaled gateway or a sink worker,
+ * which import this package but keep nothing in SQLite, never load the native module.
+ */
+let loaded: typeof Database | undefined;
+const sqlite = (): typeof Database =>
+  (loaded ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
 
 /** A better-sqlite3 connection, as every embedded adapter takes it. */
 export type SqliteDatabase = Database.Database;
@@ -20,7 +29,8 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * adapters never close it, so close it after closing every adapter built on it.
  */
 export function openDatabase(path: string): SqliteDatabase {
-  const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const Sqlite = sqlite();
+  const db = new Sqlite(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);

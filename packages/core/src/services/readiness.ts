@@ -35,3 +35,29 @@ export async function failingChecks(
   );
   return results.filter((r) => r !== undefined);
 }
+
+/** A health endpoint's answer: its HTTP status and JSON body. */
+export interface CheckAnswer {
+  httpStatus: 200 | 503;
+  body: { status: string } | { code: 'UNAVAILABLE'; message: string; failing: string[] };
+}
+
+/**
+ * The answer of a readiness endpoint (`/ready`, `/serving`) over `checks`: 200 with
+ * `{ status }` when every one answers, else 503 `UNAVAILABLE` naming the failing ones.
+ */
+export async function answerChecks(
+  checks: readonly DependencyCheck[],
+  status: string,
+): Promise<CheckAnswer> {
+  const failing = await failingChecks(checks);
+  if (failing.length === 0) return { httpStatus: 200, body: { status } };
+  return {
+    httpStatus: 503,
+    body: {
+      code: 'UNAVAILABLE',
+      message: failing.map((f) => `${f.name}: ${f.error}`).join('; '),
+      failing: failing.map((f) => f.name),
+    },
+  };
+}

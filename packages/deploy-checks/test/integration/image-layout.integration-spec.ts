@@ -14,7 +14,7 @@ import { run } from '../../src/run.js';
  * The gateway and sink images without Docker: the build stage's `pnpm deploy` into the same
  * layout (/app/apps/<name> plus /app/tsconfig.base.json, here under a temporary folder), then
  * the image's CMD and compose's init command run from it. This is what catches a deploy that
- * misses a workspace package, a dependency or the tsconfig tsx needs.
+ * misses a workspace package, a dependency, the gateway's build or the tsconfig tsx needs.
  */
 describe('the app images’ layout (pnpm deploy, as the Dockerfile does it)', () => {
   const dockerfile = parseDockerfile(readRepoFile('infra/docker/Dockerfile'));
@@ -22,6 +22,13 @@ describe('the app images’ layout (pnpm deploy, as the Dockerfile does it)', ()
   const data = path.join(app, 'data');
 
   beforeAll(async () => {
+    // The build stage builds the gateway before deploying it (its CMD runs dist/main.js).
+    const built = await run('pnpm', ['--filter', '@chat/gateway', 'build'], {
+      cwd: REPO_ROOT,
+      env: process.env,
+      timeoutMs: 120_000,
+    });
+    expect(built.code, built.stdout + built.stderr).toBe(0);
     for (const name of ['gateway', 'sink']) {
       const result = await run(
         'pnpm',
