@@ -277,15 +277,22 @@ describe('messages as people expect them, seen by the second person', () => {
     await waitForText(bob.page, '.q-notification', 'Not found. It may have been deleted.');
   });
 
-  it('on a phone: a long press opens the actions, and the thread takes the whole width', async () => {
+  it('on a phone: a long press opens the actions (reacting through them), and the thread takes the whole width', async () => {
     await openRoom(carol.page, ROOM);
     await waitForMessage(carol.page, 'meet at 11');
 
     await messageWith(carol.page, 'meet at 11').dispatchEvent('contextmenu');
     await carol.page.locator('[data-test="menu-reply"]').waitFor();
     expect(await carol.page.locator('[data-test="action-edit"]').count()).toBe(0);
-    await carol.page.keyboard.press('Escape');
-    await carol.page.locator('[data-test="menu-reply"]').waitFor({ state: 'detached' });
+    await carol.page.locator('[data-test="menu-react"]').click();
+    await pickEmoji(carol.page, 'party', '🎉');
+    await pollUntil(
+      () =>
+        messageWith(alice.page, 'meet at 11')
+          .locator('[data-test="reaction"][data-emoji="🎉"] [data-test="reaction-count"]')
+          .innerText(),
+      (n) => n === '2',
+    );
 
     await messageWith(carol.page, 'meet at 11').locator('[data-test="replies"]').click();
     const panel = carol.page.locator('[data-test="thread-panel"]');
