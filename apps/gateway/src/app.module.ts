@@ -81,7 +81,11 @@ function serviceProviders(config: AppConfig, logger: Logger): Provider[] {
   });
   return [
     factory(HistoryReader, (i) => new HistoryReader(i.log, i.messages)),
-    factory(RoomViews, (i) => new RoomViews(i.log, i.rooms)),
+    {
+      provide: RoomViews,
+      useFactory: (i: Infrastructure, h: HistoryReader) => new RoomViews(i.log, i.rooms, h),
+      inject: [INFRASTRUCTURE, HistoryReader],
+    },
     factory(UserService, (i) => new UserService(i.users)),
     factory(SessionService, (i) => new SessionService(i.sessions)),
     {

@@ -105,7 +105,11 @@ describe('chat between people in two browsers', () => {
     await bob.page.locator('[data-test="connection-banner"]').waitFor();
     for (const n of [1, 2, 3]) await send(alice.page, `while you were away ${n}`);
     await send(bob.page, 'sent from the tunnel');
-    await bob.page.locator('[data-test="message"].msg--failed').waitFor();
+    // Not "not sent": it waits for the reconnect, which sends it.
+    await bob.page
+      .locator('[data-test="message"]', { hasText: 'sent from the tunnel' })
+      .locator('[data-test="pending"]')
+      .waitFor();
 
     await bob.context.setOffline(false);
     await bob.page.locator('[data-test="connection-banner"]').waitFor({ state: 'detached' });

@@ -1,5 +1,9 @@
 import '@quasar/extras/roboto-font/roboto-font.css';
 import '@quasar/extras/material-icons/material-icons.css';
+// Hangul in ~120 unicode-range slices: a browser downloads only the slices of the characters a
+// page shows, and none where a platform Korean font comes first (app.scss).
+import '@fontsource/noto-sans-kr/400.css';
+import '@fontsource/noto-sans-kr/700.css';
 import 'quasar/src/css/index.sass';
 import './styles/app.scss';
 
@@ -24,7 +28,8 @@ const start = async (): Promise<void> => {
   wireChat(pinia);
   app.use(Quasar, {
     plugins: { Dark, Dialog, Notify },
-    config: { notify: { position: 'top-right', timeout: 4000 } },
+    // Top centre, moved below the header in app.scss: over no button and not over the composer.
+    config: { notify: { position: 'top', timeout: 4000 } },
   });
   app.use(createAppI18n(useSettingsStore(pinia).locale));
   app.mount('#app');

@@ -6,7 +6,14 @@ import {
   serialiseAroundSeq,
 } from './envelope.js';
 import { GetMessagesSchema, SearchSchema, SendMessageSchema } from './events.js';
-import { codePointLength, MAX_CONTENT_CODE_POINTS, normaliseName, nameKey } from './limits.js';
+import {
+  codePointLength,
+  describeNameProblem,
+  MAX_CONTENT_CODE_POINTS,
+  nameKey,
+  nameProblem,
+  normaliseName,
+} from './limits.js';
 
 describe('normaliseName', () => {
   it('trims, NFC-normalises and keeps the case of a valid name', () => {
@@ -39,6 +46,32 @@ describe('normaliseName', () => {
     expect(normaliseName('가'.repeat(32))).toBe('가'.repeat(32));
     expect(normaliseName('𝒜'.repeat(32))).toBe('𝒜'.repeat(32));
     expect(normaliseName('𝒜'.repeat(33))).toBeUndefined();
+  });
+});
+
+describe('nameProblem', () => {
+  it('says a name is too long, with its length and the limit, when over 32 code points', () => {
+    expect(nameProblem('a'.repeat(200))).toEqual({ kind: 'tooLong', length: 200, max: 32 });
+    expect(describeNameProblem({ kind: 'tooLong', length: 200, max: 32 })).toBe(
+      'a name is at most 32 characters; this one has 200',
+    );
+  });
+
+  it('names the first character it refuses, a space included', () => {
+    expect(nameProblem('ann@home')).toEqual({ kind: 'character', char: '@' });
+    expect(nameProblem(' ann lee ')).toEqual({ kind: 'character', char: ' ' });
+    expect(describeNameProblem({ kind: 'character', char: ' ' })).toContain('a space');
+    expect(describeNameProblem({ kind: 'character', char: '<' })).toContain('"<"');
+  });
+
+  it('names an invisible code point by its number', () => {
+    expect(nameProblem('ann\u200dlee')).toEqual({ kind: 'invisible', codePoint: 'U+200D' });
+  });
+
+  it('tells an empty name from one without letters or digits', () => {
+    expect(nameProblem('   ')).toEqual({ kind: 'empty' });
+    expect(nameProblem('._-')).toEqual({ kind: 'noLetter' });
+    expect(nameProblem('한글')).toBeUndefined();
   });
 });
 

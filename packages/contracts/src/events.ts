@@ -174,6 +174,7 @@ export interface ThreadPage extends MessagePage {
 }
 export interface SearchResult {
   hits: SearchHit[];
+  /** Opaque; pass back as `cursor` for the next page. Null on the last page. */
   nextCursor: string | null;
 }
 /** `join_room` for oneself opens the room; for another user it invites them and acks `{ room }`. */

@@ -44,7 +44,6 @@ export const codePointLength = (value: string): number => {
   return n;
 };
 
-const NAME_PATTERN = /^[\p{L}\p{M}\p{N}_.-]+$/u;
 /**
  * Code points that render as nothing (variation selectors, joiners, Hangul fillers…): a name
  * holding one can pass for another, or for a blank.
@@ -54,17 +53,60 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 const VISIBLE = /[\p{L}\p{N}]/u;
 
 /**
- * Normalises a display name the way the server does: NFC, trimmed. Returns `undefined` when
- * the result is not a valid name (letters of any script, digits, `_ - .`; 1–32 code points;
- * nothing invisible, and at least one letter or digit).
+ * What is wrong with a name, precisely enough to say so: empty, too long (`length` code points
+ * against `max`), a refused `char` (the first one; a space included), an invisible code point
+ * (`codePoint` as `U+XXXX`, since showing it shows nothing), or no letter or digit at all.
  */
-export const normaliseName = (raw: string): string | undefined => {
+export type NameProblem =
+  | { kind: 'empty' }
+  | { kind: 'tooLong'; length: number; max: number }
+  | { kind: 'character'; char: string }
+  | { kind: 'invisible'; codePoint: string }
+  | { kind: 'noLetter' };
+
+const NAME_CHAR = /^[\p{L}\p{M}\p{N}_.-]$/u;
+
+/** The problem of a name as typed (after NFC and trimming), or `undefined` for a valid one. */
+export const nameProblem = (raw: string): NameProblem | undefined => {
   const name = raw.normalize('NFC').trim();
   const length = codePointLength(name);
-  if (length < 1 || length > MAX_NAME_CODE_POINTS || !NAME_PATTERN.test(name)) return undefined;
-  if (INVISIBLE.test(name) || !VISIBLE.test(name)) return undefined;
-  return name;
+  if (length < 1) return { kind: 'empty' };
+  if (length > MAX_NAME_CODE_POINTS) return { kind: 'tooLong', length, max: MAX_NAME_CODE_POINTS };
+  for (const char of name) {
+    if (INVISIBLE.test(char)) {
+      const hex = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      return { kind: 'invisible', codePoint: `U+${hex}` };
+    }
+    if (!NAME_CHAR.test(char)) return { kind: 'character', char };
+  }
+  return VISIBLE.test(name) ? undefined : { kind: 'noLetter' };
 };
+
+/** The problem in English, as the server's `BAD_REQUEST` message says it. */
+export const describeNameProblem = (problem: NameProblem): string => {
+  switch (problem.kind) {
+    case 'empty':
+      return 'a name is required';
+    case 'tooLong':
+      return `a name is at most ${problem.max} characters; this one has ${problem.length}`;
+    case 'character':
+      return /\s/u.test(problem.char)
+        ? 'a name cannot contain a space; letters, digits, "_", "-" and "." can be used'
+        : `a name cannot contain "${problem.char}"; letters, digits, "_", "-" and "." can be used`;
+    case 'invisible':
+      return `a name cannot contain an invisible character (${problem.codePoint})`;
+    case 'noLetter':
+      return 'a name needs at least one letter or digit';
+  }
+};
+
+/**
+ * Normalises a display name the way the server does: NFC, trimmed. Returns `undefined` when
+ * the result is not a valid name (letters of any script, digits, `_ - .`; 1–32 code points;
+ * nothing invisible, and at least one letter or digit); `nameProblem` says why.
+ */
+export const normaliseName = (raw: string): string | undefined =>
+  nameProblem(raw) === undefined ? raw.normalize('NFC').trim() : undefined;
 
 /**
  * The key a guest name is held under: the normalised name, lower-cased. It is also the id of

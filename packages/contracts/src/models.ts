@@ -53,9 +53,66 @@ export const MessageSchema = z.object({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+/** How many code points of a message's content a {@link MessagePreview} keeps. */
+export const PREVIEW_CODE_POINTS = 100;
+
+/**
+ * The newest `user` or `system` message of a room, as a room list shows it: its current state
+ * (an edit's text, a deletion) with `content` cut to {@link PREVIEW_CODE_POINTS} code points.
+ * A deleted message has `deleted: true` and empty `content`; `attachments` counts its files.
+ */
+export const MessagePreviewSchema = z.object({
+  seq: z.number().int().positive(),
+  userId: z.string().min(1),
+  kind: z.enum(['user', 'system']),
+  content: z.string(),
+  createdAt: z.string(),
+  deleted: z.boolean().optional(),
+  attachments: z.number().int().positive().optional(),
+});
+export type MessagePreview = z.infer<typeof MessagePreviewSchema>;
+
+/** Content cut to {@link PREVIEW_CODE_POINTS} code points, an ellipsis last when cut. */
+export const previewContent = (content: string): string => {
+  const chars = [...content];
+  return chars.length > PREVIEW_CODE_POINTS
+    ? `${chars.slice(0, PREVIEW_CODE_POINTS - 1).join('')}…`
+    : content;
+};
+
+/** The preview of a message; `undefined` for a change (edit, delete, reaction). */
+export const toMessagePreview = (message: Message): MessagePreview | undefined => {
+  if (message.kind !== 'user' && message.kind !== 'system') return undefined;
+  const files = message.attachments?.length ?? 0;
+  return {
+    seq: message.seq,
+    userId: message.userId,
+    kind: message.kind,
+    content: previewContent(message.content),
+    createdAt: message.createdAt,
+    ...(message.deleted && { deleted: true }),
+    ...(files > 0 && { attachments: files }),
+  };
+};
+
+/**
+ * The preview after a change of the message it shows: an edit sets its (cut) content, a
+ * deletion empties it for good; any other change, or one of another message, leaves it as is.
+ */
+export const changePreview = (preview: MessagePreview, change: Message): MessagePreview => {
+  if (change.target !== preview.seq || preview.deleted) return preview;
+  if (change.kind === 'delete') {
+    const { attachments: _files, ...rest } = preview;
+    return { ...rest, content: '', deleted: true };
+  }
+  if (change.kind !== 'edit') return preview;
+  return { ...preview, content: previewContent(change.content) };
+};
+
 /**
  * A room as one member sees it: `unread` counts that member's unread user messages, and
- * `unreadMentions` how many of those mention them (by id or `@room`).
+ * `unreadMentions` how many of those mention them (by id or `@room`). `lastMessage` is the
+ * preview of the room's newest user or system message (none in a room without one).
  */
 export const RoomSchema = z.object({
   roomId: z.string().min(1),
@@ -68,6 +125,7 @@ export const RoomSchema = z.object({
   unreadMentions: z.number().int().nonnegative().optional(),
   /** A direct-message room of exactly two people; nobody else can be invited into it. */
   direct: z.boolean().optional(),
+  lastMessage: MessagePreviewSchema.optional(),
 });
 export type Room = z.infer<typeof RoomSchema>;
 

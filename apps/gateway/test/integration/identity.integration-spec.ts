@@ -110,6 +110,20 @@ describe('guest names and the identity behind them', () => {
     expect(await lookalike.json()).toMatchObject({ code: 'NAME_TAKEN' });
   });
 
+  it('says what is wrong with a bad name: too long with the limit, or the refused character', async () => {
+    const long = await claim('a'.repeat(200));
+    expect(long.status).toBe(400);
+    expect(await long.json()).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'a name is at most 32 characters; this one has 200',
+    });
+    const symbol = await claim('ann@home');
+    expect(symbol.status).toBe(400);
+    expect(((await symbol.json()) as { message: string }).message).toContain('"@"');
+    const spaced = await claim('ann lee');
+    expect(((await spaced.json()) as { message: string }).message).toContain('a space');
+  });
+
   it('treats an invalid token as no token: a held name stays taken', async () => {
     await createSession(app.url, 'Gus');
     expect((await claim('gus', 'not-a-token')).status).toBe(409);

@@ -17,8 +17,9 @@ export async function pickPeople(page: Page, names: string[]): Promise<void> {
     const option = page.locator('[data-test="user-option"]', { hasText: name }).first();
     await option.waitFor();
     await option.click();
+    // A choice closes the list (Escape now would close the dialog).
+    await page.locator('[data-test="user-option"]').first().waitFor({ state: 'detached' });
   }
-  await input.press('Escape');
 }
 
 export async function createRoom(page: Page, name: string, people: string[]): Promise<void> {

@@ -63,4 +63,14 @@ describe('SearchHitItem', () => {
 
     expect(sut.emitted('open')).toHaveLength(1);
   });
+
+  it('names the files of a hit that has no text, found by a file name', () => {
+    const found = hit('', []);
+    found.message.attachments = [
+      { id: 'a1', name: '회의록.pdf', type: 'application/pdf', size: 9 },
+    ];
+    const sut = mountWithApp(SearchHitItem, { props: { hit: found, showRoom: false } });
+
+    expect(sut.get('.search-hit__text').text()).toBe('📎 회의록.pdf');
+  });
 });

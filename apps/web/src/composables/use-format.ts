@@ -42,7 +42,7 @@ export function useFormat() {
   };
 
   const roomTitle = (room: RoomEntry | undefined): string =>
-    room ? titleOf(room, auth.userId, users.nameOf) || t('rooms.untitled') : '';
+    room ? titleOf(room, auth.userId, users.nameOf, t('rooms.onlyYou')) : '';
 
   const typingText = (ids: readonly string[]): string => {
     const names = ids.map(users.nameOf);

@@ -4,7 +4,12 @@ import { setNotifier, type ChatNotice } from '../services/notifier';
 import { useMessagesStore } from '../stores/messages.store';
 import { useFormat } from './use-format';
 
-/** Shows the stores' notices as Quasar notifications (plain text: never HTML). */
+/**
+ * Shows the stores' notices as Quasar notifications (plain text: never HTML), placed below the
+ * header (`main.ts`, `app.scss`) where they cover none of its buttons. A burst of
+ * messages, in one room or several, is one notification showing the newest, with a badge
+ * counting them; so is a burst of invitations.
+ */
 export function useNotices(): void {
   const $q = useQuasar();
   const { t } = useI18n();
@@ -26,7 +31,7 @@ export function useNotices(): void {
           caption: notice.preview,
           icon: 'chat',
           color: 'primary',
-          group: `message:${notice.roomId}`,
+          group: 'messages',
           actions: [openAction(notice.roomId)],
         });
         return;
@@ -35,6 +40,7 @@ export function useNotices(): void {
           message: t('notify.invited', { by: notice.by, room: notice.roomName }),
           icon: 'group_add',
           color: 'primary',
+          group: 'invites',
           actions: [openAction(notice.roomId)],
         });
         return;

@@ -12,6 +12,24 @@ describe('linkify', () => {
     ]);
   });
 
+  it('links a www. address as http, the way GitHub-flavoured Markdown does', () => {
+    expect(linkify('see www.example.org/docs, (www.한국.kr) or WWW.Example.com.')).toEqual([
+      { kind: 'text', text: 'see ' },
+      { kind: 'link', text: 'www.example.org/docs', href: 'http://www.example.org/docs' },
+      { kind: 'text', text: ', (' },
+      { kind: 'link', text: 'www.한국.kr', href: 'http://www.xn--3e0b707e.kr/' },
+      { kind: 'text', text: ') or ' },
+      { kind: 'link', text: 'WWW.Example.com', href: 'http://www.example.com/' },
+      { kind: 'text', text: '.' },
+    ]);
+  });
+
+  it('leaves www. inside a word, an address or a bare www. as text', () => {
+    for (const text of ['awww.example.org', 'me@www.example.org', 'www. and www..x', 'www']) {
+      expect(linkify(text)).toEqual([{ kind: 'text', text }]);
+    }
+  });
+
   it('never links other schemes', () => {
     const text = 'javascript:alert(1) data:text/html,<b>x</b> ftp://host/file';
     expect(linkify(text)).toEqual([{ kind: 'text', text }]);

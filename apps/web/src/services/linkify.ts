@@ -2,7 +2,12 @@
 export type TextSegment =
   { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+/**
+ * An http(s) URL, or an address starting `www.` where GitHub-flavoured Markdown links one: at
+ * the start, after a space or one of `( * _ ~`, with a letter or digit after the dot.
+ */
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+|(?<=^|[\s(*_~])www\.(?=[\p{L}\p{N}])[^\s<>"'`]+/giu;
+const WWW = /^www\./i;
 // Punctuation that usually ends a sentence rather than a URL.
 const TRAILING = /[.,!?;:)\]}'"]+$/;
 
@@ -44,7 +49,8 @@ export const linkify = (text: string): TextSegment[] => {
   let cursor = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
     const [url, tail] = splitTrailing(match[0]);
-    const href = safeHref(url);
+    // A www. address is linked as http, as GFM does; the site redirects to https if it can.
+    const href = safeHref(WWW.test(url) ? `http://${url}` : url);
     pushText(text.slice(cursor, match.index));
     if (href) out.push({ kind: 'link', text: url, href });
     else pushText(url);

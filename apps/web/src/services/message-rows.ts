@@ -1,4 +1,4 @@
-import { isChangeKind, type Message } from '@chat/contracts';
+import { isChangeKind, type Message, type MessageAttachment } from '@chat/contracts';
 import type { PendingMessage } from '../stores/outbox.store';
 
 /** One bubble: a stored message, or a pending one (no seq yet). */
@@ -13,6 +13,7 @@ export interface Bubble {
   replyTo?: number;
   /** The stored message, with its changes folded in (none for a pending one). */
   message?: Message;
+  attachments?: MessageAttachment[];
 }
 
 /** What the message list renders, top to bottom. */
@@ -52,6 +53,7 @@ const fromMessage = (m: Message): Item => ({
     status: 'sent',
     ...(m.replyTo !== undefined && { replyTo: m.replyTo }),
     message: m,
+    ...(m.attachments && { attachments: m.attachments }),
   },
 });
 
@@ -63,9 +65,11 @@ const fromPending = (p: PendingMessage, me: string): Item => ({
     key: `p${p.clientMsgId}`,
     content: p.content,
     createdAt: p.createdAt,
-    status: p.status,
+    // One waiting for the reconnect is on its way, as far as the reader is concerned.
+    status: p.status === 'waiting' ? 'sending' : p.status,
     clientMsgId: p.clientMsgId,
     ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
+    ...(p.attachments && { attachments: p.attachments }),
   },
 });
 

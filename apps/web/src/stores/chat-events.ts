@@ -1,5 +1,6 @@
 import type { Message, Room } from '@chat/contracts';
-import { notify } from '../services/notifier';
+import { previewText } from '../services/message-preview';
+import { desktopReason, notify, notifyDesktop } from '../services/notifier';
 import { roomTitle } from '../services/room-title';
 import type { ChatTransport } from '../services/transport';
 import { useAuthStore } from './auth.store';
@@ -15,8 +16,9 @@ const PREVIEW_CHARS = 80;
 const preview = (content: string): string =>
   content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS)}…` : content;
 
+// Notices are about rooms with someone else in them, so a room of one needs no label here.
 const titleOf = (room: Room | undefined): string =>
-  room ? roomTitle(room, useAuthStore().userId, useUsersStore().nameOf) : '';
+  room ? roomTitle(room, useAuthStore().userId, useUsersStore().nameOf, '') : '';
 
 const roomName = (roomId: string): string => titleOf(useRoomsStore().byId[roomId]);
 
@@ -27,12 +29,26 @@ function countOrRead(message: Message): void {
     useReadsStore().markRead(message.roomId, message.seq);
     return;
   }
-  rooms.addUnread(message.roomId);
+  rooms.addUnread(message);
   if (rooms.openRoomId === message.roomId) return;
   notify({
     kind: 'message',
     roomId: message.roomId,
     roomName: roomName(message.roomId),
+    userName: useUsersStore().nameOf(message.userId),
+    preview: preview(previewText(message)),
+  });
+}
+
+/** A mention or a direct message: the shell may raise a desktop notification for it. */
+function alertDesktop(message: Message): void {
+  const room = useRoomsStore().byId[message.roomId];
+  const reason = room ? desktopReason(message, room, useAuthStore().userId) : null;
+  if (!reason) return;
+  notifyDesktop({
+    reason,
+    roomId: message.roomId,
+    roomName: titleOf(room),
     userName: useUsersStore().nameOf(message.userId),
     preview: preview(message.content),
   });
@@ -42,7 +58,10 @@ function onMessage(message: Message): void {
   useTypingStore().stopShowing(message.roomId, message.userId);
   // One's own message sent from here reaches the view through the outbox only (ack or echo).
   if (!useOutboxStore().claim(message)) useMessagesStore().receive(message);
-  if (message.kind === 'user' && message.userId !== useAuthStore().userId) countOrRead(message);
+  if (message.kind === 'user' && message.userId !== useAuthStore().userId) {
+    countOrRead(message);
+    alertDesktop(message);
+  }
 }
 
 function onRoomUpdated(room: Room): void {
@@ -78,7 +97,10 @@ const learnMembers = (room: Room): void => {
 };
 
 function onInvite(room: Room, by: string): void {
-  learnMembers(room);
+  // Sharing a new room makes its members' presence visible: re-read it, not just the names.
+  useUsersStore()
+    .refresh(room.participants)
+    .catch(() => undefined);
   const rooms = useRoomsStore();
   const isNew = !rooms.byId[room.roomId];
   rooms.upsert(room, !isNew);

@@ -78,6 +78,20 @@ describe('useOutboxStore', () => {
     expect(h.server.messages.get('r1')?.filter((m) => m.content === 'once')).toHaveLength(1);
   });
 
+  it('marks a waiting message failed when its re-send on reconnect is refused', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    h.transport().drop();
+    await sut.send('r1', 'refused later');
+    h.transport().handle('send_message', () => {
+      throw new ChatError('FORBIDDEN', 'removed meanwhile');
+    });
+
+    h.transport().connect();
+    await flushPromises();
+    expect(sut.pendingIn('r1')).toMatchObject([{ status: 'failed', errorCode: 'FORBIDDEN' }]);
+  });
+
   it('does not show a message twice when its echo arrives before the ack', async () => {
     const h = await inRoom();
     const sut = useOutboxStore();
@@ -144,13 +158,13 @@ describe('useOutboxStore', () => {
     expect(contents().at(-1)).toBe('from my phone');
   });
 
-  it('re-sends messages that failed offline once reconnected, in order', async () => {
+  it('keeps messages sent offline waiting, not failed, and sends them on reconnect, in order', async () => {
     const h = await inRoom();
     const sut = useOutboxStore();
     h.transport().drop();
     await sut.send('r1', 'first');
     await sut.send('r1', 'second');
-    expect(sut.pendingIn('r1').map((p) => p.status)).toEqual(['failed', 'failed']);
+    expect(sut.pendingIn('r1').map((p) => p.status)).toEqual(['waiting', 'waiting']);
 
     await reconnect(h);
     await flushPromises();
@@ -170,5 +184,34 @@ describe('useOutboxStore', () => {
     await reconnect(h);
 
     expect(sut.pendingIn('r1')).toMatchObject([{ status: 'failed', errorCode: 'FORBIDDEN' }]);
+  });
+
+  it('sends the ids of its attachments, with or without text, and shows them at once', async () => {
+    const h = await inRoom();
+    const sut = useOutboxStore();
+    const sent: unknown[] = [];
+    h.transport().handle('send_message', (payload) => {
+      sent.push(payload.attachments);
+      return h.server.send(payload);
+    });
+    const pdf = { id: 'att1', name: 'a.pdf', type: 'application/pdf', size: 12 };
+
+    const sending = sut.send('r1', '', [pdf]);
+    expect(sut.pendingIn('r1')).toMatchObject([{ content: '', attachments: [pdf] }]);
+    await sending;
+
+    expect(sent).toEqual([['att1']]);
+    expect(useMessagesStore().timelines.r1?.messages.at(-1)).toMatchObject({
+      content: '',
+      attachments: [pdf],
+    });
+  });
+
+  it('sends nothing when there is neither text nor an attachment', async () => {
+    await inRoom();
+    const sut = useOutboxStore();
+    await sut.send('r1', '   ', []);
+    expect(sut.pendingIn('r1')).toEqual([]);
+    expect(contents()).toHaveLength(3);
   });
 });

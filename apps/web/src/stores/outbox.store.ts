@@ -4,6 +4,7 @@ import {
   codePointLength,
   type ErrorCode,
   type Message,
+  type MessageAttachment,
   type SendMessageAck,
 } from '@chat/contracts';
 import { defineStore } from 'pinia';
@@ -14,7 +15,11 @@ import { useConnectionStore } from './connection.store';
 import { useMessagesStore } from './messages.store';
 import { useRoomsStore } from './rooms.store';
 
-/** A message shown before the server has acked it. */
+/**
+ * A message shown before the server has acked it: `sending`, `waiting` for the connection to
+ * come back (it is sent by itself then, and shown as pending meanwhile), or `failed` for good,
+ * until the person retries or discards it.
+ */
 export interface PendingMessage {
   clientMsgId: string;
   roomId: string;
@@ -22,8 +27,9 @@ export interface PendingMessage {
   /** The seq of the message this one answers. */
   replyTo?: number;
   createdAt: string;
-  status: 'sending' | 'failed';
+  status: 'sending' | 'waiting' | 'failed';
   errorCode?: ErrorCode;
+  attachments?: MessageAttachment[];
 }
 
 /** Failures that may pass on their own; such messages are re-sent when the connection returns. */
@@ -71,6 +77,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       clientMsgId: p.clientMsgId,
       kind: 'user',
       ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
+      ...(p.attachments && { attachments: p.attachments }),
     };
     if (!settle(p, message)) return;
     const due = echoDue.get(p.roomId) ?? new Set<string>();
@@ -86,21 +93,30 @@ export const useOutboxStore = defineStore('outbox', () => {
         content: p.content,
         clientMsgId: p.clientMsgId,
         ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
+        ...(p.attachments && { attachments: p.attachments.map((a) => a.id) }),
       });
       settleByAck(p, ack);
     } catch (err) {
-      p.status = 'failed';
-      p.errorCode = err instanceof ChatError ? err.code : 'INTERNAL';
+      const code = err instanceof ChatError ? err.code : 'INTERNAL';
+      // Offline, a reconnect is under way and re-sends it (`retryFailed`): not a failure yet.
+      p.status =
+        code === 'UNAVAILABLE' && useConnectionStore().status !== 'online' ? 'waiting' : 'failed';
+      p.errorCode = code;
     }
   }
 
   /**
-   * Queues a message (a reply when `replyTo` names its parent's seq) and sends it; resolves once
-   * it is acked or marked failed.
+   * Queues a message (with its uploaded files; a reply when `replyTo` names its parent's seq) and
+   * sends it; resolves once it is acked or marked failed.
    */
-  async function send(roomId: string, content: string, replyTo?: number): Promise<void> {
+  async function send(
+    roomId: string,
+    content: string,
+    attachments: MessageAttachment[] = [],
+    replyTo?: number,
+  ): Promise<void> {
     const text = content.trim();
-    if (!text) return;
+    if (!text && attachments.length === 0) return;
     if (codePointLength(text) > MAX_CONTENT_CODE_POINTS) {
       throw new ChatError('BAD_REQUEST', 'Message is too long');
     }
@@ -114,6 +130,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       ...(replyTo !== undefined && { replyTo }),
       createdAt: new Date().toISOString(),
       status: 'sending',
+      ...(attachments.length > 0 && { attachments }),
     });
     // The element read back from the reactive array is reactive, so status changes show.
     await deliver(list[list.length - 1]!);
@@ -124,11 +141,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     return p && p.status === 'failed' ? deliver(p) : Promise.resolve();
   }
 
-  /** After a reconnect: re-sends what failed for want of a connection. */
+  /** After a reconnect: re-sends what waited for it, and what failed for want of a connection. */
   async function retryFailed(): Promise<void> {
     const failed = Object.values(byRoom)
       .flat()
-      .filter((p) => p.status === 'failed' && p.errorCode && TRANSIENT.includes(p.errorCode));
+      .filter(
+        (p) =>
+          p.status === 'waiting' ||
+          (p.status === 'failed' && p.errorCode && TRANSIENT.includes(p.errorCode)),
+      );
     for (const p of failed) await deliver(p);
   }
 

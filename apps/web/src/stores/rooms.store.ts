@@ -1,13 +1,25 @@
-import { applyChange, isChangeKind, type Message, type Room } from '@chat/contracts';
+import {
+  changePreview,
+  toMessagePreview,
+  type Message,
+  type MessagePreview,
+  type Room,
+} from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
+import { mentionsMe } from '../services/mentions';
 import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
+import { useUsersStore } from './users.store';
 import { readStored, writeStored } from './storage';
 
-/** A room as listed: the server's view plus what the client learned from its messages. */
+/**
+ * A room as listed: the server's view (with the preview of its newest message, `lastMessage`)
+ * plus what the client learned from the messages it received since.
+ */
 export interface RoomEntry extends Room {
-  lastMessage?: Message;
+  /** Unread messages that mention the viewer or `@room`: the server's count, then live ones. */
+  unreadMentions: number;
   /** ISO time of the newest activity (last message, else creation): the list's sort key. */
   activityAt: string;
 }
@@ -25,6 +37,9 @@ export const useRoomsStore = defineStore('rooms', () => {
   const sorted = computed(() =>
     Object.values(byId).sort((a, b) => b.activityAt.localeCompare(a.activityAt)),
   );
+  /** Direct-message rooms and group rooms: the sidebar lists them apart. */
+  const directRooms = computed(() => sorted.value.filter((r) => r.direct === true));
+  const groupRooms = computed(() => sorted.value.filter((r) => r.direct !== true));
   const openRoom = computed(() => (openRoomId.value ? byId[openRoomId.value] : undefined));
   const totalUnread = computed(() => sorted.value.reduce((n, r) => n + r.unread, 0));
   // Stores holding something per room register how to forget it: the list needs not know them.
@@ -33,12 +48,19 @@ export const useRoomsStore = defineStore('rooms', () => {
   /** Adds or refreshes a room; `keepUnread` keeps the local count (broadcast rooms lack ours). */
   function upsert(room: Room, keepUnread = false): void {
     const known = byId[room.roomId];
+    const lastMessage = newer(known?.lastMessage, room.lastMessage);
+    const activityAt = known?.activityAt ?? room.createdAt;
     byId[room.roomId] = {
       ...room,
       lastSeq: Math.max(room.lastSeq, known?.lastSeq ?? 0),
       unread: keepUnread && known ? known.unread : room.unread,
-      ...(known?.lastMessage ? { lastMessage: known.lastMessage } : {}),
-      activityAt: known?.activityAt ?? room.createdAt,
+      unreadMentions:
+        keepUnread && known
+          ? known.unreadMentions
+          : Math.min(room.unreadMentions ?? 0, room.unread),
+      ...(lastMessage ? { lastMessage } : {}),
+      activityAt:
+        lastMessage && lastMessage.createdAt > activityAt ? lastMessage.createdAt : activityAt,
     };
   }
 
@@ -71,30 +93,39 @@ export const useRoomsStore = defineStore('rooms', () => {
     openRoomId.value = null;
   }
 
-  /** Records a message's effect on the list: last seq, preview and activity time. */
+  /**
+   * Records a message's effect on the list: last seq, preview and activity time. A change
+   * (edit, deletion) of the previewed message changes the preview; other changes only the seq.
+   */
   function noteMessage(message: Message): void {
     const room = byId[message.roomId];
     if (!room) return;
     room.lastSeq = Math.max(room.lastSeq, message.seq);
-    // A change (edit, deletion, reaction) is no message of its own: it folds into the one shown.
-    if (isChangeKind(message.kind)) {
-      if (room.lastMessage) room.lastMessage = applyChange(room.lastMessage, message);
+    const preview = toMessagePreview(message);
+    const last = room.lastMessage;
+    if (!preview) {
+      if (last) room.lastMessage = changePreview(last, message);
       return;
     }
-    if (!room.lastMessage || message.seq >= room.lastMessage.seq) {
-      room.lastMessage = message;
-      if (message.createdAt > room.activityAt) room.activityAt = message.createdAt;
+    if (!last || preview.seq >= last.seq) {
+      room.lastMessage = preview;
+      if (preview.createdAt > room.activityAt) room.activityAt = preview.createdAt;
     }
   }
 
-  function addUnread(roomId: string): void {
-    const room = byId[roomId];
-    if (room) room.unread++;
+  /** Counts a message from someone else as unread, and as a mention if it names the viewer. */
+  function addUnread(message: Message): void {
+    const room = byId[message.roomId];
+    if (!room) return;
+    room.unread++;
+    if (mentionsMe(message, useAuthStore().userId)) room.unreadMentions++;
   }
 
   function clearUnread(roomId: string): void {
     const room = byId[roomId];
-    if (room) room.unread = 0;
+    if (!room) return;
+    room.unread = 0;
+    room.unreadMentions = 0;
   }
 
   function isMember(room: Room): boolean {
@@ -102,11 +133,9 @@ export const useRoomsStore = defineStore('rooms', () => {
     return me !== null && room.participants.includes(me);
   }
 
-  /** Fetches the newest message of rooms whose preview is missing or stale. */
+  /** Fetches the newest message of rooms the server listed without a preview. */
   async function loadPreviews(): Promise<void> {
-    const stale = Object.values(byId).filter(
-      (r) => r.lastSeq > 0 && (r.lastMessage?.seq ?? 0) < r.lastSeq,
-    );
+    const stale = Object.values(byId).filter((r) => r.lastSeq > 0 && !r.lastMessage);
     const { request } = useConnectionStore();
     const worker = async () => {
       for (let room = stale.shift(); room; room = stale.shift()) {
@@ -117,6 +146,13 @@ export const useRoomsStore = defineStore('rooms', () => {
     await Promise.all(Array.from({ length: PREVIEW_CONCURRENCY }, worker));
   }
 
+  /** A room just shared with people: their presence is ours to see from now on. */
+  function learnPresence(room: Room): void {
+    useUsersStore()
+      .refresh(room.participants)
+      .catch(() => undefined);
+  }
+
   async function create(name: string, participants: string[]): Promise<Room> {
     const trimmed = name.trim();
     const { room } = await useConnectionStore().request('create_room', {
@@ -124,12 +160,22 @@ export const useRoomsStore = defineStore('rooms', () => {
       participants,
     });
     upsert(room);
+    learnPresence(room);
+    return room;
+  }
+
+  /** The direct room of the viewer and `userId` (created by the server the first time). */
+  async function openDirect(userId: string): Promise<Room> {
+    const { room } = await useConnectionStore().request('open_direct', { userId });
+    upsert(room, true);
+    learnPresence(room);
     return room;
   }
 
   async function invite(roomId: string, userIds: string[]): Promise<void> {
     const { room } = await useConnectionStore().request('invite', { roomId, userIds });
     upsert(room, true);
+    learnPresence(room);
   }
 
   async function leave(roomId: string): Promise<void> {
@@ -146,6 +192,8 @@ export const useRoomsStore = defineStore('rooms', () => {
     byId,
     openRoomId,
     sorted,
+    directRooms,
+    groupRooms,
     openRoom,
     totalUnread,
     upsert,
@@ -159,8 +207,12 @@ export const useRoomsStore = defineStore('rooms', () => {
     isMember,
     loadPreviews,
     create,
+    openDirect,
     invite,
     leave,
     destroy,
   };
 });
+
+const newer = (a?: MessagePreview, b?: MessagePreview): MessagePreview | undefined =>
+  !a || (b && b.seq >= a.seq) ? b : a;

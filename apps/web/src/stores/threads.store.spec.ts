@@ -29,8 +29,8 @@ describe('useThreadsStore', () => {
     const sut = useThreadsStore();
 
     sut.startReply('r1', 2);
-    await useOutboxStore().send('r1', 'answer', sut.takeReply('r1'));
-    await useOutboxStore().send('r1', 'not an answer', sut.takeReply('r1'));
+    await useOutboxStore().send('r1', 'answer', [], sut.takeReply('r1'));
+    await useOutboxStore().send('r1', 'not an answer', [], sut.takeReply('r1'));
 
     expect(
       h
@@ -45,7 +45,7 @@ describe('useThreadsStore', () => {
 
   it('opens a thread with its parent and replies, and keeps it live when replies and changes arrive', async () => {
     const h = await inRoom();
-    await useOutboxStore().send('r1', 'first answer', 1);
+    await useOutboxStore().send('r1', 'first answer', [], 1);
     const sut = useThreadsStore();
 
     await sut.openThread('r1', 1);

@@ -62,6 +62,20 @@ export const useUsersStore = defineStore('users', () => {
     }
   }
 
+  /**
+   * Re-reads people the app may know with stale presence: the server shows presence only to
+   * people who share a room, so a new room makes its members' presence visible.
+   */
+  async function refresh(ids: readonly string[]): Promise<void> {
+    const all = [...new Set(ids)];
+    for (let i = 0; i < all.length; i += DIRECTORY_PAGE) {
+      const { users } = await useConnectionStore().request('get_users', {
+        ids: all.slice(i, i + DIRECTORY_PAGE),
+      });
+      upsert(users);
+    }
+  }
+
   async function refreshDirectory(): Promise<void> {
     const { users } = await useConnectionStore().request('get_users', { limit: DIRECTORY_PAGE });
     upsert(users);
@@ -81,6 +95,7 @@ export const useUsersStore = defineStore('users', () => {
     isOnline,
     find,
     ensureKnown,
+    refresh,
     refreshDirectory,
   };
 });

@@ -213,7 +213,7 @@ export class DynamoRoomStore extends RoomStore {
   }
 
   /** Deletes the room item, then its index entries and read pointers. */
-  async delete(roomId: string): Promise<void> {
+  async deleteRoom(roomId: string): Promise<void> {
     const current = await this.load(roomId);
     if (!current) return;
     await this.client.send(

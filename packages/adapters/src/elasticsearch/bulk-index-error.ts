@@ -12,7 +12,7 @@ export interface BulkFailure {
 }
 
 /**
- * Thrown by `indexBatch` after the rest of the batch is indexed, naming the messages that
+ * Thrown by `putBatch` after the rest of the batch is indexed, naming the messages that
  * were not. As a `PermanentSinkError` it names the permanently refused messages, which the sink
  * loop dead-letters; the others (retries ran out) are retried with the rest of the batch.
  */

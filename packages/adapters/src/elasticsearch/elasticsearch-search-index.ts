@@ -3,13 +3,13 @@ import {
   type Message,
   type MessageAttachment,
   type SearchHit,
+  type SearchResult,
 } from '@chat/contracts';
 import {
   SearchIndex,
   highlighter,
   hitHighlights,
   parseQueryTerms,
-  type SearchPage,
   type SearchQuery,
 } from '@chat/core';
 import type { Client } from '@elastic/elasticsearch';
@@ -87,7 +87,7 @@ const toMessage = (doc: MessageDoc): Message => ({
 /**
  * The search index on Elasticsearch, through an alias so the index can be rebuilt and swapped.
  *
- * Guarantees: `indexBatch` is idempotent (`_id` = message id, `index` overwrites) and indexes
+ * Guarantees: `putBatch` is idempotent (`_id` = message id, `index` overwrites) and indexes
  * user messages only; items rejected with 429/5xx are retried with backoff, items rejected
  * with another 4xx are permanent and reported together in a {@link BulkIndexError} (after the
  * rest of the batch is written). `search` filters by `terms roomId` (the caller's rooms),
@@ -152,7 +152,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     }
   }
 
-  async indexBatch(messages: readonly Message[]): Promise<void> {
+  async putBatch(messages: readonly Message[]): Promise<void> {
     let pending = messages.filter((m) => m.kind === 'user' && !m.deleted);
     const permanent: BulkFailure[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -255,7 +255,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     };
   }
 
-  async search(query: SearchQuery): Promise<SearchPage> {
+  async search(query: SearchQuery): Promise<SearchResult> {
     if (
       query.roomIds.length === 0 ||
       parseQueryTerms(query.query).length === 0 ||

@@ -102,9 +102,9 @@ export class RedisCachedRoomStore extends RoomStore {
     }
   }
 
-  async delete(roomId: string): Promise<void> {
+  async deleteRoom(roomId: string): Promise<void> {
     try {
-      await this.inner.delete(roomId);
+      await this.inner.deleteRoom(roomId);
     } finally {
       await this.invalidate(roomId);
     }

@@ -2,8 +2,12 @@ import {
   ChatError,
   CLIENT_MSG_ID_TTL_MS,
   isChangeKind,
+  MessagePreviewSchema,
   MessageSchema,
+  previewContent,
   serialiseAroundSeq,
+  toMessagePreview,
+  type MessagePreview,
   type RoomEventEnvelope,
   type Message,
 } from '@chat/contracts';
@@ -146,6 +150,7 @@ export class RedisStreamsEventLog extends EventLog {
           this.layout.window(draft.roomId),
           this.layout.sentMarks(draft.roomId),
           this.layout.changes(draft.roomId),
+          this.layout.lastMessage(draft.roomId),
         ],
         [
           clientMsgId === undefined ? '0' : '1',
@@ -163,6 +168,8 @@ export class RedisStreamsEventLog extends EventLog {
           isChangeKind(draft.kind) ? draft.kind : '',
           draft.target ?? 0,
           draft.kind === 'user' ? mentionList(draft) : '',
+          ...previewAroundSeq(draft),
+          draft.kind === 'edit' ? previewContent(draft.content) : '',
         ],
       ),
       'append',
@@ -202,6 +209,21 @@ export class RedisStreamsEventLog extends EventLog {
       this.byShard(roomIds).map(async (rooms) => {
         const values = await this.client.mget(rooms.map((r) => this.layout.seq(r)));
         rooms.forEach((roomId, i) => result.set(roomId, Number(values[i] ?? 0)));
+      }),
+    );
+    return result;
+  }
+
+  /** One MGET per shard, like `lastSeqs`. */
+  async lastMessages(roomIds: readonly string[]): Promise<Map<string, MessagePreview>> {
+    const result = new Map<string, MessagePreview>();
+    await Promise.all(
+      this.byShard(roomIds).map(async (rooms) => {
+        const values = await this.client.mget(rooms.map((r) => this.layout.lastMessage(r)));
+        rooms.forEach((roomId, i) => {
+          const raw = values[i];
+          if (raw) result.set(roomId, MessagePreviewSchema.parse(JSON.parse(raw)));
+        });
       }),
     );
     return result;
@@ -273,11 +295,12 @@ export class RedisStreamsEventLog extends EventLog {
     return counts;
   }
 
-  async forgetRoom(roomId: string): Promise<void> {
+  async deleteRoom(roomId: string): Promise<void> {
     await this.client.del(
       this.layout.window(roomId),
       this.layout.sentMarks(roomId),
       this.layout.changes(roomId),
+      this.layout.lastMessage(roomId),
     );
   }
 
@@ -304,6 +327,18 @@ export class RedisStreamsEventLog extends EventLog {
     return Promise.resolve();
   }
 }
+
+/**
+ * A user or system message's preview JSON as two parts around its seq (which the script
+ * assigns): `{"seq":` and the rest. Two empty parts for a change, which has no preview.
+ */
+const previewAroundSeq = (draft: MessageDraft): [string, string] => {
+  const preview = toMessagePreview({ ...draft, seq: 1 });
+  if (!preview) return ['', ''];
+  const { seq: _seq, ...rest } = preview;
+  const json = JSON.stringify(rest);
+  return ['{"seq":', json === '{}' ? '}' : `,${json.slice(1)}`];
+};
 
 const parseMessages = (reply: unknown, what: string): Message[] =>
   asArray(reply, 'ZRANGE').map((m) => MessageSchema.parse(JSON.parse(asString(m, what))));

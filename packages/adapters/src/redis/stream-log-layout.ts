@@ -69,6 +69,11 @@ export class StreamLogLayout {
     return `${this.tag(this.shardOf(roomId))}:sent:${encodeURIComponent(roomId)}`;
   }
 
+  /** The preview of the room's newest user or system message (JSON), kept with the append. */
+  lastMessage(roomId: string): string {
+    return `${this.tag(this.shardOf(roomId))}:last:${encodeURIComponent(roomId)}`;
+  }
+
   dedupe(roomId: string, userId: string, clientMsgId: string): string {
     const parts = [roomId, userId, clientMsgId].map(encodeURIComponent).join(':');
     return `${this.tag(this.shardOf(roomId))}:dedupe:${parts}`;

@@ -17,11 +17,14 @@ import { LuaScript } from './lua-script.js';
  * A change (ARGV[15] = its kind) also goes to the room's changes (KEYS[6]), kept like the
  * window. A deletion (target seq ARGV[16]) takes the text out of the window: the target becomes
  * a tombstone (as `applyChange` makes it) and its edits lose their content, in both sets.
- * KEYS: stream, seq, dedupe or appended mark, window, sent marks, changes.
+ * A user or system message replaces the room's preview (KEYS[7]: ARGV[18] .. seq .. ARGV[19],
+ * its `MessagePreview` JSON); an edit of the previewed message sets its content (ARGV[20],
+ * already cut), a deletion empties it, as `changePreview` does. It is kept as long as the marks.
+ * KEYS: stream, seq, dedupe or appended mark, window, sent marks, changes, preview.
  * ARGV: hasClientMsgId, dedupeTtlMs, messagePrefix, messageSuffix, envelopePrefix,
  *       envelopeSuffix, windowSize, windowTtlMs, liveChannel, maxDraftAgeMs, draftCreatedAtMs,
  *       sender ('' for a system message), marksKept, marksTtlMs, changeKind ('' for none),
- *       target.
+ *       target, mentionList, previewPrefix ('' for a change), previewSuffix, editPreview.
  * Returns {1, first message JSON, ''} for a duplicate, {2} for a stale draft, else
  * {0, message JSON, stream id, seq}.
  */
@@ -89,6 +92,25 @@ if ARGV[15] == 'delete' then
       replace(KEYS[4], e.seq, m, scrubbed)
     end
   end
+end
+if ARGV[18] ~= '' then
+  redis.call('SET', KEYS[7], ARGV[18] .. seq .. ARGV[19], 'PX', ARGV[14])
+else
+  local last = redis.call('GET', KEYS[7])
+  if last and (ARGV[15] == 'edit' or ARGV[15] == 'delete') then
+    local p = cjson.decode(last)
+    if p.seq == tonumber(ARGV[16]) and not p.deleted then
+      if ARGV[15] == 'delete' then
+        p.content = ''
+        p.deleted = true
+        p.attachments = nil
+      else
+        p.content = ARGV[20]
+      end
+      redis.call('SET', KEYS[7], cjson.encode(p))
+    end
+  end
+  if last then redis.call('PEXPIRE', KEYS[7], ARGV[14]) end
 end
 redis.call('PUBLISH', ARGV[9], message)
 return {0, message, id, seq}

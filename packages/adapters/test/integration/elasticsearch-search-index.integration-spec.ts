@@ -103,7 +103,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       errors: false,
       items: [bulkItem(hello.id, 201), bulkItem(bye.id, 201)],
     });
-    await sut.indexBatch([hello, system, bye]);
+    await sut.putBatch([hello, system, bye]);
     expect(requests).toHaveLength(1);
     expect(requests[0]?.querystring).toEqual({ refresh: 'false' });
     expect(requests[0]?.body).toEqual([
@@ -118,7 +118,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
     const pdf = { id: 'att-1', name: 'plan.pdf', type: 'application/pdf', size: 3 };
     const withFile = makeMessage(roomId, 7, { content: 'the plan', attachments: [pdf] });
     route('POST', '/_bulk', { errors: false, items: [bulkItem(withFile.id, 201)] });
-    await sut.indexBatch([withFile]);
+    await sut.putBatch([withFile]);
     expect(requests[0]?.body).toEqual([
       { index: { _index: 'test-messages', _id: withFile.id } },
       { ...doc(withFile), fileNames: ['plan.pdf'], attachments: [pdf] },
@@ -157,7 +157,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
 
   it('does not index a message that arrives already deleted', async () => {
     route('POST', '/_bulk', { errors: false, items: [bulkItem(bye.id, 201)] });
-    await sut.indexBatch([{ ...hello, content: '', deleted: true }, bye]);
+    await sut.putBatch([{ ...hello, content: '', deleted: true }, bye]);
     expect(requests[0]?.body).toEqual([
       { index: { _index: 'test-messages', _id: bye.id } },
       doc(bye),
@@ -175,7 +175,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       { errors: true, items: [bulkItem(hello.id, 503, 'unavailable_shards_exception')] },
       { errors: false, items: [bulkItem(hello.id, 200)] },
     );
-    await sut.indexBatch([hello, bye]);
+    await sut.putBatch([hello, bye]);
     expect(requests.map((r) => r.body)).toEqual([
       [
         { index: { _index: 'test-messages', _id: hello.id } },
@@ -195,7 +195,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       { errors: false, items: [bulkItem(hello.id, 201)] },
       { errors: false, items: [bulkItem(bye.id, 201)] },
     );
-    await sut.indexBatch([hello, bye]);
+    await sut.putBatch([hello, bye]);
     expect(requests.map((r) => r.body)).toEqual([
       [
         { index: { _index: 'test-messages', _id: hello.id } },
@@ -212,7 +212,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       errors: true,
       items: [bulkItem(hello.id, 400, 'mapper_parsing_exception'), bulkItem(bye.id, 201)],
     });
-    const error = await sut.indexBatch([hello, bye]).then(
+    const error = await sut.putBatch([hello, bye]).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -242,7 +242,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       },
       { errors: true, items: [bulkItem(hello.id, 429, 'es_rejected_execution_exception')] },
     );
-    const error = await sut.indexBatch([hello, bye]).then(
+    const error = await sut.putBatch([hello, bye]).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -270,7 +270,7 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       },
       { errors: true, items: [bulkItem(bye.id, 429, 'es_rejected_execution_exception')] },
     );
-    const error = await sut.indexBatch([hello, bye]).then(
+    const error = await sut.putBatch([hello, bye]).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -294,19 +294,19 @@ describe(`${ElasticsearchSearchIndex.name} bulk indexing`, () => {
       errors: false,
       items: [bulkItem(bye.id, 201)],
     });
-    await sut.indexBatch([bye]);
+    await sut.putBatch([bye]);
     expect(requests).toHaveLength(3);
   });
 
   it('gives up after maxAttempts of 503 with the last error', async () => {
     route('POST', '/_bulk', responseError(503));
-    await expect(sut.indexBatch([bye])).rejects.toBeInstanceOf(errors.ResponseError);
+    await expect(sut.putBatch([bye])).rejects.toBeInstanceOf(errors.ResponseError);
     expect(requests).toHaveLength(4);
   });
 
   it('does not retry a whole request refused with 400', async () => {
     route('POST', '/_bulk', responseError(400));
-    await expect(sut.indexBatch([bye])).rejects.toBeInstanceOf(errors.ResponseError);
+    await expect(sut.putBatch([bye])).rejects.toBeInstanceOf(errors.ResponseError);
     expect(requests).toHaveLength(1);
   });
 });

@@ -46,7 +46,7 @@ describe(`${RedisCachedRoomStore.name} across replicas`, () => {
     expect(await replicaB.isMember(record.roomId, 'bob')).toBe(false);
     await replicaA.addMembers(record.roomId, ['carol']);
     expect((await replicaB.get(record.roomId))?.members).toEqual(['alice', 'carol']);
-    await replicaA.delete(record.roomId);
+    await replicaA.deleteRoom(record.roomId);
     expect(await replicaB.get(record.roomId)).toBeUndefined();
   });
 

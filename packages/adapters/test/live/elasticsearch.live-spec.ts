@@ -15,7 +15,7 @@ describe.skipIf(url === undefined)('Elasticsearch (live)', () => {
   describeSearchIndexConformance(`${ElasticsearchSearchIndex.name} on ${url ?? '-'}`, async () => {
     const client = new Client({ node: url });
     const prefix = `chat-test-${randomUUID().slice(0, 8)}`;
-    // wait_for: a batch is searchable when indexBatch resolves, as the suite expects.
+    // wait_for: a batch is searchable when putBatch resolves, as the suite expects.
     const sut = new ElasticsearchSearchIndex(client, { prefix, refresh: 'wait_for' });
     await sut.ensureIndex();
     return {

@@ -96,7 +96,7 @@ const seedContent = (i: number) =>
 /**
  * Seeds `perRoom` messages into each room directly through the adapters the sink uses: the
  * DynamoDB message store (`putBatch`, 200 per call like the sink) and the cluster's shared
- * SQLite search index (`indexBatch`). Rooms are fresh, so seqs 1..perRoom collide with nothing.
+ * SQLite search index (`putBatch`). Rooms are fresh, so seqs 1..perRoom collide with nothing.
  */
 async function seed(
   ctx: HistoryContext,
@@ -125,7 +125,7 @@ async function seed(
           });
         }
         await store.putBatch(batch);
-        await index.indexBatch(batch);
+        await index.putBatch(batch);
         seeded += batch.length;
       }
     });
@@ -238,7 +238,7 @@ export async function measureHistory(
       perRoom,
       seedMs,
       seededBy:
-        'directly through the adapters the sink uses (DynamoMessageStore.putBatch into dynalite, SqliteSearchIndex.indexBatch into the index file the cluster shares), into fresh rooms of the probe user',
+        'directly through the adapters the sink uses (DynamoMessageStore.putBatch into dynalite, SqliteSearchIndex.putBatch into the index file the cluster shares), into fresh rooms of the probe user',
       queries,
     };
   } finally {

@@ -426,12 +426,12 @@ export async function measureIndexAdapters(
     for (let i = 0; i < messages.length; i += batch) await index(messages.slice(i, i + batch));
     return messages.length / ((performance.now() - t0) / 1000);
   };
-  const elasticsearchMockPerSec = await rate((b) => es.indexBatch(b));
+  const elasticsearchMockPerSec = await rate((b) => es.putBatch(b));
   // No client.close(): the mock connection does not implement it; nothing is open.
   mkdirSync(dir, { recursive: true });
   const db = openDatabase(path.join(dir, 'index-bench.db'));
   const sqlite = new SqliteSearchIndex(db);
-  const sqlitePerSec = await rate((b) => sqlite.indexBatch(b));
+  const sqlitePerSec = await rate((b) => sqlite.putBatch(b));
   await sqlite.close();
   db.close();
   return { messages: messages.length, batch, elasticsearchMockPerSec, sqlitePerSec };

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { AttachmentRecord, AttachmentRecords } from '../ports/attachment-records.port.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { RoomStore } from '../ports/room-store.port.js';
-import { requireMember, requireMembership } from '../services/access.js';
+import { requireMember, assertMember } from '../services/access.js';
 import { systemClock, type Clock } from '../services/clock.js';
 import { SNIFF_BYTES, sniffType } from './content-type.js';
 import { sanitizeFileName } from './file-name.js';
@@ -62,7 +62,7 @@ export class AttachmentService {
     body: AsyncIterable<Uint8Array>,
     declaredBytes?: number,
   ): Promise<AttachmentRecord> {
-    await requireMembership(this.rooms, payload.roomId, userId);
+    await assertMember(this.rooms, payload.roomId, userId);
     const name = sanitizeFileName(payload.name);
     if (declaredBytes !== undefined && declaredBytes > this.limits.maxBytes) throw this.tooLarge();
     const chunks = body[Symbol.asyncIterator]();

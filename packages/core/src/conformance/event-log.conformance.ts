@@ -1,5 +1,5 @@
 import { pollUntil } from '@chat/test-support/poll';
-import type { Message } from '@chat/contracts';
+import { PREVIEW_CODE_POINTS, type Message } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENT_MARKS_KEPT, type EventLog, type MessageDraft } from '../ports/event-log.port.js';
 import { sleep, uniqueId, type ConformanceFactory } from './harness.js';
@@ -109,7 +109,7 @@ export function describeEventLogConformance(
       const [gone, kept] = [uniqueId('room'), uniqueId('room')];
       await appendAll(gone, 2);
       await appendAll(kept, 2);
-      await sut.forgetRoom(gone);
+      await sut.deleteRoom(gone);
       expect(await sut.window(gone, { limit: 10 })).toEqual([]);
       expect(await sut.window(gone, { after: 0, limit: 10 })).toEqual([]);
       expect(await sut.window(kept, { limit: 10 })).toHaveLength(2);
@@ -176,7 +176,7 @@ export function describeEventLogConformance(
       await sut.appendMessage(draft(room, { userId: 'zed' }));
       await sut.appendMessage(draft(room));
       expect(await count('zed')).toBe(1);
-      await sut.forgetRoom(room);
+      await sut.deleteRoom(room);
       expect(await count('zed')).toBe(0);
     });
 
@@ -263,6 +263,38 @@ export function describeEventLogConformance(
           [4, 'edit', 'kept edit'],
           [5, 'delete', ''],
         ]);
+      });
+
+      it('keeps the preview of the newest user or system message, its edit and deletion in', async () => {
+        const [roomId, quiet, empty] = [uniqueId('room'), uniqueId('room'), uniqueId('room')];
+        const long = '가'.repeat(PREVIEW_CODE_POINTS + 1);
+        await sut.appendMessage(draft(roomId, { content: 'older' }));
+        const newest = (await sut.appendMessage(draft(roomId, { content: long, userId: 'bob' })))
+          .message;
+        await sut.appendMessage(change(roomId, 'reaction', 2, { emoji: '👍', on: true }));
+        await sut.appendMessage(change(roomId, 'edit', 1, { content: 'older, edited' }));
+        await sut.appendMessage(draft(quiet, { kind: 'system', content: 'alice invited bob' }));
+        const previews = await sut.lastMessages([roomId, quiet, empty]);
+        expect(previews.get(roomId)).toEqual({
+          seq: 2,
+          userId: 'bob',
+          kind: 'user',
+          content: `${'가'.repeat(PREVIEW_CODE_POINTS - 1)}…`,
+          createdAt: newest.createdAt,
+        });
+        expect(previews.get(quiet)).toMatchObject({ seq: 1, kind: 'system' });
+        expect(previews.has(empty)).toBe(false);
+
+        await sut.appendMessage(change(roomId, 'edit', 2, { content: 'short now' }));
+        expect((await sut.lastMessages([roomId])).get(roomId)).toMatchObject({
+          seq: 2,
+          content: 'short now',
+        });
+        await sut.appendMessage(change(roomId, 'delete', 2, { userId: 'bob' }));
+        const deleted = (await sut.lastMessages([roomId])).get(roomId);
+        expect(deleted).toMatchObject({ seq: 2, content: '', deleted: true });
+        await sut.forgetRoom(roomId);
+        expect((await sut.lastMessages([roomId])).has(roomId)).toBe(false);
       });
 
       it('feeds changes to subscribers in seq order, like messages', async () => {

@@ -107,7 +107,7 @@ export function describeRoomStoreConformance(
       const room = await newRoom([a, b]);
       const kept = await newRoom([a]);
       await sut.markRead(room.roomId, a, 4);
-      await sut.delete(room.roomId);
+      await sut.deleteRoom(room.roomId);
       expect(await sut.get(room.roomId)).toBeUndefined();
       expect(await sut.isMember(room.roomId, a)).toBe(false);
       expect((await sut.roomsOf(a)).map((r) => r.roomId)).toEqual([kept.roomId]);

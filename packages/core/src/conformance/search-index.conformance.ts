@@ -1,6 +1,7 @@
 import type { Message } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchIndex, SearchPage, SearchQuery } from '../ports/search-index.port.js';
+import type { SearchResult } from '@chat/contracts';
+import type { SearchIndex, SearchQuery } from '../ports/search-index.port.js';
 import { makeMessage, uniqueId, type ConformanceFactory } from './harness.js';
 
 const HOSTILE_QUERIES = [
@@ -42,12 +43,12 @@ export function describeSearchIndexConformance(
     const roomWith = async (...contents: string[]) => {
       const roomId = uniqueId('room');
       const messages = contents.map((content, i) => makeMessage(roomId, i + 1, { content }));
-      await sut.indexBatch(messages);
+      await sut.putBatch(messages);
       return { roomId, messages };
     };
     const search = (query: string, roomIds: string[], extra: Partial<SearchQuery> = {}) =>
       sut.search({ query, roomIds, limit: 20, sort: 'newest', ...extra });
-    const contentsOf = (page: SearchPage) => page.hits.map((h) => h.message.content).sort();
+    const contentsOf = (page: SearchResult) => page.hits.map((h) => h.message.content).sort();
 
     it('finds a message and returns it whole', async () => {
       const { roomId, messages } = await roomWith('Hello world');
@@ -58,8 +59,8 @@ export function describeSearchIndexConformance(
 
     it('indexes a message once however often it is indexed', async () => {
       const { roomId, messages } = await roomWith('duplicate delivery');
-      await sut.indexBatch(messages);
-      await sut.indexBatch([...messages, ...messages]);
+      await sut.putBatch(messages);
+      await sut.putBatch([...messages, ...messages]);
       expect((await search('duplicate', [roomId])).hits).toHaveLength(1);
     });
 
@@ -101,7 +102,7 @@ export function describeSearchIndexConformance(
 
     it('does not index system messages', async () => {
       const roomId = uniqueId('room');
-      await sut.indexBatch([makeMessage(roomId, 1, { kind: 'system', content: 'alice joined' })]);
+      await sut.putBatch([makeMessage(roomId, 1, { kind: 'system', content: 'alice joined' })]);
       expect((await search('alice', [roomId])).hits).toEqual([]);
     });
 
@@ -166,7 +167,7 @@ export function describeSearchIndexConformance(
         content: 'see attached',
         attachments: [file('quarterly-figures.pdf'), file('회의록.pdf')],
       });
-      await sut.indexBatch([report, makeMessage(roomId, 2, { content: 'no files here' })]);
+      await sut.putBatch([report, makeMessage(roomId, 2, { content: 'no files here' })]);
       for (const query of ['quarterly', 'figures pdf', '회의']) {
         const page = await search(query, [roomId]);
         expect(
@@ -186,8 +187,8 @@ export function describeSearchIndexConformance(
 
     it('does not index a message that arrives already deleted', async () => {
       const roomId = uniqueId('room');
-      await sut.indexBatch([makeMessage(roomId, 1, { content: '', deleted: true })]);
-      await sut.indexBatch([makeMessage(roomId, 2, { content: 'ghostly trace', deleted: true })]);
+      await sut.putBatch([makeMessage(roomId, 1, { content: '', deleted: true })]);
+      await sut.putBatch([makeMessage(roomId, 2, { content: 'ghostly trace', deleted: true })]);
       expect((await search('ghostly', [roomId])).hits).toEqual([]);
     });
 

@@ -1,10 +1,14 @@
 import { EventEmitter } from 'node:events';
 import {
   applyChange,
+  changePreview,
   CLIENT_MSG_ID_TTL_MS,
   emptiedEdit,
   decodeEnvelope,
   messageEnvelope,
+  MessagePreviewSchema,
+  toMessagePreview,
+  type MessagePreview,
   type RoomEventEnvelope,
   type Message,
 } from '@chat/contracts';
@@ -74,6 +78,11 @@ CREATE TABLE IF NOT EXISTS log_dedupe (
   PRIMARY KEY (room_id, user_id, client_msg_id)
 );
 CREATE INDEX IF NOT EXISTS log_dedupe_created ON log_dedupe (created_at);
+CREATE TABLE IF NOT EXISTS log_last_messages (
+  room_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  preview TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS log_forgotten_rooms (
   room_id TEXT PRIMARY KEY,
   up_to_entry INTEGER NOT NULL
@@ -170,6 +179,20 @@ export class SqliteEventLog extends EventLog {
     });
   }
 
+  /** One primary-key read per room; entries appended before the table existed have none. */
+  lastMessages(roomIds: readonly string[]): Promise<Map<string, MessagePreview>> {
+    return settle(() => {
+      const rows = this.statements
+        .prepare<[string], { room_id: string; preview: string }>(
+          'SELECT room_id, preview FROM log_last_messages WHERE room_id IN (SELECT value FROM json_each(?))',
+        )
+        .all(jsonList(roomIds));
+      return new Map(
+        rows.map((r) => [r.room_id, MessagePreviewSchema.parse(JSON.parse(r.preview))]),
+      );
+    });
+  }
+
   window(roomId: string, range: PageRange): Promise<Message[]> {
     return settle(() => {
       const sql =
@@ -229,9 +252,10 @@ export class SqliteEventLog extends EventLog {
     });
   }
 
-  forgetRoom(roomId: string): Promise<void> {
+  deleteRoom(roomId: string): Promise<void> {
     return settle(() => {
       this.statements.prepare('DELETE FROM log_sent_marks WHERE room_id = ?').run(roomId);
+      this.statements.prepare('DELETE FROM log_last_messages WHERE room_id = ?').run(roomId);
       this.statements
         .prepare(
           `INSERT INTO log_forgotten_rooms (room_id, up_to_entry)
@@ -284,6 +308,7 @@ export class SqliteEventLog extends EventLog {
       .prepare('INSERT INTO log_entries (room_id, seq, raw) VALUES (?, ?, ?)')
       .run(roomId, seq, JSON.stringify(messageEnvelope(message)));
     if (kind === 'delete' && message.target !== undefined) this.scrub(message);
+    this.keepPreview(message);
     if (kind === 'user') {
       this.statements
         .prepare('INSERT INTO log_sent_marks (room_id, seq, user_id, mentions) VALUES (?, ?, ?, ?)')
@@ -305,6 +330,30 @@ export class SqliteEventLog extends EventLog {
         .run(message.roomId, message.userId, clientMsgId, JSON.stringify(message), this.now());
     }
     return { message, duplicate: false };
+  }
+
+  /** The room's preview: a new user or system message replaces it, a change of it changes it. */
+  private keepPreview(message: Message): void {
+    const fresh = toMessagePreview(message);
+    if (fresh) {
+      this.statements
+        .prepare(
+          `INSERT INTO log_last_messages (room_id, seq, preview) VALUES (?, ?, ?)
+           ON CONFLICT (room_id) DO UPDATE SET seq = excluded.seq, preview = excluded.preview`,
+        )
+        .run(message.roomId, message.seq, JSON.stringify(fresh));
+      return;
+    }
+    const row = this.statements
+      .prepare<[string, number], { preview: string }>(
+        'SELECT preview FROM log_last_messages WHERE room_id = ? AND seq = ?',
+      )
+      .get(message.roomId, message.target ?? 0);
+    if (!row) return;
+    const changed = changePreview(MessagePreviewSchema.parse(JSON.parse(row.preview)), message);
+    this.statements
+      .prepare('UPDATE log_last_messages SET preview = ? WHERE room_id = ?')
+      .run(JSON.stringify(changed), message.roomId);
   }
 
   /**

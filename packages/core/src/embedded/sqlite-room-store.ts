@@ -132,7 +132,7 @@ export class SqliteRoomStore extends RoomStore {
     });
   }
 
-  delete(roomId: string): Promise<void> {
+  deleteRoom(roomId: string): Promise<void> {
     return settle(() => {
       this.statements.prepare('DELETE FROM rooms WHERE room_id = ?').run(roomId);
     });

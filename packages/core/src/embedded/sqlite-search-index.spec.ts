@@ -19,7 +19,7 @@ describe(`${SqliteSearchIndex.name} cursors`, () => {
     const { sut, cleanup } = await factory();
     try {
       const base = { query: 'x', roomIds: ['r'], limit: 1 } as const;
-      await sut.indexBatch(
+      await sut.putBatch(
         ['x one', 'x two'].map((content, i) => ({
           id: `m${i}`,
           roomId: 'r',

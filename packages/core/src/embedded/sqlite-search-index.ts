@@ -1,5 +1,5 @@
-import { applyChange, ChatError, type Message } from '@chat/contracts';
-import { SearchIndex, type SearchPage, type SearchQuery } from '../ports/search-index.port.js';
+import { applyChange, ChatError, type Message, type SearchResult } from '@chat/contracts';
+import { SearchIndex, type SearchQuery } from '../ports/search-index.port.js';
 import { highlighter, hitHighlights } from '../search/highlight.js';
 import {
   cjkQueryTokens,
@@ -96,7 +96,7 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   /** Idempotent by message id: a message indexed again keeps its one document. */
-  indexBatch(messages: readonly Message[]): Promise<void> {
+  putBatch(messages: readonly Message[]): Promise<void> {
     return settle(() => {
       const insertDoc = this.statements.prepare(
         `INSERT OR IGNORE INTO search_docs (id, room_id, seq, created_at, message)
@@ -150,7 +150,7 @@ export class SqliteSearchIndex extends SearchIndex {
     });
   }
 
-  search(query: SearchQuery): Promise<SearchPage> {
+  search(query: SearchQuery): Promise<SearchResult> {
     return settle(() => {
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       if (cursor && cursor.sort !== query.sort) {

@@ -1,4 +1,4 @@
-import type { Message, RoomEventEnvelope } from '@chat/contracts';
+import type { Message, MessagePreview, RoomEventEnvelope } from '@chat/contracts';
 import type { PageRange } from './page.js';
 
 /**
@@ -61,6 +61,13 @@ export abstract class EventLog {
   abstract appendEvent(envelope: RoomEventEnvelope): Promise<string>;
   /** The last assigned seq per room (0 for a room with no messages). */
   abstract lastSeqs(roomIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Per room, the preview of its newest user or system message (`toMessagePreview`), kept with
+   * the append, with an edit or the deletion of that message folded in: what a room list shows,
+   * read without reading messages. A room the log holds no preview of (none appended since the
+   * preview was kept, or the Redis log dropped it after long idleness) is left out.
+   */
+  abstract lastMessages(roomIds: readonly string[]): Promise<Map<string, MessagePreview>>;
   /** Recent messages of a room still held by the log, filtered by `range`, ascending. */
   abstract window(roomId: string, range: PageRange): Promise<Message[]>;
   /**
@@ -81,7 +88,7 @@ export abstract class EventLog {
     cap: number,
   ): Promise<Map<string, UnreadCount>>;
   /** Drops the room's recent window and marks (after the room is deleted). */
-  abstract forgetRoom(roomId: string): Promise<void>;
+  abstract deleteRoom(roomId: string): Promise<void>;
   /**
    * The live feed that delivery is built on: `listener` gets every message appended from now
    * on, by any process, in seq order per room — the order the log assigned, whichever process

@@ -26,7 +26,7 @@ export abstract class RoomStore {
   /** Removes a member; returns the room as it is afterwards, or undefined if it was not a member. */
   abstract removeMember(roomId: string, userId: string): Promise<RoomRecord | undefined>;
   abstract setOwner(roomId: string, ownerId: string): Promise<void>;
-  abstract delete(roomId: string): Promise<void>;
+  abstract deleteRoom(roomId: string): Promise<void>;
   abstract markRead(roomId: string, userId: string, seq: number): Promise<boolean>;
   /** The user's read pointer per room (0 when never read). */
   abstract readPointers(userId: string, roomIds: readonly string[]): Promise<Map<string, number>>;

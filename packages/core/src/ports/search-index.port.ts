@@ -1,4 +1,4 @@
-import type { Message, SearchHit } from '@chat/contracts';
+import type { Message, SearchResult } from '@chat/contracts';
 
 export interface SearchQuery {
   /** Free text; every term must match. Korean terms match inside longer words. */
@@ -10,17 +10,11 @@ export interface SearchQuery {
   sort: 'newest' | 'relevance';
 }
 
-export interface SearchPage {
-  hits: SearchHit[];
-  /** Opaque; pass back as `cursor` for the next page. Null on the last page. */
-  nextCursor: string | null;
-}
-
 /**
  * The search index over user messages.
  *
  * Guarantees:
- * - `indexBatch` is idempotent by message id.
+ * - `putBatch` is idempotent by message id.
  * - `search` only ever returns messages of `roomIds`; every term must match, in the content or
  *   in one attachment's file name, and the hit carries the attachments (case-insensitive
  *   for Latin script; Hangul/CJK terms of one or more characters match inside longer words);
@@ -31,9 +25,9 @@ export interface SearchPage {
  * - After `deleteRoom` no message of the room is returned.
  */
 export abstract class SearchIndex {
-  abstract indexBatch(messages: readonly Message[]): Promise<void>;
+  abstract putBatch(messages: readonly Message[]): Promise<void>;
   abstract applyChanges(changes: readonly Message[]): Promise<void>;
-  abstract search(query: SearchQuery): Promise<SearchPage>;
+  abstract search(query: SearchQuery): Promise<SearchResult>;
   abstract deleteRoom(roomId: string): Promise<void>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

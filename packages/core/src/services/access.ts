@@ -23,7 +23,7 @@ export const requireMember = async (
  * the caller belongs (the hot path of sending and typing), the full read only to tell
  * `NOT_FOUND` from `FORBIDDEN`.
  */
-export const requireMembership = async (
+export const assertMember = async (
   rooms: RoomStore,
   roomId: string,
   userId: string,

@@ -45,7 +45,7 @@ describe(HistoryReader.name, () => {
   it('serves the store alone once the log has let go of the room window', async () => {
     const all = await f.log.window(roomId, { limit: 50 });
     await f.messages.putBatch(all);
-    await f.log.forgetRoom(roomId);
+    await f.log.deleteRoom(roomId);
     const page = await sut.page(roomId, { limit: 10 });
     expect(page).toEqual({ messages: all, hasMore: false });
   });

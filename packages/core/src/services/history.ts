@@ -1,13 +1,8 @@
-import { applyChanges, type Message } from '@chat/contracts';
+import { applyChanges, type Message, type MessagePage } from '@chat/contracts';
 import type { EventLog, MessageStore, PageRange } from '../ports/index.js';
 
 /** How many of the window's rows after a thread's parent a thread page looks through. */
 const THREAD_WINDOW_SCAN = 500;
-
-export interface HistoryPage {
-  messages: Message[];
-  hasMore: boolean;
-}
 
 /**
  * Reads a page of a room's history from the store merged with the log's recent window, so a
@@ -27,7 +22,7 @@ export class HistoryReader {
     private readonly store: MessageStore,
   ) {}
 
-  async page(roomId: string, range: PageRange): Promise<HistoryPage> {
+  async page(roomId: string, range: PageRange): Promise<MessagePage> {
     const probe: PageRange = { ...range, limit: range.limit + 1 };
     const [stored, recent] = await Promise.all([
       this.store.page(roomId, probe),
@@ -48,7 +43,7 @@ export class HistoryReader {
     roomId: string,
     seq: number,
     range: { after?: number; limit: number },
-  ): Promise<HistoryPage> {
+  ): Promise<MessagePage> {
     const after = Math.max(seq, range.after ?? 0);
     const probe = { after, limit: range.limit + 1 };
     const [stored, recent] = await Promise.all([

@@ -10,6 +10,7 @@ import {
   type GetThreadPayload,
   type MarkReadPayload,
   type Message,
+  type MessagePage,
   type ReactPayload,
   type SendMessageAck,
   type SendMessagePayload,
@@ -18,9 +19,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { AttachmentService } from '../attachments/attachment.service.js';
 import type { EventLog, MessageDraft, Notifier, RoomRecord, RoomStore } from '../ports/index.js';
-import { requireMember, requireMembership } from './access.js';
+import { assertMember, requireMember } from './access.js';
 import { systemClock, type Clock } from './clock.js';
-import type { HistoryPage, HistoryReader } from './history.js';
+import type { HistoryReader } from './history.js';
 
 /** Sending, paging and reading messages; system messages for room events. */
 export class MessageService {
@@ -44,7 +45,7 @@ export class MessageService {
     // The membership check is one lookup; the room is read only when someone is mentioned.
     const room = needsRoom
       ? await requireMember(this.rooms, payload.roomId, userId)
-      : await requireMembership(this.rooms, payload.roomId, userId);
+      : await assertMember(this.rooms, payload.roomId, userId);
     if (payload.replyTo !== undefined) await this.requireMessage(payload.roomId, payload.replyTo);
     const files = payload.attachments && (await this.claimFiles(userId, payload));
     const message = await this.append({
@@ -107,7 +108,7 @@ export class MessageService {
 
   /** Sets whether the caller reacts to a message with an emoji. */
   async react(userId: string, payload: ReactPayload): Promise<ChangeAck> {
-    await requireMembership(this.rooms, payload.roomId, userId);
+    await assertMember(this.rooms, payload.roomId, userId);
     const target = await this.requireMessage(payload.roomId, payload.seq);
     const reactions = target.reactions ?? [];
     if (
@@ -131,7 +132,7 @@ export class MessageService {
 
   /** A message and its replies, oldest first. */
   async thread(userId: string, payload: GetThreadPayload): Promise<ThreadPage> {
-    await requireMembership(this.rooms, payload.roomId, userId);
+    await assertMember(this.rooms, payload.roomId, userId);
     const parent = await this.requireMessage(payload.roomId, payload.seq);
     const page = await this.history.replies(payload.roomId, parent.seq, {
       ...(payload.after !== undefined && { after: payload.after }),
@@ -149,8 +150,8 @@ export class MessageService {
     return message;
   }
 
-  async page(userId: string, payload: GetMessagesPayload): Promise<HistoryPage> {
-    await requireMembership(this.rooms, payload.roomId, userId);
+  async page(userId: string, payload: GetMessagesPayload): Promise<MessagePage> {
+    await assertMember(this.rooms, payload.roomId, userId);
     return this.history.page(payload.roomId, {
       ...(payload.before === undefined ? {} : { before: payload.before }),
       ...(payload.after === undefined ? {} : { after: payload.after }),
@@ -205,7 +206,7 @@ export class MessageService {
 
   /** Moves the caller's read pointer forward (clamped to the last seq); `read` only on a move. */
   async markRead(userId: string, payload: MarkReadPayload): Promise<void> {
-    await requireMembership(this.rooms, payload.roomId, userId);
+    await assertMember(this.rooms, payload.roomId, userId);
     const lastSeq = (await this.log.lastSeqs([payload.roomId])).get(payload.roomId) ?? 0;
     const seq = Math.min(payload.seq, lastSeq);
     if (seq <= 0) return;

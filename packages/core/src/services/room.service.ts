@@ -162,11 +162,11 @@ export class RoomService {
 
   private async remove(record: RoomRecord): Promise<void> {
     const { roomId } = record;
-    await this.rooms.delete(roomId);
+    await this.rooms.deleteRoom(roomId);
     await this.log.appendEvent(
       roomDeletedEnvelope(roomId, randomUUID(), this.clock().toISOString()),
     );
-    await this.log.forgetRoom(roomId);
+    await this.log.deleteRoom(roomId);
     this.notifier.toRoom(roomId, 'room_deleted', { roomId });
     await this.notifier.closeRoom(roomId);
     for (const hook of this.onRemoved) await hook(roomId);

@@ -1,6 +1,6 @@
 import { TYPING_THROTTLE_MS, type TypingPayload } from '@chat/contracts';
 import type { Notifier, PresenceStore, RoomStore } from '../ports/index.js';
-import { requireMembership } from './access.js';
+import { assertMember } from './access.js';
 
 /** Relays typing to the other members: at most every 2 s per user and room; stops always pass. */
 export class TypingService {
@@ -11,7 +11,7 @@ export class TypingService {
   ) {}
 
   async typing(userId: string, payload: TypingPayload): Promise<void> {
-    await requireMembership(this.rooms, payload.roomId, userId);
+    await assertMember(this.rooms, payload.roomId, userId);
     const isTyping = payload.isTyping ?? true;
     if (
       isTyping &&

@@ -1,4 +1,10 @@
-import { ChatError, normaliseName, nameKey } from '@chat/contracts';
+import {
+  ChatError,
+  describeNameProblem,
+  nameKey,
+  nameProblem,
+  normaliseName,
+} from '@chat/contracts';
 import { hash, verify, type Options } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import unhomoglyph from 'unhomoglyph';
@@ -34,8 +40,6 @@ export class WrongPasswordError extends ChatError {
     super('UNAUTHORIZED', 'wrong name or password');
   }
 }
-
-const BAD_NAME = 'a name is 1–32 letters, digits, "_", "-" or "." (any script)';
 
 /** Guest names and the directory of everyone who ever signed in. */
 export class UserService {
@@ -127,10 +131,11 @@ const toIdentity = (user: UserRecord): Identity => ({
   ...(user.displayName !== undefined && { displayName: user.displayName }),
 });
 
+/** The normalised name; `BAD_REQUEST` saying what is wrong with it (too long, which character). */
 const validName = (rawName: string): string => {
-  const name = normaliseName(rawName);
-  if (name === undefined) throw new ChatError('BAD_REQUEST', BAD_NAME);
-  return name;
+  const problem = nameProblem(rawName);
+  if (problem) throw new ChatError('BAD_REQUEST', describeNameProblem(problem));
+  return rawName.normalize('NFC').trim();
 };
 
 const nameClaim = (name: string, now: Date, expiresAt: Date, holderId?: string): NameClaim => {

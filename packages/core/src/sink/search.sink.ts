@@ -16,7 +16,7 @@ export class SearchSink implements Sink {
       envelopes,
       async (messages) => {
         const userMessages = messages.filter((m) => m.kind === 'user');
-        if (userMessages.length > 0) await this.index.indexBatch(userMessages);
+        if (userMessages.length > 0) await this.index.putBatch(userMessages);
         const changes = messages.filter((m) => isChangeKind(m.kind) && m.kind !== 'reaction');
         if (changes.length > 0) await this.index.applyChanges(changes);
       },

@@ -80,7 +80,7 @@ export async function embeddedFixture() {
   const notifier = new RecordingNotifier();
   const history = new HistoryReader(log, messages);
   const messageService = new MessageService(log, rooms, history, notifier);
-  const views = new RoomViews(log, rooms);
+  const views = new RoomViews(log, rooms, history);
   const roomService = new RoomService(rooms, users, log, views, messageService, notifier);
   const live = new LiveDelivery(log, notifier);
   await live.start();
