@@ -51,6 +51,22 @@ describe(renderMarkdown.name, () => {
     expect(sut.querySelectorAll('br')).toHaveLength(1);
   });
 
+  it('links www. addresses as http and https URLs normalised, as the plain-text linkifier does', () => {
+    const sut = dom('see www.example.org/docs, or https://example.com and (www.w.org/a_(b))');
+
+    expect([...sut.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
+      'http://www.example.org/docs',
+      'https://example.com/',
+      'http://www.w.org/a_(b)',
+    ]);
+  });
+
+  it('leaves bare domain names and e-mail addresses as text', () => {
+    const sut = dom('example.com or me@example.com');
+
+    expect(sut.querySelectorAll('a')).toHaveLength(0);
+  });
+
   it('leaves headings, images and tables as text when outside the subset', () => {
     const sut = dom('# title\n\n![a](https://e.com/x.png)');
 

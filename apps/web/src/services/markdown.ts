@@ -43,7 +43,22 @@ md.enable(['emphasis', 'strikethrough', 'backticks', 'link', 'linkify', 'newline
 md.enable(['autolink', 'entity']);
 // Links go to the web or to mail only: no javascript:, data:, vbscript:, file: or relative URLs.
 md.validateLink = (url) => url.toLowerCase().startsWith('mailto:') || safeHref(url) !== undefined;
-md.linkify.set({ fuzzyEmail: false });
+// Links as the plain-text linkifier spells them (`services/linkify.ts`): a normalised http(s)
+// URL, and `www.` addresses but no bare domain names, as GitHub-flavoured Markdown links them.
+const normalizeLink = md.normalizeLink.bind(md);
+md.normalizeLink = (url) => safeHref(url) ?? normalizeLink(url);
+md.linkify.set({ fuzzyEmail: false, fuzzyLink: false });
+md.linkify.add('www.', {
+  validate: (text, pos) => {
+    const raw = /^[\p{L}\p{N}][^\s<>"'`]*/u.exec(text.slice(pos))?.[0] ?? '';
+    const url = raw.replace(/[.,!?;:)\]}'"]+$/, '');
+    // A closing parenthesis that belongs to the address (e.g. a Wikipedia page) stays.
+    return raw[url.length] === ')' && url.includes('(') ? url.length + 1 : url.length;
+  },
+  normalize: (match) => {
+    match.url = `http://${match.url}`;
+  },
+});
 md.inline.ruler.before('emphasis', 'mention', mentionRule);
 md.renderer.rules.mention = (tokens, idx, _options, env) => {
   const id = String((tokens[idx]?.meta as { id?: string } | undefined)?.id ?? '');
