@@ -1,15 +1,20 @@
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
+import {
+  DOCS_DIR,
+  launchBrowser,
+  openClient,
+  saveScreenshot,
+  waitForText,
+  type Client,
+} from './support/browser';
 import { createRoom, openRoom, send, signIn, waitForMessage } from './support/chat-page';
-import { startGateway, WEB_ROOT, type RunningGateway } from './support/gateway';
+import { startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
 
 const ROOM = 'Launch plans';
 /** Screenshots of this feature, kept with the app's docs. */
-const DOCS = path.join(WEB_ROOT, 'docs');
 
 const MARKDOWN = [
   '**bold** *italic* ~~gone~~ `code` for @bob and @room',
@@ -51,14 +56,7 @@ async function pickEmoji(page: Page, search: string, emoji: string): Promise<voi
   await picker.locator('#search-results button.emoji', { hasText: emoji }).first().click();
 }
 
-const shot = async (page: Page, name: string): Promise<void> => {
-  await page
-    .locator('.q-notification')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-  await page.screenshot({ path: path.join(DOCS, `${name}.png`) });
-};
+const shot = (page: Page, name: string) => saveScreenshot(page, DOCS_DIR, name);
 
 describe('messages as people expect them, seen by the second person', () => {
   let gateway: RunningGateway;
@@ -69,7 +67,7 @@ describe('messages as people expect them, seen by the second person', () => {
   let carol: Client;
 
   beforeAll(async () => {
-    await mkdir(DOCS, { recursive: true });
+    await mkdir(DOCS_DIR, { recursive: true });
     gateway = await startGateway();
     browser = await launchBrowser();
     [alice, bob, carol] = await Promise.all([
