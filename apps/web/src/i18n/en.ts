@@ -90,6 +90,16 @@ const en = {
     searchIn: 'Search in this room',
     left: 'You left “{name}”',
     deleted: '“{name}” was deleted',
+    settings: 'Room settings',
+  },
+  settings: {
+    title: 'Settings of “{name}”',
+    name: 'Room name',
+    nameHint: 'Leave empty to name the room by its members',
+    topic: 'Topic',
+    topicHint: 'What this room is about',
+    submit: 'Save',
+    saved: 'Room settings saved',
   },
   create: {
     title: 'New room',

@@ -92,6 +92,16 @@ const ko: MessageSchema = {
     searchIn: '이 대화방에서 검색',
     left: '“{name}”에서 나왔어요',
     deleted: '“{name}”이(가) 삭제되었어요',
+    settings: '대화방 설정',
+  },
+  settings: {
+    title: '“{name}” 설정',
+    name: '대화방 이름',
+    nameHint: '비워 두면 멤버 이름으로 표시돼요',
+    topic: '주제',
+    topicHint: '이 대화방에서 나누는 이야기',
+    submit: '저장',
+    saved: '대화방 설정을 저장했어요',
   },
   create: {
     title: '새 대화방',

@@ -4,6 +4,7 @@ import {
   S,
   batchWriteAll,
   num,
+  optStr,
   sendBatchWrite,
   str,
   type BackoffOptions,
@@ -20,6 +21,7 @@ export const toVersioned = (item: Item): Versioned => ({
   room: {
     roomId: str(item, 'roomId'),
     name: str(item, 'name'),
+    ...(optStr(item, 'topic') && { topic: optStr(item, 'topic') }),
     ownerId: str(item, 'ownerId'),
     createdAt: str(item, 'createdAt'),
     members: (item.members?.L ?? []).map((v) => v.S ?? ''),

@@ -293,7 +293,7 @@ export function describeEventLogConformance(
         await sut.appendMessage(change(roomId, 'delete', 2, { userId: 'bob' }));
         const deleted = (await sut.lastMessages([roomId])).get(roomId);
         expect(deleted).toMatchObject({ seq: 2, content: '', deleted: true });
-        await sut.forgetRoom(roomId);
+        await sut.deleteRoom(roomId);
         expect((await sut.lastMessages([roomId])).has(roomId)).toBe(false);
       });
 
