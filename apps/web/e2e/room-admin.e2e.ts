@@ -49,4 +49,16 @@ describe('room administration between two people', () => {
     expect(await bob.page.locator('[data-test="room-settings"]').count()).toBe(0);
     await bob.page.keyboard.press('Escape');
   });
+
+  it('lets the owner remove the other, whose app drops the room', async () => {
+    await alice.page.locator('[data-test="members-button"]').click();
+    await alice.page.locator('[data-test="remove-member"]').click();
+    await alice.page.locator('.q-dialog button', { hasText: 'Remove' }).click();
+
+    await waitForText(alice.page, '[data-test="system-message"]', 'removed');
+    await bob.page
+      .locator('[data-test="room-item"]', { hasText: 'Launch' })
+      .waitFor({ state: 'detached' });
+    await waitForText(alice.page, '[data-test="members-button"]', '1 member');
+  });
 });

@@ -126,6 +126,9 @@ export const SearchSchema = z.object({
 });
 export const MarkReadSchema = z.object({ roomId: id, seq });
 
+/** Owner only: takes another member out of the room, as if they had left. */
+export const RemoveMemberSchema = z.object({ roomId: id, userId });
+
 export type RegisterPayload = z.infer<typeof RegisterSchema>;
 export type GetUsersPayload = z.infer<typeof GetUsersSchema>;
 export type CreateRoomPayload = z.infer<typeof CreateRoomSchema>;
@@ -133,6 +136,7 @@ export type JoinRoomPayload = z.infer<typeof JoinRoomSchema>;
 export type InvitePayload = z.infer<typeof InviteSchema>;
 export type RoomRefPayload = z.infer<typeof RoomRefSchema>;
 export type UpdateRoomPayload = z.infer<typeof UpdateRoomSchema>;
+export type RemoveMemberPayload = z.infer<typeof RemoveMemberSchema>;
 export type SendMessagePayload = z.infer<typeof SendMessageSchema>;
 export type TypingPayload = z.infer<typeof TypingSchema>;
 export type GetMessagesPayload = z.infer<typeof GetMessagesSchema>;
@@ -154,6 +158,7 @@ export const CLIENT_EVENT_SCHEMAS = {
   leave_room: RoomRefSchema,
   delete_room: RoomRefSchema,
   update_room: UpdateRoomSchema,
+  remove_member: RemoveMemberSchema,
   send_message: SendMessageSchema,
   typing: TypingSchema,
   get_messages: GetMessagesSchema,
@@ -206,6 +211,7 @@ export interface ClientAckData {
   leave_room: Record<string, never>;
   delete_room: Record<string, never>;
   update_room: { room: Room };
+  remove_member: { room: Room };
   send_message: SendMessageAck;
   typing: Record<string, never>;
   get_messages: MessagePage;

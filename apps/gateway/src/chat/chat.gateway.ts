@@ -236,6 +236,19 @@ export class ChatGateway
     );
   }
 
+  @SubscribeMessage('remove_member')
+  removeMember(
+    @ConnectedSocket() s: ChatSocket,
+    @MessageBody() p: unknown,
+    @AckParam() ack?: AckFn,
+  ) {
+    return this.handle(s, 'remove_member', p, ack, (user, { roomId, userId }) =>
+      this.limited('event', user.id, async () => ({
+        room: await this.rooms.removeMember(user.id, roomId, userId),
+      })),
+    );
+  }
+
   @SubscribeMessage('send_message')
   sendMessage(
     @ConnectedSocket() s: ChatSocket,

@@ -476,6 +476,9 @@ function expectedOutcomes(
     case 'update_room':
       // Alice owns the member room.
       return ['ok'];
+    case 'remove_member':
+      // Not herself; someone who is (Bob, or someone invited since) or is not a member.
+      return [userId === 'alice' ? 'BAD_REQUEST' : 'ok', 'NOT_FOUND'];
     case 'react':
       // A message's 21st distinct emoji is refused.
       return ['ok', 'NOT_FOUND', 'BAD_REQUEST', ...retried];
@@ -680,6 +683,15 @@ describe('fuzzing every client event (fast-check)', () => {
         const { room } = z.object({ room: RoomSchema }).parse(data);
         expect(room.direct).toBe(true);
         expect([...room.participants].sort()).toEqual(['alice', input['userId']].sort());
+        return;
+      }
+      case 'remove_member': {
+        const { room } = z.object({ room: RoomSchema }).parse(data);
+        expect(room.roomId).toBe(rooms.member);
+        expect(room.participants).toContain('alice');
+        expect(room.participants).not.toContain(stringField(input, 'userId')?.trim());
+        // A fresh room with Bob in it, for the events that follow.
+        rooms.member = await newMemberRoom();
         return;
       }
       case 'update_room': {

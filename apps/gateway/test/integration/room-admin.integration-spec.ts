@@ -134,6 +134,74 @@ describe.each(BOTH_MODES)('room administration, %s', (_mode, deploy) => {
       expect(member.events('room_updated', (r) => r.roomId === roomId)).toEqual([]);
     });
   });
+
+  describe('remove_member', () => {
+    it('takes a member out as if they had left, tells them, and keeps them out on reconnect', async () => {
+      const { owner, member, roomId } = await threeOf();
+      const third = await connect(d.replicas[1], fresh('thr'));
+      await owner.ok('invite', { roomId, userIds: [third.userId] });
+
+      const { room } = await owner.ok('remove_member', { roomId, userId: member.userId });
+      expect(room.participants).toEqual([owner.userId, third.userId]);
+
+      const told = await member.waitFor(
+        'room_updated',
+        (r) => r.roomId === roomId && !r.participants.includes(member.userId),
+      );
+      expect(told.participants).toEqual([owner.userId, third.userId]);
+      await third.waitFor(
+        'room_updated',
+        (r) => r.roomId === roomId && !r.participants.includes(member.userId),
+      );
+      await third.waitFor(
+        'system',
+        (e) => e.roomId === roomId && e.content === `${owner.userId} removed ${member.userId}`,
+      );
+
+      // Out of the room: no access, and no further messages reach them, on any replica.
+      expect(await codeOf(member.request('get_messages', { roomId }))).toBe('FORBIDDEN');
+      const after = await owner.ok('send_message', { roomId, content: 'after the removal' });
+      await third.waitFor('receive_message', (m) => m.id === after.id);
+      const again = await connect(d.replicas[0], member.userId, member.token);
+      const { rooms } = await again.ok('register', {});
+      expect(roomIn(rooms, roomId)).toBeUndefined();
+      expect(member.events('receive_message', (m) => m.id === after.id)).toEqual([]);
+      expect(again.events('receive_message', (m) => m.id === after.id)).toEqual([]);
+      // Anyone in the room may invite them back.
+      await third.ok('invite', { roomId, userIds: [member.userId] });
+      expect(roomIn((await again.ok('register', {})).rooms, roomId)).toBeDefined();
+    });
+
+    it('refuses members who do not own the room, the owner themselves and non-members', async () => {
+      const { owner, member, outsider, roomId } = await threeOf();
+      const before = roomIn((await owner.ok('register', {})).rooms, roomId);
+
+      expect(await codeOf(member.request('remove_member', { roomId, userId: owner.userId }))).toBe(
+        'FORBIDDEN',
+      );
+      expect(
+        await codeOf(outsider.request('remove_member', { roomId, userId: member.userId })),
+      ).toBe('FORBIDDEN');
+      expect(await codeOf(owner.request('remove_member', { roomId, userId: owner.userId }))).toBe(
+        'BAD_REQUEST',
+      );
+      expect(
+        await codeOf(owner.request('remove_member', { roomId, userId: outsider.userId })),
+      ).toBe('NOT_FOUND');
+      expect(
+        await codeOf(owner.request('remove_member', { roomId: UNKNOWN_ROOM, userId: 'x' })),
+      ).toBe('NOT_FOUND');
+      expect(await codeOf(owner.request('remove_member', { roomId } as never))).toBe('BAD_REQUEST');
+      const direct = await owner.ok('open_direct', { userId: member.userId });
+      expect(
+        await codeOf(
+          owner.request('remove_member', { roomId: direct.room.roomId, userId: member.userId }),
+        ),
+      ).toBe('FORBIDDEN');
+
+      expect(roomIn((await owner.ok('register', {})).rooms, roomId)).toEqual(before);
+    });
+  });
 });
 
 describe('room administration across a restart (embedded)', () => {

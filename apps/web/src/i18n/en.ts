@@ -91,6 +91,11 @@ const en = {
     left: 'You left “{name}”',
     deleted: '“{name}” was deleted',
     settings: 'Room settings',
+    remove: 'Remove',
+    removeMember: 'Remove {name} from the room',
+    removeTitle: 'Remove {name}?',
+    removeBody: 'They stop getting this room’s messages. Anyone in the room can invite them back.',
+    removedMember: '{name} was removed',
   },
   settings: {
     title: 'Settings of “{name}”',

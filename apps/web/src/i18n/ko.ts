@@ -93,6 +93,11 @@ const ko: MessageSchema = {
     left: '“{name}”에서 나왔어요',
     deleted: '“{name}”이(가) 삭제되었어요',
     settings: '대화방 설정',
+    remove: '내보내기',
+    removeMember: '{name} 님을 대화방에서 내보내기',
+    removeTitle: '{name} 님을 내보낼까요?',
+    removeBody: '이 대화방의 메시지를 더 이상 받지 않아요. 멤버 누구나 다시 초대할 수 있어요.',
+    removedMember: '{name} 님을 내보냈어요',
   },
   settings: {
     title: '“{name}” 설정',

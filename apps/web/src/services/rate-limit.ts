@@ -33,6 +33,7 @@ export function isRetryableRead<E extends ClientEventName>(
     case 'leave_room':
     case 'delete_room':
     case 'update_room':
+    case 'remove_member':
     case 'typing':
     case 'search':
     case 'edit_message':

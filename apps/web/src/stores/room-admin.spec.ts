@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import ChatHeader from '../components/ChatHeader.vue';
+import { setNotifier, type ChatNotice } from '../services/notifier';
 import { mountWithApp } from '../testing/mount';
 import { connectedHarness } from '../testing/setup';
 import { useMessagesStore } from './messages.store';
@@ -43,5 +44,45 @@ describe('room name and topic', () => {
 
     expect(sut.get('[data-test="room-title"]').text()).toBe('Launch');
     expect(sut.get('[data-test="room-topic"]').text()).toBe('Ship on Friday');
+  });
+});
+
+describe('removing a member', () => {
+  afterEach(() => setNotifier(() => undefined));
+
+  it('asks the server and lists the room without them', async () => {
+    const h = await connectedHarness('alice', (s) => {
+      s.addUser('bob');
+      s.addRoom('r1', ['alice', 'bob'], 'team');
+    });
+    h.transport().handle('remove_member', ({ roomId, userId }) => {
+      const room = h.server.rooms.get(roomId);
+      if (!room) throw new Error('no room');
+      return { room: { ...room, participants: room.participants.filter((id) => id !== userId) } };
+    });
+    const sut = useRoomsStore();
+
+    await sut.removeMember('r1', 'bob');
+
+    expect(h.transport().requestsOf('remove_member')).toEqual([{ roomId: 'r1', userId: 'bob' }]);
+    expect(sut.byId.r1?.participants).toEqual(['alice']);
+  });
+
+  it('drops the room for the one removed, and tells them', async () => {
+    const notices: ChatNotice[] = [];
+    setNotifier((n) => notices.push(n));
+    const h = await connectedHarness('bob', (s) => {
+      s.addUser('alice');
+      s.addRoom('r1', ['alice', 'bob'], 'team');
+    });
+    const sut = useRoomsStore();
+    const room = h.server.rooms.get('r1');
+    if (!room) throw new Error('no room');
+
+    h.transport().emit('room_updated', { ...room, participants: ['alice'] });
+    await flushPromises();
+
+    expect(sut.byId.r1).toBeUndefined();
+    expect(notices).toMatchObject([{ kind: 'removed', roomName: 'team' }]);
   });
 });

@@ -189,6 +189,12 @@ export const useRoomsStore = defineStore('rooms', () => {
     return room;
   }
 
+  /** Owner only: takes another member out of the room. */
+  async function removeMember(roomId: string, userId: string): Promise<void> {
+    const { room } = await useConnectionStore().request('remove_member', { roomId, userId });
+    upsert(room, true);
+  }
+
   async function leave(roomId: string): Promise<void> {
     await useConnectionStore().request('leave_room', { roomId });
     remove(roomId);
@@ -220,6 +226,7 @@ export const useRoomsStore = defineStore('rooms', () => {
     create,
     openDirect,
     update,
+    removeMember,
     invite,
     leave,
     destroy,

@@ -181,6 +181,30 @@ export class RoomService {
     return this.get(callerId, roomId);
   }
 
+  /**
+   * Owner only: takes another member out, as `leave` does for oneself (their sockets leave the
+   * room, a system line, `room_updated` to the members and to them). Removing oneself is
+   * `BAD_REQUEST` (that is leaving); someone who is not a member is `NOT_FOUND`.
+   */
+  async removeMember(callerId: string, roomId: string, userId: string): Promise<Room> {
+    const before = await requireMember(this.rooms, roomId, callerId);
+    if (before.ownerId !== callerId) {
+      throw new ChatError('FORBIDDEN', 'only the owner can remove members');
+    }
+    if (userId === callerId) throw new ChatError('BAD_REQUEST', 'leave the room instead');
+    if (isDirectRoomId(roomId)) {
+      throw new ChatError('FORBIDDEN', 'nobody can be removed from a direct-message room');
+    }
+    const after = await this.rooms.removeMember(roomId, userId);
+    if (!after) throw new ChatError('NOT_FOUND', `${userId} is not a member of room ${roomId}`);
+    await this.notifier.unsubscribe([userId], roomId);
+    await this.messages.announce(roomId, callerId, `${callerId} removed ${userId}`);
+    const room = await this.views.fresh(after);
+    this.notifier.toRoom(roomId, 'room_updated', room);
+    this.notifier.toUser(userId, 'room_updated', room);
+    return this.get(callerId, roomId);
+  }
+
   /** Owner only: removes the room; its messages leave the store and the index via the log. */
   async delete(userId: string, roomId: string): Promise<void> {
     const record = await requireMember(this.rooms, roomId, userId);
