@@ -72,7 +72,7 @@ describe('an account that lasts: sign up, sign out, sign in elsewhere', () => {
           (r) => r.status,
         ),
       (s) => s === 401,
-      15_000,
+      { timeoutMs: 15_000 },
     );
     expect(status).toBe(401);
   });
@@ -94,7 +94,7 @@ describe('an account that lasts: sign up, sign out, sign in elsewhere', () => {
     await pollUntil(
       () => sessions.count(),
       (n) => n === 2,
-      15_000,
+      { timeoutMs: 15_000 },
     );
     await phone.page.locator('[data-test="session-revoke"]').click();
     // The laptop's socket is closed by the server and its token refused: back to sign-in.
@@ -102,7 +102,7 @@ describe('an account that lasts: sign up, sign out, sign in elsewhere', () => {
     await pollUntil(
       () => sessions.count(),
       (n) => n === 1,
-      15_000,
+      { timeoutMs: 15_000 },
     );
   });
 

@@ -248,8 +248,7 @@ describe('attachments between two people in the browser', () => {
     await pollUntil(
       () => Date.now() / 1000,
       (now) => now > exp + 1,
-      (LINK_TTL_SECONDS + 5) * 1000,
-      250,
+      { timeoutMs: (LINK_TTL_SECONDS + 5) * 1000, intervalMs: 250 },
     );
     expect((await bob.page.request.get(oldHref)).status()).toBe(403);
 

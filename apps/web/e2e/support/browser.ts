@@ -82,6 +82,6 @@ export async function waitForText(page: Page, selector: string, text: string, ti
   await pollUntil(
     () => textsOf(page, selector),
     (texts) => texts.some((t) => t.includes(text)),
-    timeoutMs,
+    { timeoutMs },
   );
 }

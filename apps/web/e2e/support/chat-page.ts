@@ -83,7 +83,6 @@ export async function searchFor(page: Page, query: string, expect: string): Prom
       return page.locator('[data-test="search-hit"]', { hasText: expect }).count();
     },
     (n) => n > 0,
-    20_000,
-    1_000,
+    { timeoutMs: 20_000, intervalMs: 1_000 },
   );
 }

@@ -75,7 +75,7 @@ export const waitForConnections = (c: RunningCluster, expected: number[], timeou
   pollUntil(
     () => connectionCounts(c),
     (counts) => counts.join() === expected.join(),
-    timeoutMs,
+    { timeoutMs },
   );
 
 async function guestToken(url: string, name: string): Promise<string> {

@@ -57,8 +57,7 @@ export async function startGateway(extraEnv: Record<string, string> = {}): Promi
         return (await fetch(`${url}/ready`)).status;
       },
       (status) => status === 200,
-      60_000,
-      200,
+      { timeoutMs: 60_000, intervalMs: 200 },
     );
   } catch (err) {
     await stop();

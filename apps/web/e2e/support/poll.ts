@@ -1,24 +1,12 @@
-/** Re-reads `read` until `predicate` holds or `timeoutMs` passes; never a fixed sleep. */
-export async function pollUntil<T>(
+import { pollUntil as poll, type PollOptions } from '@chat/test-support/poll';
+
+/**
+ * The shared `pollUntil` with the browser suite's patience: pages and the servers behind them
+ * take longer than a unit under test, and a read may throw while a page navigates.
+ */
+export const pollUntil = <T>(
   read: () => T | Promise<T>,
   predicate: (value: T) => boolean,
-  timeoutMs = 15_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await read();
-      if (predicate(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const detail = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`pollUntil timed out; last value: ${JSON.stringify(last)}${detail}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+  options: PollOptions = {},
+): Promise<T> =>
+  poll(read, predicate, { timeoutMs: 15_000, intervalMs: 100, tolerateErrors: true, ...options });

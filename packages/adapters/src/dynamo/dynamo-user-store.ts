@@ -24,13 +24,21 @@ import {
   type BackoffOptions,
   type Item,
 } from './dynamo-batch.js';
-import { USER_DIRECTORY_PARTITION, tableNames } from './tables.js';
+import {
+  USER_DIRECTORY_SHARDS,
+  tableNames,
+  userDirectoryShard,
+  userDirectoryShards,
+} from './tables.js';
 
 export interface DynamoUserStoreOptions {
   /** Table name prefix, as given to `ensureTables`. Default `chat-`. */
   prefix?: string;
   retry?: BackoffOptions;
-  /** Most name-prefix matches `list` considers before ordering by id. Default 1000. */
+  /**
+   * Most name-prefix matches `list` considers before ordering by id, split evenly over the
+   * directory shards. Default 1000.
+   */
   maxNameMatches?: number;
 }
 
@@ -67,10 +75,11 @@ const byId = (a: UserRecord, b: UserRecord): number => (a.id < b.id ? -1 : a.id 
  *
  * `claimName` reads the name's claim item, then writes it with a condition on what it read
  * (absent, or the same holder and expiry), so of concurrent claims exactly one wins; only the
- * winner then writes the user item. Prefix search uses two GSIs on a constant partition (`dir`), sorted by the
- * lower-cased id and name: sign-ups are far below one partition's write limit, and the
- * directory is read only when inviting. GSIs are eventually consistent, so a user who signed
- * in a moment ago may be missing from `list` (never from `get`). The caller owns `client`.
+ * winner then writes the user item. Prefix search uses two GSIs sorted by the lower-cased id
+ * and name, partitioned by `dir`, one of `USER_DIRECTORY_SHARDS` shards chosen by a hash of
+ * the id (no one partition key takes every sign-up); `list` queries every shard and merges by
+ * id. GSIs are eventually consistent, so a user who signed in a moment ago may be missing
+ * from `list` (never from `get`). The caller owns `client`.
  */
 export class DynamoUserStore extends UserStore {
   private readonly table: string;
@@ -199,7 +208,7 @@ export class DynamoUserStore extends UserStore {
           ':name': S(user.name),
           ':nameKey': S(searchKey(user.name)),
           ':idKey': S(searchKey(user.id)),
-          ':dir': S(USER_DIRECTORY_PARTITION),
+          ':dir': S(userDirectoryShard(user.id)),
           ':now': S(now),
         },
       }),
@@ -218,11 +227,17 @@ export class DynamoUserStore extends UserStore {
     return items.map(toRecord).sort(byId);
   }
 
-  /** Users whose id or name starts with `query` (case-insensitive), ordered by id. */
+  /**
+   * Users whose id or name starts with `query` (case-insensitive), ordered by id: every shard
+   * answers its first `limit` id matches and its share of `maxNameMatches` name matches, and
+   * the union is ordered by id and cut to `limit`. The shards' first `limit` by lower-cased id
+   * include the overall first `limit`, so the cut loses nothing one partition would have
+   * returned.
+   */
   async list(query: string, limit: number): Promise<UserRecord[]> {
     if (limit <= 0) return [];
     const prefix = searchKey(query);
-    const lookup = (index: 'byId' | 'byName', key: string, max: number) =>
+    const lookup = (dir: string, index: 'byId' | 'byName', key: string, max: number) =>
       queryAll(
         this.client,
         {
@@ -231,19 +246,20 @@ export class DynamoUserStore extends UserStore {
           KeyConditionExpression:
             prefix === '' ? 'dir = :dir' : `dir = :dir AND begins_with(${key}, :prefix)`,
           ExpressionAttributeValues: {
-            ':dir': S(USER_DIRECTORY_PARTITION),
+            ':dir': S(dir),
             ...(prefix !== '' && { ':prefix': S(prefix) }),
           },
         },
         max,
       );
-    const [ids, names] = await Promise.all([
-      lookup('byId', 'idKey', limit),
-      prefix === ''
-        ? Promise.resolve([])
-        : lookup('byName', 'nameKey', this.options.maxNameMatches ?? 1000),
-    ]);
-    const users = new Map([...ids, ...names].map((item) => [str(item, 'id'), toRecord(item)]));
+    const perShardNames = Math.ceil((this.options.maxNameMatches ?? 1000) / USER_DIRECTORY_SHARDS);
+    const pages = await Promise.all(
+      userDirectoryShards().flatMap((dir) => [
+        lookup(dir, 'byId', 'idKey', limit),
+        ...(prefix === '' ? [] : [lookup(dir, 'byName', 'nameKey', perShardNames)]),
+      ]),
+    );
+    const users = new Map(pages.flat().map((item) => [str(item, 'id'), toRecord(item)]));
     return [...users.values()].sort(byId).slice(0, limit);
   }
 

@@ -11,22 +11,19 @@ import {
   type Item,
 } from './dynamo-batch.js';
 
-/** A room item with the version its next conditional update must match. */
-export interface Versioned {
-  room: RoomRecord;
-  version: number;
-}
-
-export const toVersioned = (item: Item): Versioned => ({
-  room: {
-    roomId: str(item, 'roomId'),
-    name: str(item, 'name'),
-    ...(optStr(item, 'topic') && { topic: optStr(item, 'topic') }),
-    ownerId: str(item, 'ownerId'),
-    createdAt: str(item, 'createdAt'),
-    members: (item.members?.L ?? []).map((v) => v.S ?? ''),
-  },
-  version: num(item, 'version'),
+/**
+ * A room from its item (name, owner, createdAt) and its `room-members` items (pk room, sk
+ * user, `joined` the join number), members in join order.
+ */
+export const toRoom = (item: Item, members: readonly Item[]): RoomRecord => ({
+  roomId: str(item, 'roomId'),
+  name: str(item, 'name'),
+  ...(optStr(item, 'topic') && { topic: optStr(item, 'topic') }),
+  ownerId: str(item, 'ownerId'),
+  createdAt: str(item, 'createdAt'),
+  members: [...members]
+    .sort((a, b) => num(a, 'joined') - num(b, 'joined'))
+    .map((member) => str(member, 'userId')),
 });
 
 /** Creation time, then id: the order `roomsOf` answers in, as the embedded store does. */

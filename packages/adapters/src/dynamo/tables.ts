@@ -16,19 +16,54 @@ import {
 /** Messages per partition key: `roomId#floor(seq / 100)`. A page (≤ 100) spans ≤ 2 buckets. */
 export const MESSAGE_BUCKET_SIZE = 100;
 
-/** The constant partition key of the user directory indexes. */
-export const USER_DIRECTORY_PARTITION = 'user';
+/**
+ * Shards of the user directory indexes (`byId`, `byName`): a user's `dir` is
+ * `user#<hash(id) mod 8>`, so sign-ups and the index writes of every sign-in spread over 8
+ * partition keys, and a directory query reads all 8 and merges them.
+ */
+export const USER_DIRECTORY_SHARDS = 8;
+
+/** The `dir` of every user before the directory was sharded (`migrateTables` moves them). */
+export const LEGACY_USER_DIRECTORY_PARTITION = 'user';
+
+/** FNV-1a over the UTF-16 code units: stable across processes and versions, and cheap. */
+const fnv1a = (value: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash;
+};
+
+/** The directory shard (`dir`) of a user id; it never changes for an id. */
+export const userDirectoryShard = (userId: string): string =>
+  `user#${fnv1a(userId) % USER_DIRECTORY_SHARDS}`;
+
+/** Every directory shard, in order. */
+export const userDirectoryShards = (): string[] =>
+  Array.from({ length: USER_DIRECTORY_SHARDS }, (_, n) => `user#${n}`);
 
 export interface TableNames {
   /** pk `roomId#bucket`, sk `seq`; plus one head item per room at pk `roomId#head`, sk 0. */
   messages: string;
-  /** pk `roomId`: name, owner, createdAt, members in join order, version. */
+  /** pk `roomId`: name, owner, createdAt, `joins` (join numbers handed out), `version`. */
   rooms: string;
   /** pk `userId`, sk `roomId`: the rooms a user belongs to (read by `roomsOf`). */
   userRooms: string;
-  /** pk `roomId`, sk `userId`: read pointer `seq`. */
+  /**
+   * pk `userId`, sk `roomId`: read pointer `seq`. Keyed by user so a big room's reads spread
+   * over its readers' keys.
+   */
   readPointers: string;
-  /** pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search. */
+  /**
+   * pk `roomId`, sk `userId`: one item per member, `joined` its join number (join order); and
+   * under pk `roomId#left` who left the room (whose pointers deleting it must remove).
+   */
+  roomMembers: string;
+  /**
+   * pk `id`; GSIs `byId` / `byName` on (`dir`, idKey / nameKey) for prefix search, `dir` one
+   * of `USER_DIRECTORY_SHARDS` shards.
+   */
   users: string;
   /**
    * pk `id`: one item per upload; sparse GSIs by room, message, orphans (`orphan`, createdAt)
@@ -53,10 +88,23 @@ export const tableNames = (prefix: string): TableNames => ({
   messages: `${prefix}messages`,
   rooms: `${prefix}rooms`,
   userRooms: `${prefix}user-rooms`,
-  readPointers: `${prefix}read-pointers`,
+  readPointers: `${prefix}user-read-pointers`,
+  roomMembers: `${prefix}room-members`,
   users: `${prefix}users`,
   attachments: `${prefix}attachments`,
 });
+
+/**
+ * Tables of an earlier layout, no longer created: `migrateTables` moves their data into the
+ * current tables, after which they can be deleted.
+ */
+export const legacyTableNames = (prefix: string) => ({
+  /** pk `roomId`, sk `userId`: read pointers keyed by room (now `readPointers`, by user). */
+  readPointersByRoom: `${prefix}read-pointers`,
+});
+
+/** The `room-members` partition of the users who left a room. */
+export const roomLeaversKey = (roomId: string): string => `${roomId}#left`;
 
 export const messageBucketKey = (roomId: string, seq: number): string =>
   `${roomId}#${Math.floor(seq / MESSAGE_BUCKET_SIZE)}`;
@@ -124,7 +172,8 @@ export function tableDefinitions(prefix = 'chat-'): CreateTableCommandInput[] {
     keyed(names.messages, 'pk', { name: 'seq', type: 'N' }),
     keyed(names.rooms, 'roomId'),
     keyed(names.userRooms, 'userId', { name: 'roomId', type: 'S' }),
-    keyed(names.readPointers, 'roomId', { name: 'userId', type: 'S' }),
+    keyed(names.readPointers, 'userId', { name: 'roomId', type: 'S' }),
+    keyed(names.roomMembers, 'roomId', { name: 'userId', type: 'S' }),
     {
       ...users,
       AttributeDefinitions: [

@@ -38,6 +38,14 @@ describeRoomStoreConformance(`${DynamoRoomStore.name} on dynalite`, () =>
   Promise.resolve({ sut: new DynamoRoomStore(dynalite.client, { prefix }), cleanup: noop }),
 );
 
+// Rooms whose member list takes several query pages, as a room of ~15,000 members does.
+describeRoomStoreConformance(`${DynamoRoomStore.name} on dynalite, 2 members per page`, () =>
+  Promise.resolve({
+    sut: new DynamoRoomStore(dynalite.client, { prefix, memberPageSize: 2 }),
+    cleanup: noop,
+  }),
+);
+
 describeUserStoreConformance(`${DynamoUserStore.name} on dynalite`, () =>
   Promise.resolve({ sut: new DynamoUserStore(dynalite.client, { prefix }), cleanup: noop }),
 );

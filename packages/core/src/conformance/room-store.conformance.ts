@@ -82,6 +82,25 @@ export function describeRoomStoreConformance(
       expect(await membersOf(room.roomId)).toEqual([b, a, c]);
     });
 
+    it('keeps join order in a big room joined in many batches, with leavers in between', async () => {
+      const founders = Array.from({ length: 60 }, user);
+      const room = await newRoom(founders);
+      const joiners = Array.from({ length: 90 }, user);
+      for (let i = 0; i < joiners.length; i += 30) {
+        expect(await sut.addMembers(room.roomId, joiners.slice(i, i + 30))).toEqual(
+          joiners.slice(i, i + 30),
+        );
+      }
+      const leavers = [founders[0], founders[59], joiners[45]].filter((u) => u !== undefined);
+      for (const leaver of leavers) await sut.removeMember(room.roomId, leaver);
+      const expected = [...founders, ...joiners].filter((u) => !leavers.includes(u));
+      expect(await membersOf(room.roomId)).toEqual(expected);
+      expect(
+        await sut.addMembers(room.roomId, [...expected.slice(0, 5), founders[0] ?? '']),
+      ).toEqual([founders[0]]);
+      expect((await sut.roomsOf(joiners[89] ?? '')).map((r) => r.members.length)).toEqual([148]);
+    });
+
     it('sets the name and topic, each alone or together, and clears the topic', async () => {
       const [a, b] = [user(), user()];
       const room = await newRoom([a, b], 'before');
@@ -130,6 +149,18 @@ export function describeRoomStoreConformance(
       expect((await sut.roomsOf(a)).map((r) => r.roomId)).toEqual([kept.roomId]);
       expect((await sut.readPointers(a, [room.roomId])).get(room.roomId)).toBe(0);
       expect(await sut.get(kept.roomId)).toEqual(kept);
+    });
+
+    it('forgets the pointers of members who left before the room was deleted', async () => {
+      const [a, b] = [user(), user()];
+      const room = await newRoom([a, b]);
+      await sut.markRead(room.roomId, b, 3);
+      await sut.removeMember(room.roomId, b);
+      expect((await sut.readPointers(b, [room.roomId])).get(room.roomId)).toBe(3);
+      await sut.deleteRoom(room.roomId);
+      // A room created again under the same id (a direct room's id is fixed) starts unread.
+      await sut.create({ ...room, members: [a, b] });
+      expect((await sut.readPointers(b, [room.roomId])).get(room.roomId)).toBe(0);
     });
 
     it('answers ping', async () => {

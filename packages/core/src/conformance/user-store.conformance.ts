@@ -141,6 +141,16 @@ export function describeUserStoreConformance(
       expect(await sut.list(`${prefix}x`, 10)).toEqual([]);
     });
 
+    it('lists the first users by id when more match than the limit, however they are stored', async () => {
+      const prefix = uniqueId('many').replaceAll('-', '');
+      // Enough users that a store partitioning its directory holds them in several partitions.
+      const ids = Array.from({ length: 40 }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+      for (const id of [...ids].reverse()) await sut.touch({ id, name: `N${id}` }, at(0));
+      expect((await sut.list(prefix, 7)).map((u) => u.id)).toEqual(ids.slice(0, 7));
+      expect((await sut.list(prefix, 100)).map((u) => u.id)).toEqual(ids);
+      expect((await sut.list(`n${prefix}1`, 3)).map((u) => u.id)).toEqual(ids.slice(10, 13));
+    });
+
     const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
 
     it('claims a free name as an account that never lapses and keeps its credential', async () => {

@@ -51,13 +51,13 @@ describe('the DynamoDB init job', () => {
     }
   }
 
-  it('runs the adapters’ tables CLI (`ensure`) with the compose table prefix', () => {
+  it('runs the adapters’ tables CLI (`migrate`: ensure, then move earlier layouts) with the compose table prefix', () => {
     expect(command.slice(0, 5)).toEqual([
       'node',
       '--import',
       'tsx',
       'node_modules/@chat/adapters/src/dynamo/tables-cli.ts',
-      'ensure',
+      'migrate',
     ]);
     expect(job['working_dir']).toBe(IMAGE_APP_DIR);
     expect(prefix).toBe(environmentOf(service(compose, 'gateway'))['DYNAMODB_TABLE_PREFIX']);
