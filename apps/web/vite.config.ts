@@ -1,6 +1,6 @@
 import { quasar, transformAssetUrls } from '@quasar/vite-plugin';
 import vue from '@vitejs/plugin-vue';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
@@ -12,9 +12,10 @@ const gzipped = promisify(gzip);
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|ttf)$/;
 
 /**
- * Writes `<file>.br` and `<file>.gz` beside every compressible file of the build (1 KB or more,
- * when smaller), at the strongest levels since it runs once: the gateway serves them to
- * browsers that accept them, as NGINX's `gzip_static` would.
+ * Writes `<file>.br` and `<file>.gz` beside every compressible file of the build (when smaller,
+ * whatever its size: the bundler's own runtime chunk is under 1 KB and every page loads it), at
+ * the strongest levels since it runs once: the gateway serves them to browsers that accept them,
+ * as NGINX's `gzip_static` would.
  */
 const precompress = (): Plugin => ({
   name: 'chat-precompress',
@@ -25,7 +26,6 @@ const precompress = (): Plugin => ({
     await Promise.all(
       files.map(async (file) => {
         const full = path.join(dir, file);
-        if ((await stat(full)).size < 1024) return;
         const raw = await readFile(full);
         const variants: [string, Buffer][] = [
           ['.br', await brotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })],

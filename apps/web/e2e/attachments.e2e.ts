@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@chat/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
+import {
+  DOCS_DIR,
+  launchBrowser,
+  openClient,
+  saveScreenshot,
+  waitForText,
+  type Client,
+} from './support/browser';
 import {
   createRoom,
   openRoom,
@@ -12,11 +18,10 @@ import {
   waitForMessage,
   waitUntilSent,
 } from './support/chat-page';
-import { WEB_ROOT, startGateway, type RunningGateway } from './support/gateway';
+import { startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
 
 const ROOM = 'Files 파일';
-const DOCS = path.join(WEB_ROOT, 'docs');
 const LINK_TTL_SECONDS = 10;
 const IMAGE = { name: 'harbour.png', width: 480, height: 320 };
 
@@ -94,19 +99,8 @@ async function pasteImage(page: Page): Promise<void> {
   }, IMAGE);
 }
 
-/** A picture of the steady state: notifications gone, dialog transitions over. */
-async function shot(page: Page, name: string): Promise<void> {
-  await page
-    .locator('.q-notification')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-  await pollUntil(
-    () => page.locator('[class*="-enter-active"], [class*="-leave-active"]').count(),
-    (n) => n === 0,
-  );
-  await page.screenshot({ path: path.join(DOCS, `${name}.png`) });
-}
+/** A picture of the steady state, for the README. */
+const shot = (page: Page, name: string) => saveScreenshot(page, DOCS_DIR, name);
 
 /** `expect.poll` with the tests' patience (its own default is one second). */
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });

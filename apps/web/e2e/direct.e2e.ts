@@ -1,8 +1,13 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
+import {
+  DOCS_DIR,
+  launchBrowser,
+  openClient,
+  saveScreenshot,
+  waitForText,
+  type Client,
+} from './support/browser';
 import {
   createRoom,
   openRoom,
@@ -15,18 +20,9 @@ import {
 import { startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
 
-const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs');
 const ROOM = 'Design review';
 
-const shot = async (page: Page, name: string) => {
-  // Let in-app notifications leave so the picture shows the steady state.
-  await page
-    .locator('.q-notification')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-  await page.screenshot({ path: path.join(DOCS, `${name}.png`) });
-};
+const shot = (page: Page, name: string) => saveScreenshot(page, DOCS_DIR, name);
 
 const directItem = (page: Page, title: string) =>
   page.locator('[data-test="direct-list"] [data-test="room-item"]', { hasText: title });
@@ -110,7 +106,8 @@ describe('direct messages and mentions between two people', () => {
     expect(await composer.inputValue()).toBe('Please look @bob ');
     await composer.pressSequentially('at the mockups', { delay: 20 });
     await composer.press('Enter');
-    await waitForMessage(alice.page, 'Please look @bob at the mockups');
+    // The mention is sent as `@bob` and shown as a chip with Bob's display name.
+    await waitForMessage(alice.page, 'Please look @Bob at the mockups');
   });
 
   it('shows the mention badge on that room to the person mentioned while they are elsewhere', async () => {
@@ -136,7 +133,7 @@ describe('direct messages and mentions between two people', () => {
 
   it('clears the mention badge once the room is read', async () => {
     await openRoom(bob.page, ROOM);
-    await waitForMessage(bob.page, 'Please look @bob at the mockups');
+    await waitForMessage(bob.page, 'Please look @Bob at the mockups');
 
     await groupItem(bob.page, ROOM).locator('[data-test="mention-badge"]').waitFor({
       state: 'detached',

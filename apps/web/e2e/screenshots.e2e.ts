@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SCREENSHOT_DIR,
   launchBrowser,
   openClient,
+  saveScreenshot,
   waitForText,
   type Client,
 } from './support/browser';
@@ -23,15 +23,7 @@ import {
 import { startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
 
-const shot = async (page: Page, name: string) => {
-  // Let notifications and transitions settle so the picture shows the steady state.
-  await page
-    .locator('.q-notification')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
-};
+const shot = (page: Page, name: string) => saveScreenshot(page, SCREENSHOT_DIR, name);
 
 describe('screenshots of the main screens', () => {
   let gateway: RunningGateway;

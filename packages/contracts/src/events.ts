@@ -8,6 +8,7 @@ import {
   MAX_QUERY_CODE_POINTS,
   MAX_QUERY_TERMS,
   MAX_ROOM_NAME_CODE_POINTS,
+  MAX_ROOM_TOPIC_CODE_POINTS,
   MAX_SEARCH_LIMIT,
   MAX_CONTENT_CODE_POINTS,
   codePointLength,
@@ -45,6 +46,19 @@ export const InviteSchema = z.object({
   userIds: z.array(userId).min(1).max(MAX_PARTICIPANTS),
 });
 export const RoomRefSchema = z.object({ roomId: id });
+/**
+ * Owner only: sets the room's name, its topic, or both (trimmed; an empty name leaves the room
+ * unnamed, an empty topic clears it). At least one of the two must be given.
+ */
+export const UpdateRoomSchema = z
+  .object({
+    roomId: id,
+    name: boundedText(MAX_ROOM_NAME_CODE_POINTS, 'name').optional(),
+    topic: boundedText(MAX_ROOM_TOPIC_CODE_POINTS, 'topic').optional(),
+  })
+  .refine((p) => p.name !== undefined || p.topic !== undefined, {
+    message: 'give a name or a topic',
+  });
 const content = boundedText(MAX_CONTENT_CODE_POINTS, 'content').refine(
   (s) => s.length > 0,
   'content is empty',
@@ -112,12 +126,17 @@ export const SearchSchema = z.object({
 });
 export const MarkReadSchema = z.object({ roomId: id, seq });
 
+/** Owner only: takes another member out of the room, as if they had left. */
+export const RemoveMemberSchema = z.object({ roomId: id, userId });
+
 export type RegisterPayload = z.infer<typeof RegisterSchema>;
 export type GetUsersPayload = z.infer<typeof GetUsersSchema>;
 export type CreateRoomPayload = z.infer<typeof CreateRoomSchema>;
 export type JoinRoomPayload = z.infer<typeof JoinRoomSchema>;
 export type InvitePayload = z.infer<typeof InviteSchema>;
 export type RoomRefPayload = z.infer<typeof RoomRefSchema>;
+export type UpdateRoomPayload = z.infer<typeof UpdateRoomSchema>;
+export type RemoveMemberPayload = z.infer<typeof RemoveMemberSchema>;
 export type SendMessagePayload = z.infer<typeof SendMessageSchema>;
 export type TypingPayload = z.infer<typeof TypingSchema>;
 export type GetMessagesPayload = z.infer<typeof GetMessagesSchema>;
@@ -138,6 +157,8 @@ export const CLIENT_EVENT_SCHEMAS = {
   invite: InviteSchema,
   leave_room: RoomRefSchema,
   delete_room: RoomRefSchema,
+  update_room: UpdateRoomSchema,
+  remove_member: RemoveMemberSchema,
   send_message: SendMessageSchema,
   typing: TypingSchema,
   get_messages: GetMessagesSchema,
@@ -189,6 +210,8 @@ export interface ClientAckData {
   invite: { room: Room };
   leave_room: Record<string, never>;
   delete_room: Record<string, never>;
+  update_room: { room: Room };
+  remove_member: { room: Room };
   send_message: SendMessageAck;
   typing: Record<string, never>;
   get_messages: MessagePage;

@@ -6,6 +6,8 @@ export const CHAT_NAMESPACE = '/chat';
 export const MAX_CONTENT_CODE_POINTS = 4000;
 /** Longest room name, in code points, after trimming. */
 export const MAX_ROOM_NAME_CODE_POINTS = 100;
+/** Longest room topic, in code points, after trimming. */
+export const MAX_ROOM_TOPIC_CODE_POINTS = 250;
 /** Longest user name, in code points, after NFC normalisation and trimming. */
 export const MAX_NAME_CODE_POINTS = 32;
 /** Page size bounds for `get_messages` and the REST history endpoint. */

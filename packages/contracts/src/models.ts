@@ -117,6 +117,8 @@ export const changePreview = (preview: MessagePreview, change: Message): Message
 export const RoomSchema = z.object({
   roomId: z.string().min(1),
   name: z.string(),
+  /** What the room is about, set by its owner; absent when none is set. */
+  topic: z.string().optional(),
   ownerId: z.string().min(1),
   participants: z.array(z.string()),
   createdAt: z.string(),

@@ -227,6 +227,28 @@ export class ChatGateway
     });
   }
 
+  @SubscribeMessage('update_room')
+  updateRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'update_room', p, ack, (user, payload) =>
+      this.limited('event', user.id, async () => ({
+        room: await this.rooms.update(user.id, payload),
+      })),
+    );
+  }
+
+  @SubscribeMessage('remove_member')
+  removeMember(
+    @ConnectedSocket() s: ChatSocket,
+    @MessageBody() p: unknown,
+    @AckParam() ack?: AckFn,
+  ) {
+    return this.handle(s, 'remove_member', p, ack, (user, { roomId, userId }) =>
+      this.limited('event', user.id, async () => ({
+        room: await this.rooms.removeMember(user.id, roomId, userId),
+      })),
+    );
+  }
+
   @SubscribeMessage('send_message')
   sendMessage(
     @ConnectedSocket() s: ChatSocket,

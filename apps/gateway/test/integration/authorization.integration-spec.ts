@@ -54,6 +54,8 @@ const MATRIX: Record<Row, Record<Role, Outcome>> = {
   invite: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   leave_room: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   delete_room: { owner: 'ok', member: F, nonMember: F, forger: F, outsiderForger: F },
+  update_room: { owner: 'ok', member: F, nonMember: F, forger: F, outsiderForger: F },
+  remove_member: { owner: 'ok', member: F, nonMember: F, forger: F, outsiderForger: F },
   send_message: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   typing: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   get_messages: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
@@ -88,6 +90,8 @@ const PAYLOAD: Record<ClientEventName, (roomId: string) => Record<string, unknow
   invite: (roomId) => ({ roomId, userIds: ['carol'] }),
   leave_room: (roomId) => ({ roomId }),
   delete_room: (roomId) => ({ roomId }),
+  remove_member: (roomId) => ({ roomId, userId: 'bob' }),
+  update_room: (roomId) => ({ roomId, name: 'matrix renamed', topic: 'matrix topic' }),
   send_message: (roomId) => ({ roomId, content: 'matrix message' }),
   typing: (roomId) => ({ roomId, isTyping: true }),
   get_messages: (roomId) => ({ roomId }),
@@ -162,6 +166,8 @@ describe('authorisation matrix: every room event × every caller', () => {
 
   const stateOf = (room: Room | undefined) =>
     room && {
+      name: room.name,
+      topic: room.topic,
       ownerId: room.ownerId,
       participants: [...room.participants].sort(),
       lastSeq: room.lastSeq,
@@ -229,6 +235,30 @@ describe('authorisation matrix: every room event × every caller', () => {
         await clients.bob.waitFor('room_deleted', (e) => e.roomId === roomId);
         expect(await view('alice', roomId)).toBeUndefined();
         return;
+      case 'remove_member': {
+        await clients.bob.waitFor(
+          'room_updated',
+          (r) => r.roomId === roomId && !r.participants.includes('bob'),
+        );
+        expect(await view('bob', roomId)).toBeUndefined();
+        expect(stateOf(await view('alice', roomId))?.participants).toEqual(['alice']);
+        const { messages } = await clients.alice.ok('get_messages', { roomId });
+        expect(messages.at(-1)).toMatchObject({ kind: 'system', userId: actor });
+        return;
+      }
+      case 'update_room': {
+        await clients[other].waitFor(
+          'room_updated',
+          (r) => r.roomId === roomId && r.name === 'matrix renamed',
+        );
+        expect(await view(other, roomId)).toMatchObject({
+          name: 'matrix renamed',
+          topic: 'matrix topic',
+        });
+        const { messages } = await clients.alice.ok('get_messages', { roomId });
+        expect(messages.at(-1)).toMatchObject({ kind: 'system', userId: actor });
+        return;
+      }
       case 'send_message': {
         const { messages } = await clients[other].ok('get_messages', { roomId });
         expect(messages.at(-1)).toMatchObject({ id: data['id'], userId: actor });

@@ -238,6 +238,7 @@ function plausible(field: string): fc.Arbitrary<unknown> {
       );
     case 'content':
     case 'name':
+    case 'topic':
     case 'displayName':
     case 'query':
     case 'cursor':
@@ -472,6 +473,12 @@ function expectedOutcomes(
       return ['ok', 'NOT_FOUND', ...retried];
     case 'get_thread':
       return ['ok', 'NOT_FOUND'];
+    case 'update_room':
+      // Alice owns the member room.
+      return ['ok'];
+    case 'remove_member':
+      // Not herself; someone who is (Bob, or someone invited since) or is not a member.
+      return [userId === 'alice' ? 'BAD_REQUEST' : 'ok', 'NOT_FOUND'];
     case 'react':
       // A message's 21st distinct emoji is refused.
       return ['ok', 'NOT_FOUND', 'BAD_REQUEST', ...retried];
@@ -676,6 +683,30 @@ describe('fuzzing every client event (fast-check)', () => {
         const { room } = z.object({ room: RoomSchema }).parse(data);
         expect(room.direct).toBe(true);
         expect([...room.participants].sort()).toEqual(['alice', input['userId']].sort());
+        return;
+      }
+      case 'remove_member': {
+        const { room } = z.object({ room: RoomSchema }).parse(data);
+        expect(room.roomId).toBe(rooms.member);
+        expect(room.participants).toContain('alice');
+        expect(room.participants).not.toContain(stringField(input, 'userId')?.trim());
+        // A fresh room with Bob in it, for the events that follow.
+        rooms.member = await newMemberRoom();
+        return;
+      }
+      case 'update_room': {
+        const { room } = z.object({ room: RoomSchema }).parse(data);
+        expect(room.roomId).toBe(rooms.member);
+        // What the room now says is what every member is listed (a lone surrogate in the input
+        // arrives as U+FFFD, so only well-formed input is compared as sent).
+        const listed = (await alice.ok('register', {})).rooms.find((r) => r.roomId === room.roomId);
+        expect([listed?.name, listed?.topic]).toEqual([room.name, room.topic]);
+        const sent = (field: string) => {
+          const value = input[field];
+          return typeof value === 'string' && !/\p{Cs}/u.test(value) ? value.trim() : undefined;
+        };
+        if (sent('name') !== undefined) expect(room.name).toBe(sent('name'));
+        if (sent('topic') !== undefined) expect(room.topic ?? '').toBe(sent('topic'));
         return;
       }
       case 'set_profile': {

@@ -6,6 +6,25 @@ import { pollUntil } from './poll';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Git-ignored folder at the repository root. */
 export const SCREENSHOT_DIR = path.resolve(here, '../../../../artifacts/screenshots');
+/** The pictures the web app's README shows (apps/web/docs). */
+export const DOCS_DIR = path.resolve(here, '../../docs');
+
+/**
+ * A screenshot of the page's steady state, saved as `<dir>/<name>.png`: in-app notifications
+ * gone and Vue's enter/leave transitions (dialogs, menus) over first.
+ */
+export async function saveScreenshot(page: Page, dir: string, name: string): Promise<void> {
+  await page
+    .locator('.q-notification')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+  await pollUntil(
+    () => page.locator('[class*="-enter-active"], [class*="-leave-active"]').count(),
+    (n) => n === 0,
+  );
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',

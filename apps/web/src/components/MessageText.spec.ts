@@ -1,3 +1,5 @@
+// @vitest-environment jsdom
+// Markdown is sanitised by DOMPurify, which needs a DOM it supports (happy-dom lets markup through).
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import MessageText from './MessageText';

@@ -9,6 +9,10 @@ export interface Bubble {
   createdAt: string;
   status: 'sent' | 'sending' | 'failed';
   clientMsgId?: string;
+  /** The seq of the message this one answers. */
+  replyTo?: number;
+  /** The stored message, with its changes folded in (none for a pending one). */
+  message?: Message;
   attachments?: MessageAttachment[];
 }
 
@@ -47,6 +51,8 @@ const fromMessage = (m: Message): Item => ({
     content: m.content,
     createdAt: m.createdAt,
     status: 'sent',
+    ...(m.replyTo !== undefined && { replyTo: m.replyTo }),
+    message: m,
     ...(m.attachments && { attachments: m.attachments }),
   },
 });
@@ -62,6 +68,7 @@ const fromPending = (p: PendingMessage, me: string): Item => ({
     // One waiting for the reconnect is on its way, as far as the reader is concerned.
     status: p.status === 'waiting' ? 'sending' : p.status,
     clientMsgId: p.clientMsgId,
+    ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
     ...(p.attachments && { attachments: p.attachments }),
   },
 });

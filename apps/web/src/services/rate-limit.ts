@@ -32,6 +32,8 @@ export function isRetryableRead<E extends ClientEventName>(
     case 'invite':
     case 'leave_room':
     case 'delete_room':
+    case 'update_room':
+    case 'remove_member':
     case 'typing':
     case 'search':
     case 'edit_message':

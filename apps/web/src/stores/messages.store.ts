@@ -1,8 +1,10 @@
 import { DEFAULT_PAGE_LIMIT, type Message, type MessagePage } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
+import { notifyError } from '../services/notify-error';
 import { useConnectionStore } from './connection.store';
 import { useRoomsStore } from './rooms.store';
+import { useThreadsStore } from './threads.store';
 import {
   appendLive,
   appendPage,
@@ -96,6 +98,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** A live message (or one's own, once acked). */
   function receive(message: Message): void {
     useRoomsStore().noteMessage(message);
+    useThreadsStore().receive(message);
     const t = timelines[message.roomId];
     if (t && appendLive(t, [message])) void fillForward(message.roomId);
   }
@@ -184,7 +187,32 @@ export const useMessagesStore = defineStore('messages', () => {
     );
   }
 
+  /**
+   * Runs a change of a message (edit, delete, react). The change reaches the view as everyone
+   * sees it, on the live feed (`message_changed`); a refusal is told to the user as a notice.
+   * Resolves to whether the server took it.
+   */
+  async function change(run: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await run();
+      return true;
+    } catch (err) {
+      notifyError(err);
+      return false;
+    }
+  }
+
+  const edit = (roomId: string, seq: number, content: string): Promise<boolean> =>
+    change(() => useConnectionStore().request('edit_message', { roomId, seq, content }));
+
+  const remove = (roomId: string, seq: number): Promise<boolean> =>
+    change(() => useConnectionStore().request('delete_message', { roomId, seq }));
+
+  const react = (roomId: string, seq: number, emoji: string, on: boolean): Promise<boolean> =>
+    change(() => useConnectionStore().request('react', { roomId, seq, emoji, on }));
+
   function drop(roomId: string): void {
+    useThreadsStore().drop(roomId);
     delete timelines[roomId];
     delete busy[roomId];
     if (focus.value?.roomId === roomId) focus.value = null;
@@ -207,6 +235,9 @@ export const useMessagesStore = defineStore('messages', () => {
     loadNewer,
     jumpToLatest,
     jumpTo,
+    edit,
+    remove,
+    react,
     drop,
   };
 });

@@ -24,6 +24,8 @@ export interface PendingMessage {
   clientMsgId: string;
   roomId: string;
   content: string;
+  /** The seq of the message this one answers. */
+  replyTo?: number;
   createdAt: string;
   status: 'sending' | 'waiting' | 'failed';
   errorCode?: ErrorCode;
@@ -74,6 +76,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       createdAt: ack.createdAt,
       clientMsgId: p.clientMsgId,
       kind: 'user',
+      ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
       ...(p.attachments && { attachments: p.attachments }),
     };
     if (!settle(p, message)) return;
@@ -89,6 +92,7 @@ export const useOutboxStore = defineStore('outbox', () => {
         roomId: p.roomId,
         content: p.content,
         clientMsgId: p.clientMsgId,
+        ...(p.replyTo !== undefined && { replyTo: p.replyTo }),
         ...(p.attachments && { attachments: p.attachments.map((a) => a.id) }),
       });
       settleByAck(p, ack);
@@ -101,11 +105,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     }
   }
 
-  /** Queues a message and sends it; resolves once it is acked or marked failed. */
+  /**
+   * Queues a message (with its uploaded files; a reply when `replyTo` names its parent's seq) and
+   * sends it; resolves once it is acked or marked failed.
+   */
   async function send(
     roomId: string,
     content: string,
     attachments: MessageAttachment[] = [],
+    replyTo?: number,
   ): Promise<void> {
     const text = content.trim();
     if (!text && attachments.length === 0) return;
@@ -119,6 +127,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       clientMsgId: newClientMsgId(),
       roomId,
       content: text,
+      ...(replyTo !== undefined && { replyTo }),
       createdAt: new Date().toISOString(),
       status: 'sending',
       ...(attachments.length > 0 && { attachments }),

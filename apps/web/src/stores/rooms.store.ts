@@ -178,6 +178,23 @@ export const useRoomsStore = defineStore('rooms', () => {
     learnPresence(room);
   }
 
+  /** Owner only: sets the room's name and topic (trimmed; empty leaves it unnamed / clears it). */
+  async function update(roomId: string, changes: { name: string; topic: string }): Promise<Room> {
+    const { room } = await useConnectionStore().request('update_room', {
+      roomId,
+      name: changes.name.trim(),
+      topic: changes.topic.trim(),
+    });
+    upsert(room, true);
+    return room;
+  }
+
+  /** Owner only: takes another member out of the room. */
+  async function removeMember(roomId: string, userId: string): Promise<void> {
+    const { room } = await useConnectionStore().request('remove_member', { roomId, userId });
+    upsert(room, true);
+  }
+
   async function leave(roomId: string): Promise<void> {
     await useConnectionStore().request('leave_room', { roomId });
     remove(roomId);
@@ -208,6 +225,8 @@ export const useRoomsStore = defineStore('rooms', () => {
     loadPreviews,
     create,
     openDirect,
+    update,
+    removeMember,
     invite,
     leave,
     destroy,

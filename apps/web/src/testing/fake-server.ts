@@ -6,6 +6,7 @@ import {
   type Room,
   type SendMessageAck,
   type SendMessagePayload,
+  type ThreadPage,
   type User,
 } from '@chat/contracts';
 import type { FakeTransport } from './fake-transport';
@@ -87,12 +88,13 @@ export class FakeChatServer {
   }
 
   /** `send_message` as the gateway does it: a retry with the same clientMsgId returns the first ack. */
-  send({ roomId, content, clientMsgId }: SendMessagePayload): SendMessageAck {
+  send({ roomId, content, clientMsgId, replyTo }: SendMessagePayload): SendMessageAck {
     const key = `${roomId}:${clientMsgId ?? ''}`;
     const first = clientMsgId ? this.dedupe.get(key) : undefined;
     if (first) return first;
     const m = this.post(roomId, this.me, content.trim());
     if (clientMsgId) m.clientMsgId = clientMsgId;
+    if (replyTo !== undefined) m.replyTo = replyTo;
     const ack = { id: m.id, seq: m.seq, createdAt: m.createdAt };
     if (clientMsgId) this.dedupe.set(key, ack);
     return ack;
@@ -110,5 +112,17 @@ export class FakeChatServer {
     t.handle('mark_read', () => ({}));
     t.handle('typing', () => ({}));
     t.handle('send_message', (payload) => this.send(payload));
+    t.handle('get_thread', ({ roomId, seq, after, limit }) =>
+      this.thread(roomId, seq, after, limit),
+    );
+  }
+
+  /** `get_thread`: a message and its replies, oldest first, after `after`. */
+  thread(roomId: string, seq: number, after = 0, limit = DEFAULT_PAGE_LIMIT): ThreadPage {
+    const list = this.messages.get(roomId) ?? [];
+    const parent = list.find((m) => m.seq === seq && m.kind === 'user');
+    if (!parent) throw new ChatError('NOT_FOUND', 'no such message');
+    const replies = list.filter((m) => m.replyTo === seq && m.seq > after);
+    return { parent, messages: replies.slice(0, limit), hasMore: replies.length > limit };
   }
 }

@@ -4,11 +4,12 @@ import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { ChatError } from '@chat/contracts';
-import { RoomStore, type RoomRecord } from '@chat/core';
+import { RoomStore, type RoomChanges, type RoomRecord } from '@chat/core';
 import {
   N,
   S,
@@ -247,6 +248,39 @@ export class DynamoRoomStore extends RoomStore {
     await this.unindexMembers(roomId, [userId]);
     // A concurrent re-join may have indexed the user again just before that delete.
     if (await this.memberItem(roomId, userId)) await this.indexMembers(roomId, [userId]);
+    return this.get(roomId);
+  }
+
+  /** One conditional update of the room item's name and/or topic (an empty topic is removed). */
+  async update(roomId: string, changes: RoomChanges): Promise<RoomRecord | undefined> {
+    const set = ['version = version + :one'];
+    const remove: string[] = [];
+    const values: Record<string, AttributeValue> = { ':one': N(1) };
+    if (changes.name !== undefined) {
+      set.push('#name = :name');
+      values[':name'] = S(changes.name);
+    }
+    if (changes.topic) {
+      set.push('topic = :topic');
+      values[':topic'] = S(changes.topic);
+    } else if (changes.topic !== undefined) {
+      remove.push('topic');
+    }
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.rooms,
+          Key: { roomId: S(roomId) },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(roomId)',
+          ...(changes.name !== undefined && { ExpressionAttributeNames: { '#name': 'name' } }),
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
     return this.get(roomId);
   }
 

@@ -4,6 +4,7 @@ import {
   S,
   batchWriteAll,
   num,
+  optStr,
   sendBatchWrite,
   str,
   type BackoffOptions,
@@ -17,6 +18,7 @@ import {
 export const toRoom = (item: Item, members: readonly Item[]): RoomRecord => ({
   roomId: str(item, 'roomId'),
   name: str(item, 'name'),
+  ...(optStr(item, 'topic') && { topic: optStr(item, 'topic') }),
   ownerId: str(item, 'ownerId'),
   createdAt: str(item, 'createdAt'),
   members: [...members]

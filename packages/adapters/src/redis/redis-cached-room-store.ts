@@ -1,4 +1,4 @@
-import { RoomStore, type RoomRecord } from '@chat/core';
+import { RoomStore, type RoomChanges, type RoomRecord } from '@chat/core';
 import { asString, LuaScript, type RedisClient } from './lua-script.js';
 
 export interface RedisCachedRoomStoreOptions {
@@ -89,6 +89,14 @@ export class RedisCachedRoomStore extends RoomStore {
   async removeMember(roomId: string, userId: string): Promise<RoomRecord | undefined> {
     try {
       return await this.inner.removeMember(roomId, userId);
+    } finally {
+      await this.invalidate(roomId);
+    }
+  }
+
+  async update(roomId: string, changes: RoomChanges): Promise<RoomRecord | undefined> {
+    try {
+      return await this.inner.update(roomId, changes);
     } finally {
       await this.invalidate(roomId);
     }

@@ -101,6 +101,23 @@ export function describeRoomStoreConformance(
       expect((await sut.roomsOf(joiners[89] ?? '')).map((r) => r.members.length)).toEqual([148]);
     });
 
+    it('sets the name and topic, each alone or together, and clears the topic', async () => {
+      const [a, b] = [user(), user()];
+      const room = await newRoom([a, b], 'before');
+      const renamed = { ...room, name: '채팅방 "after"' };
+      expect(await sut.update(room.roomId, { name: renamed.name })).toEqual(renamed);
+      const withTopic = { ...renamed, topic: 'what we talk about' };
+      expect(await sut.update(room.roomId, { topic: withTopic.topic })).toEqual(withTopic);
+      expect(await sut.get(room.roomId)).toEqual(withTopic);
+      expect((await sut.roomsOf(b)).find((r) => r.roomId === room.roomId)).toEqual(withTopic);
+      const both = { ...room, name: '', topic: 'new' };
+      expect(await sut.update(room.roomId, { name: '', topic: 'new' })).toEqual(both);
+      expect(await sut.update(room.roomId, { topic: '' })).toEqual({ ...room, name: '' });
+      expect(await sut.get(room.roomId)).toEqual({ ...room, name: '' });
+      expect(await sut.update(uniqueId('room'), { name: 'x' })).toBeUndefined();
+      expect(await sut.get(room.roomId)).toMatchObject({ members: [a, b] });
+    });
+
     it('changes the owner', async () => {
       const [a, b] = [user(), user()];
       const room = await newRoom([a, b]);

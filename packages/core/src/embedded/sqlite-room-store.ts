@@ -1,6 +1,7 @@
 import { ChatError } from '@chat/contracts';
-import { RoomStore, type RoomRecord } from '../ports/room-store.port.js';
+import { RoomStore, type RoomChanges, type RoomRecord } from '../ports/room-store.port.js';
 import {
+  addMissingColumns,
   jsonList,
   settle,
   statementsOf,
@@ -11,6 +12,7 @@ import {
 interface RoomRow {
   room_id: string;
   name: string;
+  topic: string;
   owner_id: string;
   created_at: string;
 }
@@ -51,6 +53,8 @@ export class SqliteRoomStore extends RoomStore {
     super();
     this.statements = statementsOf(db);
     db.exec(SCHEMA);
+    // Rooms stored before topics existed get an empty one.
+    addMissingColumns(db, 'rooms', ["topic TEXT NOT NULL DEFAULT ''"]);
   }
 
   /** Stores a new room with `members` in the given order; CONFLICT if the id is taken. */
@@ -119,6 +123,22 @@ export class SqliteRoomStore extends RoomStore {
             .prepare('DELETE FROM room_members WHERE room_id = ? AND user_id = ?')
             .run(roomId, userId);
           return changes === 0 ? undefined : this.load([roomId])[0];
+        })
+        .immediate(),
+    );
+  }
+
+  update(roomId: string, changes: RoomChanges): Promise<RoomRecord | undefined> {
+    return settle(() =>
+      this.db
+        .transaction(() => {
+          const { changes: found } = this.statements
+            .prepare(
+              `UPDATE rooms SET name = coalesce(?, name), topic = coalesce(?, topic)
+               WHERE room_id = ?`,
+            )
+            .run(changes.name ?? null, changes.topic ?? null, roomId);
+          return found === 0 ? undefined : this.load([roomId])[0];
         })
         .immediate(),
     );
@@ -209,7 +229,7 @@ export class SqliteRoomStore extends RoomStore {
     const list = jsonList(roomIds);
     const rooms = this.statements
       .prepare<[string], RoomRow>(
-        `SELECT room_id, name, owner_id, created_at FROM rooms
+        `SELECT room_id, name, topic, owner_id, created_at FROM rooms
          WHERE room_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, room_id`,
       )
       .all(list);
@@ -224,6 +244,7 @@ export class SqliteRoomStore extends RoomStore {
     return rooms.map((r) => ({
       roomId: r.room_id,
       name: r.name,
+      ...(r.topic && { topic: r.topic }),
       ownerId: r.owner_id,
       createdAt: r.created_at,
       members: members.get(r.room_id) ?? [],

@@ -2,9 +2,17 @@
 export interface RoomRecord {
   roomId: string;
   name: string;
+  /** Set by the owner; absent (never empty) when the room has none. */
+  topic?: string;
   ownerId: string;
   createdAt: string;
   members: string[];
+}
+
+/** What `update` changes: each given field is set, an empty one cleared. */
+export interface RoomChanges {
+  name?: string;
+  topic?: string;
 }
 
 /**
@@ -15,6 +23,7 @@ export interface RoomRecord {
  * - `members` keeps join order (the earliest joiner inherits ownership when the owner leaves).
  * - `addMembers` is idempotent and returns only the users that were not members before.
  * - `markRead` only moves a pointer forward and returns whether it moved.
+ * - `update` sets only the fields it is given and leaves membership alone.
  * - After `deleteRoom` the room, its memberships and pointers are gone.
  */
 export abstract class RoomStore {
@@ -25,6 +34,8 @@ export abstract class RoomStore {
   abstract addMembers(roomId: string, userIds: readonly string[]): Promise<string[]>;
   /** Removes a member; returns the room as it is afterwards, or undefined if it was not a member. */
   abstract removeMember(roomId: string, userId: string): Promise<RoomRecord | undefined>;
+  /** Sets the name and/or topic; returns the room afterwards, or undefined if it does not exist. */
+  abstract update(roomId: string, changes: RoomChanges): Promise<RoomRecord | undefined>;
   abstract setOwner(roomId: string, ownerId: string): Promise<void>;
   abstract deleteRoom(roomId: string): Promise<void>;
   abstract markRead(roomId: string, userId: string, seq: number): Promise<boolean>;

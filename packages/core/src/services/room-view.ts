@@ -108,6 +108,7 @@ export const toRoom = (
 ): Room => ({
   roomId: record.roomId,
   name: record.name,
+  ...(record.topic && { topic: record.topic }),
   ownerId: record.ownerId,
   participants: [...record.members],
   createdAt: record.createdAt,

@@ -6,6 +6,7 @@ import {
   roomDeletedEnvelope,
   type CreateRoomPayload,
   type Room,
+  type UpdateRoomPayload,
 } from '@chat/contracts';
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventLog, Notifier, RoomRecord, RoomStore, UserStore } from '../ports/index.js';
@@ -151,6 +152,59 @@ export class RoomService {
     this.notifier.toUser(userId, 'room_updated', room);
   }
 
+  /**
+   * Owner only: sets the name and/or topic (not of a direct room, which has no name). The room
+   * gets a system line and its members `room_updated`; a change to what it already is does
+   * neither.
+   */
+  async update(callerId: string, payload: UpdateRoomPayload): Promise<Room> {
+    const { roomId } = payload;
+    const before = await requireMember(this.rooms, roomId, callerId);
+    if (before.ownerId !== callerId) {
+      throw new ChatError('FORBIDDEN', 'only the owner can change the room');
+    }
+    if (isDirectRoomId(roomId)) {
+      throw new ChatError('FORBIDDEN', 'a direct-message room has no name or topic');
+    }
+    const changes = {
+      ...(payload.name !== undefined && payload.name !== before.name && { name: payload.name }),
+      ...(payload.topic !== undefined &&
+        payload.topic !== (before.topic ?? '') && { topic: payload.topic }),
+    };
+    if (Object.keys(changes).length === 0) return this.get(callerId, roomId);
+    const after = await this.rooms.update(roomId, changes);
+    if (!after) throw new ChatError('NOT_FOUND', `room ${roomId} does not exist`);
+    for (const line of changeLines(callerId, changes)) {
+      await this.messages.announce(roomId, callerId, line);
+    }
+    this.notifier.toRoom(roomId, 'room_updated', await this.views.fresh(after));
+    return this.get(callerId, roomId);
+  }
+
+  /**
+   * Owner only: takes another member out, as `leave` does for oneself (their sockets leave the
+   * room, a system line, `room_updated` to the members and to them). Removing oneself is
+   * `BAD_REQUEST` (that is leaving); someone who is not a member is `NOT_FOUND`.
+   */
+  async removeMember(callerId: string, roomId: string, userId: string): Promise<Room> {
+    const before = await requireMember(this.rooms, roomId, callerId);
+    if (before.ownerId !== callerId) {
+      throw new ChatError('FORBIDDEN', 'only the owner can remove members');
+    }
+    if (userId === callerId) throw new ChatError('BAD_REQUEST', 'leave the room instead');
+    if (isDirectRoomId(roomId)) {
+      throw new ChatError('FORBIDDEN', 'nobody can be removed from a direct-message room');
+    }
+    const after = await this.rooms.removeMember(roomId, userId);
+    if (!after) throw new ChatError('NOT_FOUND', `${userId} is not a member of room ${roomId}`);
+    await this.notifier.unsubscribe([userId], roomId);
+    await this.messages.announce(roomId, callerId, `${callerId} removed ${userId}`);
+    const room = await this.views.fresh(after);
+    this.notifier.toRoom(roomId, 'room_updated', room);
+    this.notifier.toUser(userId, 'room_updated', room);
+    return this.get(callerId, roomId);
+  }
+
   /** Owner only: removes the room; its messages leave the store and the index via the log. */
   async delete(userId: string, roomId: string): Promise<void> {
     const record = await requireMember(this.rooms, roomId, userId);
@@ -184,6 +238,24 @@ export class RoomService {
     return ids.map((id) => names.get(id) ?? id);
   }
 }
+
+/** The system lines of a room's changes, as `invited` and `left` lines read. */
+const changeLines = (actorId: string, changes: { name?: string; topic?: string }): string[] => [
+  ...(changes.name === undefined
+    ? []
+    : [
+        changes.name === ''
+          ? `${actorId} removed the room name`
+          : `${actorId} renamed the room to “${changes.name}”`,
+      ]),
+  ...(changes.topic === undefined
+    ? []
+    : [
+        changes.topic === ''
+          ? `${actorId} cleared the topic`
+          : `${actorId} set the topic to “${changes.topic}”`,
+      ]),
+];
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
