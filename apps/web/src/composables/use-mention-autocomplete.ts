@@ -97,8 +97,8 @@ export function useMentionAutocomplete(o: Options) {
   const optionId = (index: number) => `${o.idPrefix}-option-${index}`;
   const inputAttrs = computed(() => ({
     'aria-autocomplete': 'list' as const,
-    'aria-expanded': open.value ? 'true' : 'false',
-    'aria-controls': listId,
+    // Only while the list exists: a textbox has no aria-expanded to say it is closed.
+    'aria-controls': open.value ? listId : undefined,
     'aria-activedescendant': open.value ? optionId(active.value) : undefined,
     onFocus: () => (focused.value = true),
     onBlur: () => (focused.value = false),

@@ -200,7 +200,7 @@ const en = {
     noResults: 'No messages match.',
     more: 'More results',
     close: 'Close search',
-    hit: 'Message from {user} in {room}',
+    results: 'Results',
   },
   connection: {
     connecting: 'Connecting…',

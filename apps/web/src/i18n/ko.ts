@@ -202,7 +202,7 @@ const ko: MessageSchema = {
     noResults: '일치하는 메시지가 없어요.',
     more: '결과 더 보기',
     close: '검색 닫기',
-    hit: '{room}에서 {user} 님이 보낸 메시지',
+    results: '검색 결과',
   },
   connection: {
     connecting: '연결 중…',
