@@ -44,6 +44,12 @@ export function registerSinkMetrics(
     ['chat_sink_pending', 'Entries delivered to the group but not acknowledged', 'pending'],
     ['chat_sink_dead_letters', 'Entries in the dead-letter list of the group', 'deadLetters'],
   ];
+  // The three gauges are collected together on each scrape: they share one stats read per sink.
+  let reading: Promise<GroupStats[]> | undefined;
+  const readStats = (): Promise<GroupStats[]> =>
+    (reading ??= Promise.all(sinks.map((sink) => groups.stats(sink))).finally(() => {
+      reading = undefined;
+    }));
   for (const [name, help, field] of gauges) {
     new Gauge({
       name,
@@ -51,7 +57,8 @@ export function registerSinkMetrics(
       labelNames,
       registers,
       async collect() {
-        for (const sink of sinks) this.set({ sink }, (await groups.stats(sink))[field]);
+        const stats = await readStats();
+        sinks.forEach((sink, i) => this.set({ sink }, stats[i]?.[field] ?? 0));
       },
     });
   }
