@@ -1,6 +1,6 @@
 import { ChatError } from '@chat/contracts';
 import { describe, expect, it } from 'vitest';
-import { requestOver, type ChatSocket } from './socket';
+import { requestOver, type ClientSocket } from './socket';
 
 /** Just enough of a Socket.IO client socket for `requestOver`: ack replies or a timeout. */
 const stubSocket = (connected: boolean, reply: () => Promise<unknown>) => {
@@ -15,7 +15,7 @@ const stubSocket = (connected: boolean, reply: () => Promise<unknown>) => {
     }),
   };
   // A test double for the slice of the socket the function uses.
-  return { socket: socket as unknown as ChatSocket, calls };
+  return { socket: socket as unknown as ClientSocket, calls };
 };
 
 const failure = (p: Promise<unknown>) =>

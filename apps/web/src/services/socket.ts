@@ -14,7 +14,7 @@ import { fromErrorBody } from './server-error';
 import type { ChatTransport, TransportFactory, TransportLifecycle } from './transport';
 
 /** The one Socket.IO connection of the app; nothing else calls `io()`. */
-export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** How long a request waits for its ack before it fails with `UNAVAILABLE`. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -34,7 +34,7 @@ const errorCodeOf = (err: Error): unknown =>
  * (and `retryAfterMs` when the server names a wait).
  */
 export const requestOver = async <E extends ClientEventName>(
-  socket: ChatSocket,
+  socket: ClientSocket,
   event: E,
   payload: ClientPayloads[E],
   timeoutMs = REQUEST_TIMEOUT_MS,
@@ -53,7 +53,7 @@ export const requestOver = async <E extends ClientEventName>(
   throw fromErrorBody(res.error);
 };
 
-const watchLifecycle = (socket: ChatSocket, lifecycle: TransportLifecycle): (() => void) => {
+const watchLifecycle = (socket: ClientSocket, lifecycle: TransportLifecycle): (() => void) => {
   let retry: ReturnType<typeof setTimeout> | undefined;
   socket.on('connect', () => lifecycle.onConnect());
   socket.on('disconnect', (reason) => {
@@ -75,7 +75,7 @@ const watchLifecycle = (socket: ChatSocket, lifecycle: TransportLifecycle): (() 
 };
 
 export const createSocketTransport: TransportFactory = ({ url, token }, lifecycle) => {
-  const socket: ChatSocket = io(new URL(CHAT_NAMESPACE, url).href, {
+  const socket: ClientSocket = io(new URL(CHAT_NAMESPACE, url).href, {
     path: SOCKET_PATH,
     auth: { token },
     transports: ['websocket', 'polling'],
