@@ -201,9 +201,18 @@ export interface SearchResult {
 /** `join_room` for oneself opens the room; for another user it invites them and acks `{ room }`. */
 export type JoinRoomAck = ({ room: Room } & MessagePage) | { room: Room };
 
+/**
+ * This server's limits that a client checks before it sends anything (sent with `register`, so
+ * a client never refuses what the server would take, nor sends what it would refuse).
+ */
+export interface ServerLimits {
+  /** Largest upload, in bytes (`ATTACHMENT_MAX_BYTES`). */
+  attachmentMaxBytes: number;
+}
+
 /** What each client event's ack carries on success. */
 export interface ClientAckData {
-  register: { user: User; rooms: Room[] };
+  register: { user: User; rooms: Room[]; limits: ServerLimits };
   get_users: { users: User[] };
   create_room: { room: Room };
   join_room: JoinRoomAck;

@@ -32,6 +32,7 @@ import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { z } from 'zod';
 import { Authenticator } from '../auth/authenticator.js';
 import { TokenService } from '../auth/token.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LOGGER, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { toErrorBody } from '../errors.js';
@@ -76,6 +77,7 @@ export class ChatGateway
     @Inject(SocketNotifier) private readonly notifier: SocketNotifier,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -139,7 +141,8 @@ export class ChatGateway
         this.users.find(user.id),
         this.rooms.list(user.id),
       ]);
-      return { user: { ...user, ...stored, online: true }, rooms };
+      const limits = { attachmentMaxBytes: this.config.attachments.maxBytes };
+      return { user: { ...user, ...stored, online: true }, rooms, limits };
     });
   }
 

@@ -118,6 +118,13 @@ describe.each([
     expect((await ask(mallory)).status).toBe(403);
   });
 
+  it('tells each client its upload limit when it registers, on every entry', async () => {
+    for (const client of [alice, bob]) {
+      const { limits } = await client.ok('register', {});
+      expect(limits).toEqual({ attachmentMaxBytes: MAX_BYTES });
+    }
+  });
+
   it('answers every bad upload with its code and keeps nothing', async () => {
     const { roomId: malloryRoom } = (await mallory.ok('create_room', { participants: [] })).room;
     const html = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');

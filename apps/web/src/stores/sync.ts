@@ -4,15 +4,18 @@ import { useMessagesStore } from './messages.store';
 import { useOutboxStore } from './outbox.store';
 import { useRoomsStore } from './rooms.store';
 import { useSearchStore } from './search.store';
+import { useUploadsStore } from './uploads.store';
 import { useUsersStore } from './users.store';
 
 /**
- * Runs on every (re)connect: who am I and where am I a member (`register`), then each loaded
- * room catches up with `get_messages { after }`, and messages that failed offline are re-sent.
+ * Runs on every (re)connect: who am I, where am I a member and which limits does this server
+ * set (`register`), then each loaded room catches up with `get_messages { after }`, and
+ * messages that failed offline are re-sent.
  */
 export async function synchronise(): Promise<void> {
-  const { user, rooms } = await useConnectionStore().request('register', {});
+  const { user, rooms, limits } = await useConnectionStore().request('register', {});
   useAuthStore().setUser(user);
+  useUploadsStore().maxBytes = limits.attachmentMaxBytes;
   const roomsStore = useRoomsStore();
   roomsStore.replaceAll(rooms);
   const messages = useMessagesStore();

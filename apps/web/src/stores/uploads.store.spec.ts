@@ -102,6 +102,30 @@ describe('useUploadsStore', () => {
     expect(sut.inRoom('r1')[0]?.status).toBe('uploading');
   });
 
+  it('checks against the limit the server publishes, larger or smaller than the default', async () => {
+    const limitOf = async (attachmentMaxBytes: number) => {
+      await connectedHarness('alice', (s) => {
+        s.addRoom('r1', ['alice']);
+        s.limits = { attachmentMaxBytes };
+      });
+      const sut = useUploadsStore();
+      const { uploader, started } = drivenUploader();
+      sut.useUploader(uploader);
+      return { sut, started };
+    };
+    const small = await limitOf(1000);
+    small.sut.add('r1', [file('over.png', 1001), file('at.png', 1000)]);
+    expect(small.started.map((s) => s.request.name)).toEqual(['at.png']);
+    expect(small.sut.inRoom('r1')[0]).toMatchObject({
+      status: 'failed',
+      problem: 'PAYLOAD_TOO_LARGE',
+    });
+
+    const large = await limitOf(DEFAULT_ATTACHMENT_MAX_BYTES * 2);
+    large.sut.add('r1', [file('big.png', DEFAULT_ATTACHMENT_MAX_BYTES + 1)]);
+    expect(large.started).toHaveLength(1);
+  });
+
   it('attaches at most the per-message limit and counts the files left out', async () => {
     const { sut, started } = await withUploads();
     sut.add('r1', [file('first.png', 1)]);

@@ -1,11 +1,13 @@
 import {
   ChatError,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
   DEFAULT_PAGE_LIMIT,
   type Message,
   type MessagePage,
   type Room,
   type SendMessageAck,
   type SendMessagePayload,
+  type ServerLimits,
   type ThreadPage,
   type User,
 } from '@chat/contracts';
@@ -21,6 +23,9 @@ export class FakeChatServer {
   readonly messages = new Map<string, Message[]>();
   private readonly dedupe = new Map<string, SendMessageAck>();
   private clock = Date.parse('2024-05-01T09:00:00Z');
+
+  /** What `register` says this server takes. */
+  limits: ServerLimits = { attachmentMaxBytes: DEFAULT_ATTACHMENT_MAX_BYTES };
 
   constructor(readonly me: string) {
     this.addUser(me);
@@ -105,6 +110,7 @@ export class FakeChatServer {
     t.handle('register', () => ({
       user: { id: this.me, name: this.me, online: true },
       rooms: [...this.rooms.values()].filter((r) => r.participants.includes(this.me)),
+      limits: this.limits,
     }));
     t.handle('get_users', () => ({ users: [...this.users.values()] }));
     t.handle('join_room', ({ roomId }) => ({ room: this.room(roomId), ...this.page(roomId, {}) }));
