@@ -5,6 +5,7 @@ import { argvReader } from './cli-args.js';
 
 export const SCENARIOS = [
   'fanout',
+  'changes',
   'persistence',
   'history',
   'connections',

@@ -20,6 +20,7 @@ import type { BenchOptions } from './options.js';
 import { measureConnections, type ConnectionsResult } from './scenarios/connections.js';
 import { measureHistory, type HistoryResult } from './scenarios/history.js';
 import { measureUploads, UPLOAD_OPTIONS, type UploadsResult } from './scenarios/uploads.js';
+import { measureChanges, type ChangesResult } from './scenarios/changes.js';
 import {
   measureBacklog,
   measureIndexAdapters,
@@ -83,6 +84,7 @@ export interface BenchResults {
   embedded?: RampPair;
   embeddedProfile?: ProfileResult;
   uploads?: UploadsResult;
+  changes?: ChangesResult;
   errors: { scenario: string; message: string }[];
 }
 
@@ -184,7 +186,14 @@ export async function runBenchmarks(
   };
   const want = options.scenarios;
   try {
-    const scaled = ['fanout', 'persistence', 'history', 'connections', 'profile'] as const;
+    const scaled = [
+      'fanout',
+      'changes',
+      'persistence',
+      'history',
+      'connections',
+      'profile',
+    ] as const;
     if (scaled.some((s) => want.has(s))) {
       await attempt('scaled cluster', async () => {
         log('starting the local cluster (redis-server, dynalite, 2 gateways, sink, nginx)');
@@ -262,6 +271,19 @@ export async function runBenchmarks(
             if (ours) results.fanout = { ours, ...(baseline && { baseline }), setup };
             await cleanup.run('relay generator');
             await cleanup.run('relays');
+          });
+        }
+
+        if (want.has('changes')) {
+          await attempt('changes', async () => {
+            const ours = { name: 'ours', generator: chat, servers: gatewayPids, others: infraPids };
+            // Half-length steps: two pairs of ramps, and the run stays under its time budget.
+            const stepMs = Math.max(2000, ramp.stepMs / 2);
+            results.changes = await measureChanges(
+              ours,
+              { ...ramp, stepMs, rooms: options.rooms },
+              log,
+            );
           });
         }
 

@@ -38,7 +38,17 @@ export interface StepArgs {
   drainMs: number;
   /** Rooms (by index) whose acks are returned, for persistence-lag measurements. */
   trackRooms?: number[];
+  /**
+   * What each operation of the step is (chat mode; default `send`): a new message; an edit of
+   * the member's own newest message; or a reaction toggled on the room's newest message. A change
+   * is measured at every member when its `message_changed` arrives.
+   */
+  action?: StepAction;
+  /** New messages also carry markdown and an `@mention` of another member of the room. */
+  richContent?: boolean;
 }
+
+export type StepAction = 'send' | 'edit' | 'react';
 
 export interface Distribution {
   count: number;

@@ -5,12 +5,19 @@
  *
  * Content of a measured message: `b <step> <k> <sentAtMs> <tag> <word> <word>` — `k` indexes
  * the step's message arrays; `tag` (`tag<step>r<room>z`) lets a probe find the newest
- * message of a room in the search index.
+ * message of a room in the search index. A measured edit or reaction carries
+ * `b <step> <k> <sentAtMs>` as its `clientMsgId`, which its `message_changed` echoes.
  *
  * The soak's churn (short-lived sessions, `src/generator/churn.ts`) runs in a worker of its own
  * through the same protocol.
  */
-import { type Ack, type Message, type SendMessageAck, type SessionResponse } from '@chat/contracts';
+import {
+  type Ack,
+  type ChangeAck,
+  type Message,
+  type SendMessageAck,
+  type SessionResponse,
+} from '@chat/contracts';
 import { distribution, pool, sleep } from '../stats.js';
 import { Churn } from './churn.js';
 import { connect, createSession, request, type ClientSocket } from './client.js';
@@ -39,6 +46,10 @@ interface Member {
   index: number;
   socket: ClientSocket | undefined;
   lastSeq: number;
+  /** Seq of the member's own newest acked message: what its edits change. */
+  ownSeq: number;
+  /** `<seq> <emoji>` of the reactions the member has on (a reaction step toggles them). */
+  reacted: Set<string>;
 }
 
 interface Room {
@@ -47,6 +58,24 @@ interface Room {
   /** Bit per member that received the current warm-up message. */
   warm: number;
   warmAttempt: number;
+  /** Seq of the newest message delivered in the room: what reactions go to. */
+  newestSeq: number;
+}
+
+/** Emoji the reaction steps toggle, well under the per-message limit of distinct emoji. */
+const REACTIONS = ['👍', '🎉', '❤️', '😄'] as const;
+
+/** The marker of a measured message or change: `b <step> <k> <sentAtMs>`. */
+function parseMarker(text: string | undefined): [step: number, k: number, sentAt: number] | null {
+  if (!text?.startsWith('b ')) return null;
+  const s1 = text.indexOf(' ', 2);
+  const s2 = text.indexOf(' ', s1 + 1);
+  const s3 = text.indexOf(' ', s2 + 1);
+  return [
+    Number(text.slice(2, s1)),
+    Number(text.slice(s1 + 1, s2)),
+    Number(text.slice(s2 + 1, s3 < 0 ? undefined : s3)),
+  ];
 }
 
 class StepContext {
@@ -122,6 +151,7 @@ class Generator {
       roomId: '',
       warm: 0,
       warmAttempt: 0,
+      newestSeq: 0,
       members: row.map((name, m) => ({
         userId: session(name).user.id,
         token: session(name).token,
@@ -129,6 +159,8 @@ class Generator {
         index: m,
         socket: undefined,
         lastSeq: 0,
+        ownSeq: 0,
+        reacted: new Set<string>(),
       })),
     }));
     const probeId = session(args.probeName).user.id;
@@ -162,6 +194,7 @@ class Generator {
       roomId: `relay${r}`,
       warm: 0,
       warmAttempt: 0,
+      newestSeq: 0,
       members: Array.from({ length: args.members }, (_, m) => ({
         userId: `r${r}m${m}`,
         token: '',
@@ -169,6 +202,8 @@ class Generator {
         index: m,
         socket: undefined,
         lastSeq: 0,
+        ownSeq: 0,
+        reacted: new Set<string>(),
       })),
     }));
     await pool(
@@ -211,6 +246,7 @@ class Generator {
     const socket = await connect(target, auth);
     member.socket = socket;
     socket.on('receive_message', (message) => this.deliver(member, message));
+    socket.on('message_changed', (change) => this.deliver(member, change));
     socket.on('disconnect', () => {
       if (member.socket === socket) this.disconnects++;
     });
@@ -239,6 +275,7 @@ class Generator {
       throw new Error(`${cold} rooms never delivered a warm-up message to every member`);
   }
 
+  /** A new message (`receive_message`) or a change (`message_changed`) reached a member. */
   private deliver(member: Member, message: Message): void {
     const now = performance.now();
     const content = message.content;
@@ -247,18 +284,15 @@ class Generator {
     if (this.chatMode) {
       if (message.seq <= member.lastSeq && this.ctx) this.ctx.outOfOrder++;
       member.lastSeq = message.seq;
+      if (message.kind === 'user') room.newestSeq = Math.max(room.newestSeq, message.seq);
     }
     if (content.startsWith('w ')) {
       if (content === `w ${member.room} ${room.warmAttempt}`) room.warm |= 1 << member.index;
       return;
     }
-    if (!content.startsWith('b ')) return;
-    const s1 = content.indexOf(' ', 2);
-    const s2 = content.indexOf(' ', s1 + 1);
-    const s3 = content.indexOf(' ', s2 + 1);
-    const step = Number(content.slice(2, s1));
-    const k = Number(content.slice(s1 + 1, s2));
-    const sentAt = Number(content.slice(s2 + 1, s3));
+    const marker = parseMarker(message.kind === 'user' ? content : message.clientMsgId);
+    if (!marker) return;
+    const [step, k, sentAt] = marker;
     let ctx = this.ctx;
     if (!ctx || step !== ctx.step) {
       if (ctx) ctx.late++;
@@ -303,31 +337,55 @@ class Generator {
     const t0 = performance.now();
     let sendLagMax = 0;
 
+    const action = args.action ?? 'send';
     const send = (k: number, now: number) => {
       const r = k % roomCount;
       const room = rooms[r] as Room;
-      const member = room.members[Math.floor(k / roomCount) % members] as Member;
+      const index = Math.floor(k / roomCount) % members;
+      const member = room.members[index] as Member;
       const w1 = VOCABULARY[k % VOCABULARY.length] ?? '';
       const w2 = VOCABULARY[(k * 7 + 3) % VOCABULARY.length] ?? '';
-      const content = `b ${step} ${k} ${now.toFixed(3)} ${roomTag(step, r)} ${w1} ${w2}`;
+      const marker = `b ${step} ${k} ${now.toFixed(3)}`;
       ctx.sendAt[k] = now;
-      member.socket?.emit(
-        'send_message',
-        { roomId: room.roomId, content },
-        (res: Ack<SendMessageAck>) => {
-          const at = performance.now();
-          if (res.ok) {
-            ctx.acked++;
-            ctx.ackLatency[ctx.ackCount++] = at - (ctx.sendAt[k] ?? at);
-            if (ctx.track.has(r)) {
-              ctx.acks.push({ room: r, seq: res.data.seq, at: performance.timeOrigin + at });
-            }
-          } else {
-            ctx.ackErrors++;
-            ctx.ackErrorCodes[res.error.code] = (ctx.ackErrorCodes[res.error.code] ?? 0) + 1;
+      const acked = <T extends { seq: number }>(res: Ack<T>) => {
+        const at = performance.now();
+        if (res.ok) {
+          ctx.acked++;
+          ctx.ackLatency[ctx.ackCount++] = at - (ctx.sendAt[k] ?? at);
+          if (action === 'send') member.ownSeq = Math.max(member.ownSeq, res.data.seq);
+          if (ctx.track.has(r)) {
+            ctx.acks.push({ room: r, seq: res.data.seq, at: performance.timeOrigin + at });
           }
-        },
-      );
+        } else {
+          ctx.ackErrors++;
+          ctx.ackErrorCodes[res.error.code] = (ctx.ackErrorCodes[res.error.code] ?? 0) + 1;
+        }
+      };
+      const roomId = room.roomId;
+      if (action === 'edit') {
+        const content = `${marker} ${roomTag(step, r)} ${w2} ${w1} (edited)`;
+        member.socket?.emit(
+          'edit_message',
+          { roomId, seq: member.ownSeq, content, clientMsgId: marker },
+          acked<ChangeAck>,
+        );
+      } else if (action === 'react') {
+        const emoji = REACTIONS[k % REACTIONS.length] ?? '👍';
+        const key = `${room.newestSeq} ${emoji}`;
+        const on = !member.reacted.delete(key);
+        if (on) member.reacted.add(key);
+        member.socket?.emit(
+          'react',
+          { roomId, seq: room.newestSeq, emoji, on, clientMsgId: marker },
+          acked<ChangeAck>,
+        );
+      } else {
+        const mention = room.members[(index + 1) % members]?.userId ?? '';
+        const content = args.richContent
+          ? `${marker} ${roomTag(step, r)} **${w1}** _${w2}_ \`${w1}\` @${mention}`
+          : `${marker} ${roomTag(step, r)} ${w1} ${w2}`;
+        member.socket?.emit('send_message', { roomId, content }, acked<SendMessageAck>);
+      }
     };
 
     await new Promise<void>((resolve) => {

@@ -16,6 +16,14 @@ export function checkResults(results: BenchResults, options: BenchOptions): stri
     ramp('fan-out (ours)', results.fanout?.ours.steps);
     ramp('fan-out (baseline)', results.fanout?.baseline?.steps);
   }
+  if (want.has('changes')) {
+    for (const r of [...(results.changes?.content ?? []), ...(results.changes?.changes ?? [])]) {
+      ramp(r.name, r.steps);
+      // A change that reached members but was refused or never acked is a harness fault.
+      if (r.steps.some((s) => s.ackErrors > 0)) problems.push(`${r.name}: refused operations`);
+    }
+    if ((results.changes?.changes.length ?? 0) < 2) problems.push('changes: ramps missing');
+  }
   if (want.has('persistence')) {
     const p = results.persistence;
     if (!p?.lag?.stored.count || !p.lag.searchable.count)

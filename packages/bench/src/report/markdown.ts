@@ -7,6 +7,7 @@ import type { ProfileResult } from '../scenarios/profile.js';
 import { bestSustained, queueGrew, type RampResult, type RampStep } from '../scenarios/ramp.js';
 import { chart, type Series } from './svg.js';
 import { renderUploads } from './uploads.js';
+import { richContentVerdict } from './changes.js';
 import { writeFormatted } from './write-formatted.js';
 
 const ANALYSIS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'analysis.md');
@@ -674,6 +675,25 @@ export function renderMarkdown(results: BenchResults, options: BenchOptions): st
   } else out.push('_Not run._', '');
 
   out.push('## 7. Uploads: throughput and memory', '', renderUploads(results.uploads), '');
+
+  out.push("## 8. A message's life: rich content, edits and reactions", '');
+  const ch = results.changes;
+  if (ch) {
+    out.push(
+      'The scaled cluster and members of section 1, steps of half the length. Each member first ' +
+        'sends one message. **Content:** new messages with plain text against the same with ' +
+        'markdown (bold, italic and inline code) and an `@mention` of another member, which the ' +
+        'server resolves into `mentions`; the two alternate rate by rate. **Changes:** edits of each ' +
+        "member's own newest message against reactions toggled on the room's newest message, " +
+        'alternating the same way; each change takes a seq and reaches every member as ' +
+        "`message_changed`, where its latency is measured like a new message's.",
+      '',
+      richContentVerdict(ch),
+      '',
+    );
+    for (const r of [...ch.content, ...ch.changes]) out.push(`**${r.name}**`, '', rampTable(r), '');
+    out.push('**CPU per operation**', '', costTable([...ch.content, ...ch.changes]), '');
+  } else out.push('_Not run._', '');
 
   out.push(
     '## CPU profiles at saturation',

@@ -1,5 +1,5 @@
 import type { LoadGenerator } from '../generator/handle.js';
-import type { StepResult } from '../generator/protocol.js';
+import type { StepArgs, StepResult } from '../generator/protocol.js';
 import { cpuSeconds, CpuMeter } from '../infra/proc.js';
 import { sleep } from '../stats.js';
 
@@ -11,6 +11,8 @@ export interface RampSystem {
   servers: () => Record<string, number | undefined>;
   /** Other processes worth metering (redis, dynalite, sink…). */
   others?: () => Record<string, number | undefined>;
+  /** What its steps do, when not plain new messages (edits, reactions, rich content). */
+  stepArgs?: Pick<StepArgs, 'action' | 'richContent'>;
 }
 
 export interface RampStep extends StepResult {
@@ -80,6 +82,7 @@ export async function runRamps(
   const first = options.rates[0] ?? 100;
   for (const system of systems) {
     const w = await system.generator.call('step', {
+      ...system.stepArgs,
       step: nextStepNumber(),
       rate: Math.max(10, first / 2),
       durationMs: Math.min(3000, options.stepMs),
@@ -100,6 +103,7 @@ export async function runRamps(
       }));
       meter.begin();
       const step = await system.generator.call('step', {
+        ...system.stepArgs,
         step: nextStepNumber(),
         rate,
         durationMs: options.stepMs,
