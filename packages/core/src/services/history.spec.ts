@@ -49,4 +49,34 @@ describe(HistoryReader.name, () => {
     const page = await sut.page(roomId, { limit: 10 });
     expect(page).toEqual({ messages: all, hasMore: false });
   });
+
+  describe('message', () => {
+    it('answers from the log with its changes folded in, before any sink stored it', async () => {
+      await f.messageService.edit('alice', { roomId, seq: 3, content: 'm3 again' });
+      await f.messageService.react('alice', { roomId, seq: 3, emoji: '👍', on: true });
+      expect(await f.messages.page(roomId, { limit: 50 })).toEqual([]);
+      const message = await sut.message(roomId, 3);
+      expect(message).toMatchObject({
+        seq: 3,
+        content: 'm3 again',
+        reactions: [{ emoji: '👍', userIds: ['alice'] }],
+      });
+      expect(message?.editedAt).toBeDefined();
+    });
+
+    it('answers from the store once the log has let go of the room window', async () => {
+      await f.messageService.edit('alice', { roomId, seq: 3, content: 'm3 again' });
+      const all = await f.log.window(roomId, { limit: 50 });
+      const changes = await f.log.changes(roomId, 0);
+      await f.messages.putBatch([...all.filter((m) => m.kind === 'user'), ...changes]);
+      await f.log.deleteRoom(roomId);
+      expect(await sut.message(roomId, 3)).toMatchObject({ seq: 3, content: 'm3 again' });
+      expect(await sut.message(roomId, 2)).toMatchObject({ seq: 2, content: 'm2' });
+    });
+
+    it('is undefined for a seq the room does not have', async () => {
+      expect(await sut.message(roomId, 99)).toBeUndefined();
+      expect(await sut.message(roomId, 0)).toBeUndefined();
+    });
+  });
 });

@@ -36,6 +36,20 @@ export class HistoryReader {
   }
 
   /**
+   * The current state of the message with seq `seq`, or undefined. The log's window answers
+   * while it holds the message (then it also holds every later entry, changes included), so the
+   * edits and reactions of recent messages never wait on the store; older ones come from it.
+   */
+  async message(roomId: string, seq: number): Promise<Message | undefined> {
+    const range: PageRange = { after: seq - 1, limit: 1 };
+    const [recent] = await this.log.window(roomId, range);
+    const found = recent?.seq === seq ? recent : (await this.store.page(roomId, range))[0];
+    if (found?.seq !== seq) return undefined;
+    const [current] = await this.withRecentChanges(roomId, [found]);
+    return current;
+  }
+
+  /**
    * The replies to message `seq` after `range.after`, ascending: the store's, merged with the
    * ones in the log's window (at most `THREAD_WINDOW_SCAN` of its newest rows are looked at).
    */

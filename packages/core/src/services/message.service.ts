@@ -196,9 +196,8 @@ export class MessageService {
 
   /** The current state of a user message of the room; `NOT_FOUND` for anything else. */
   private async requireMessage(roomId: string, seq: number): Promise<Message> {
-    const { messages } = await this.history.page(roomId, { after: seq - 1, limit: 1 });
-    const message = messages[0];
-    if (!message || message.seq !== seq || message.kind !== 'user' || message.deleted) {
+    const message = await this.history.message(roomId, seq);
+    if (!message || message.kind !== 'user' || message.deleted) {
       throw new ChatError('NOT_FOUND', `no message ${seq} in room ${roomId}`);
     }
     return message;
