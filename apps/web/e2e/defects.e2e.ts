@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
+import { launchBrowser, openClient, textsOf, waitForText, type Client } from './support/browser';
 import {
   createRoom,
   invite,
@@ -29,6 +29,17 @@ const overlaps = (a: Box, b: Box): boolean =>
 /** The name field's error; not the previous one while its leave transition still runs. */
 const nameError = (page: Page) =>
   page.locator('.q-field__messages[id$="_error"]:not([class*="-leave-active"])');
+
+/** Sets the display name from the account dialog, as a person would, and closes it. */
+async function setDisplayName(page: Page, name: string): Promise<void> {
+  await page.locator('[data-test="account-menu"]').click();
+  await page.locator('[data-test="open-account"]').click();
+  await page.locator('[data-test="display-name-input"]').fill(name);
+  await page.locator('[data-test="display-name-save"]').click();
+  await waitForText(page, '[data-test="me"]', name);
+  await page.keyboard.press('Escape');
+  await page.locator('[data-test="account-dialog"]').waitFor({ state: 'detached' });
+}
 
 describe('defects of the walk-through (issue 13)', () => {
   let gateway: RunningGateway;
@@ -68,6 +79,37 @@ describe('defects of the walk-through (issue 13)', () => {
       (text) => text.includes('invited newcomer2'),
     );
     expect(await item.innerText()).not.toContain('No messages yet');
+  });
+
+  it('defect 6: a Korean-UI member sees invite and leave lines in Korean, with display names', async () => {
+    const [owner, reader, guest] = [await open(), await open({ locale: 'ko-KR' }), await open()];
+    await signIn(owner.page, 'owner6');
+    await signIn(guest.page, 'guest6');
+    await setDisplayName(owner.page, 'Jimin Park');
+    await setDisplayName(guest.page, '하나');
+    await signIn(reader.page, 'reader6');
+    await createRoom(owner.page, 'Team six', ['reader6']);
+    await invite(owner.page, ['guest6']);
+    await openRoom(guest.page, 'Team six');
+    await guest.page.locator('[data-test="room-actions"]').click();
+    await guest.page.locator('[data-test="leave"]').click();
+    await guest.page.locator('.q-dialog button', { hasText: 'Leave room' }).click();
+
+    const lines = '[data-test="system-message"]';
+    await waitForText(reader.page, '[data-test="room-item"]', '하나 님이 나갔어요');
+    await openRoom(reader.page, 'Team six');
+    await waitForText(reader.page, lines, 'Jimin Park 님이 하나 님을 초대했어요');
+    await waitForText(reader.page, lines, '하나 님이 나갔어요');
+    for (const text of await textsOf(reader.page, lines)) {
+      expect(text).not.toMatch(/owner6|guest6|invited|left/);
+    }
+    // The lines name people by id underneath, so a new display name shows in them at once.
+    await setDisplayName(owner.page, 'Jimin K.');
+    await waitForText(reader.page, lines, 'Jimin K. 님이 하나 님을 초대했어요');
+    // The English UI words the same lines in English.
+    await openRoom(owner.page, 'Team six');
+    await waitForText(owner.page, lines, 'Jimin K. invited 하나');
+    await waitForText(owner.page, lines, '하나 left');
   });
 
   it('defect 9: says a name is too long, with the limit, instead of cutting it', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MessageSchema, type Message } from './models.js';
+import { canonicalSystemEvent } from './system-events.js';
 
 /** Current version of the event-log envelope. Readers reject versions they do not know. */
 export const ENVELOPE_VERSION = 1;
@@ -31,7 +32,7 @@ export type RoomEventEnvelope = Exclude<LogEnvelope, { type: 'message.created' }
 const canonical = (message: Message): Message => {
   const { id, roomId, seq, userId, content, createdAt, clientMsgId, kind, ...optional } = message;
   const { replyTo, mentions, mentionsRoom, target, emoji, on } = optional;
-  const { editedAt, deleted, reactions, attachments } = optional;
+  const { editedAt, deleted, reactions, attachments, event } = optional;
   return {
     ...{ id, roomId, seq, userId, content, createdAt },
     ...(clientMsgId !== undefined && { clientMsgId }),
@@ -46,6 +47,7 @@ const canonical = (message: Message): Message => {
     ...(deleted !== undefined && { deleted }),
     ...(reactions !== undefined && { reactions }),
     ...(attachments !== undefined && { attachments }),
+    ...(event !== undefined && { event: canonicalSystemEvent(event) }),
   };
 };
 

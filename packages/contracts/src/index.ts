@@ -8,3 +8,4 @@ export * from './profile.js';
 export * from './search-terms.js';
 export * from './changes.js';
 export * from './attachments.js';
+export * from './system-events.js';

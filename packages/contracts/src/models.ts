@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { MessageAttachmentSchema } from './attachments.js';
+import { SystemMessageEventSchema } from './system-events.js';
 
 /**
- * `user` messages are what people write; `system` messages record joins, invites and leaves.
+ * `user` messages are what people write; `system` messages record what happened to the room
+ * (invites, leaves, removals, a new name or topic) as their `event`.
  * The change kinds (`edit`, `delete`, `reaction`) change an earlier message of the room, named
  * by `target` (its seq): they take a seq of their own, so a client that catches up by seq sees
  * every change made while it was away, in order. A client shows no row for them.
@@ -50,6 +52,8 @@ export const MessageSchema = z.object({
   reactions: z.array(ReactionSchema).optional(),
   /** Files sent with a `user` message (its uploads); a deleted message has none. */
   attachments: z.array(MessageAttachmentSchema).optional(),
+  /** What a `system` message records, as data (`content` is its English line); see the schema. */
+  event: SystemMessageEventSchema.optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -69,6 +73,8 @@ export const MessagePreviewSchema = z.object({
   createdAt: z.string(),
   deleted: z.boolean().optional(),
   attachments: z.number().int().positive().optional(),
+  /** A system message's event, whole: clients word the preview from it. */
+  event: SystemMessageEventSchema.optional(),
 });
 export type MessagePreview = z.infer<typeof MessagePreviewSchema>;
 
@@ -92,6 +98,7 @@ export const toMessagePreview = (message: Message): MessagePreview | undefined =
     createdAt: message.createdAt,
     ...(message.deleted && { deleted: true }),
     ...(files > 0 && { attachments: files }),
+    ...(message.event && { event: message.event }),
   };
 };
 

@@ -1,8 +1,9 @@
-import { ChatError, isErrorCode } from '@chat/contracts';
+import { ChatError, isErrorCode, type Message } from '@chat/contracts';
 import { useI18n } from 'vue-i18n';
 import type { MessageSchema } from '../i18n/en';
 import { localDay } from '../services/message-rows';
 import { roomTitle as titleOf } from '../services/room-title';
+import { systemLine } from '../services/system-line';
 import type { RoomEntry } from '../stores/rooms.store';
 import { useAuthStore } from '../stores/auth.store';
 import { useUsersStore } from '../stores/users.store';
@@ -52,10 +53,18 @@ export function useFormat() {
     return t('chat.typingMany', { a: names[0], n: names.length - 1 });
   };
 
+  /** A system message or preview in the UI language, with the names people are shown by. */
+  const systemText = (message: Pick<Message, 'content' | 'event'>): string =>
+    systemLine(message, {
+      t: (key, values) => t(key, values ?? {}),
+      nameOf: users.nameOf,
+      locale: locale.value,
+    });
+
   const errorText = (err: unknown): string => {
     const code = err instanceof ChatError ? err.code : err;
     return isErrorCode(code) ? t(`errors.${code}`) : t('errors.INTERNAL');
   };
 
-  return { t, locale, time, dayLabel, when, roomTitle, typingText, errorText };
+  return { t, locale, time, dayLabel, when, roomTitle, typingText, systemText, errorText };
 }

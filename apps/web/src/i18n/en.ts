@@ -214,7 +214,18 @@ const en = {
     removed: 'You are no longer in “{room}”',
     deleted: '“{room}” was deleted',
   },
-  system: { fallback: 'Room update' },
+  /** System lines, worded from their event; `person` wraps each name (Korean adds 님). */
+  system: {
+    fallback: 'Room update',
+    person: '{name}',
+    invited: '{actor} invited {targets}',
+    left: '{actor} left',
+    removed: '{actor} removed {targets}',
+    renamed: '{actor} renamed the room to “{name}”',
+    unnamed: '{actor} removed the room name',
+    topic: '{actor} set the topic to “{topic}”',
+    topicCleared: '{actor} cleared the topic',
+  },
   attach: {
     button: 'Attach files',
     input: 'Files to attach',

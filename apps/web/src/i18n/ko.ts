@@ -216,7 +216,18 @@ const ko: MessageSchema = {
     removed: '더 이상 “{room}”의 멤버가 아니에요',
     deleted: '“{room}”이(가) 삭제되었어요',
   },
-  system: { fallback: '대화방 알림' },
+  // Every name is `person`, “… 님”, so the particles after it (이, 을) are always these.
+  system: {
+    fallback: '대화방 알림',
+    person: '{name} 님',
+    invited: '{actor}이 {targets}을 초대했어요',
+    left: '{actor}이 나갔어요',
+    removed: '{actor}이 {targets}을 내보냈어요',
+    renamed: '{actor}이 대화방 이름을 “{name}”(으)로 바꿨어요',
+    unnamed: '{actor}이 대화방 이름을 지웠어요',
+    topic: '{actor}이 주제를 “{topic}”(으)로 정했어요',
+    topicCleared: '{actor}이 주제를 지웠어요',
+  },
   attach: {
     button: '파일 첨부',
     input: '첨부할 파일',

@@ -1,3 +1,4 @@
+import { systemEventUserIds, type Room } from '@chat/contracts';
 import { useAuthStore } from './auth.store';
 import { useConnectionStore } from './connection.store';
 import { useMessagesStore } from './messages.store';
@@ -6,6 +7,12 @@ import { useRoomsStore } from './rooms.store';
 import { useSearchStore } from './search.store';
 import { useUploadsStore } from './uploads.store';
 import { useUsersStore } from './users.store';
+
+/** The people a room's list entry shows: its members, and those its preview line names. */
+const peopleShown = (room: Room): string[] => [
+  ...room.participants,
+  ...(room.lastMessage?.event ? systemEventUserIds(room.lastMessage.event) : []),
+];
 
 /**
  * Runs on every (re)connect: who am I, where am I a member and which limits does this server
@@ -22,7 +29,7 @@ export async function synchronise(): Promise<void> {
   const openId = roomsStore.openRoomId;
   const users = useUsersStore();
   const steps = await Promise.allSettled([
-    users.refreshDirectory().then(() => users.ensureKnown(rooms.flatMap((r) => r.participants))),
+    users.refreshDirectory().then(() => users.ensureKnown(rooms.flatMap(peopleShown))),
     messages.resyncLoaded(),
     openId ? messages.open(openId) : Promise.resolve(),
   ]);

@@ -1,5 +1,11 @@
 import { pollUntil } from '@chat/test-support/poll';
-import { decodeEnvelope, messageEnvelope, roomDeletedEnvelope } from '@chat/contracts';
+import {
+  decodeEnvelope,
+  messageEnvelope,
+  roomDeletedEnvelope,
+  systemEventContent,
+  type SystemMessageEvent,
+} from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumerGroups, LogEntry } from '../ports/consumer-groups.port.js';
 import type { EventLog } from '../ports/event-log.port.js';
@@ -74,6 +80,22 @@ export function describeConsumerGroupsConformance(
       );
       const [entry] = await readIds(group, 'c1', [message.id]);
       expect(entry?.raw).toBe(JSON.stringify(messageEnvelope(message)));
+    });
+
+    it('holds a system message’s event in its envelope, as the sinks decode it', async () => {
+      const group = await freshGroup();
+      const event: SystemMessageEvent = {
+        type: 'invited',
+        actorId: 'alice',
+        targetIds: ['bob', '캐럴'],
+      };
+      const { message } = await log.appendMessage(
+        draft(uniqueId('room'), { kind: 'system', content: systemEventContent(event), event }),
+      );
+      const [entry] = await readIds(group, 'c1', [message.id]);
+      expect(entry?.raw).toBe(JSON.stringify(messageEnvelope(message)));
+      const decoded = decodeEnvelope(entry?.raw ?? '');
+      expect(decoded).toMatchObject({ ok: true, envelope: { payload: { event } } });
     });
 
     it('appends no entry for a retried clientMsgId', async () => {

@@ -1,5 +1,11 @@
 import { pollUntil } from '@chat/test-support/poll';
-import { PREVIEW_CODE_POINTS, type Message } from '@chat/contracts';
+import {
+  PREVIEW_CODE_POINTS,
+  previewContent,
+  systemEventContent,
+  type Message,
+  type SystemMessageEvent,
+} from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENT_MARKS_KEPT, type EventLog, type MessageDraft } from '../ports/event-log.port.js';
 import { sleep, uniqueId, type ConformanceFactory } from './harness.js';
@@ -330,6 +336,55 @@ export function describeEventLogConformance(
         expect(again).toMatchObject({ duplicate: true, message: { seq: first.message.seq } });
         expect((await sut.lastSeqs([roomId])).get(roomId)).toBe(2);
       });
+    });
+
+    it('keeps a system message’s event in the append, the window, the feed and the preview', async () => {
+      const roomId = uniqueId('room');
+      const fed: Message[] = [];
+      const stop = await sut.subscribe((m) => {
+        if (m.roomId === roomId) fed.push(m);
+      });
+      try {
+        await sut.appendMessage(draft(roomId, { content: 'before' }));
+        const topic: SystemMessageEvent = {
+          type: 'topic',
+          actorId: 'alice',
+          topic: '“quoted” \\ "seq":1 채팅',
+        };
+        const events: SystemMessageEvent[] = [
+          { type: 'invited', actorId: 'alice', targetIds: ['bob', '캐럴'] },
+          topic,
+        ];
+        const appended: Message[] = [];
+        for (const event of events) {
+          const content = systemEventContent(event);
+          const result = await sut.appendMessage(draft(roomId, { kind: 'system', content, event }));
+          appended.push(result.message);
+        }
+        expect(appended.map((m) => m.event)).toEqual(events);
+        // An edit of an earlier message leaves the system preview as it is.
+        await sut.appendMessage(
+          draft(roomId, { kind: 'edit', target: 1, content: 'before, edited' }),
+        );
+
+        const window = await sut.window(roomId, { limit: 10 });
+        expect(window.filter((m) => m.kind === 'system')).toEqual(appended);
+        await pollUntil(
+          () => Promise.resolve(fed.length),
+          (n) => n >= 4,
+        );
+        expect(fed.filter((m) => m.kind === 'system')).toEqual(appended);
+        expect((await sut.lastMessages([roomId])).get(roomId)).toEqual({
+          seq: 3,
+          userId: 'alice',
+          kind: 'system',
+          content: previewContent(systemEventContent(topic)),
+          createdAt: appended[1]?.createdAt,
+          event: topic,
+        });
+      } finally {
+        await stop();
+      }
     });
 
     it('answers ping', async () => {

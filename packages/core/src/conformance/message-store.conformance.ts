@@ -1,4 +1,4 @@
-import type { Message } from '@chat/contracts';
+import { systemEventContent, type Message, type SystemMessageEvent } from '@chat/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageStore } from '../ports/message-store.port.js';
 import type { PageRange } from '../ports/page.js';
@@ -35,6 +35,27 @@ export function describeMessageStoreConformance(
         messages[0],
         messages[2],
       ]);
+    });
+
+    it('keeps a system message’s event, and a system message stored without one as it was', async () => {
+      const roomId = uniqueId('room');
+      const line = (seq: number, event: SystemMessageEvent) =>
+        makeMessage(roomId, seq, {
+          kind: 'system',
+          userId: event.actorId,
+          content: systemEventContent(event),
+          event,
+        });
+      const messages = [
+        line(1, { type: 'invited', actorId: 'alice', targetIds: ['bob', '캐럴'] }),
+        line(2, { type: 'renamed', actorId: 'alice', name: '“새 이름” \\ x' }),
+        line(3, { type: 'removed', actorId: 'alice', targetIds: ['bob'] }),
+        makeMessage(roomId, 4, { kind: 'system', userId: 'bob', content: 'bob left' }),
+      ];
+      await sut.putBatch(messages);
+      await sut.putBatch(messages.slice(1, 2));
+      expect(await sut.page(roomId, { limit: 10 })).toEqual(messages);
+      expect((await sut.page(roomId, { limit: 10 }))[3]).not.toHaveProperty('event');
     });
 
     it('keeps one copy of a message written twice', async () => {

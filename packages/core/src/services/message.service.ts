@@ -3,6 +3,7 @@ import {
   DEFAULT_PAGE_LIMIT,
   MAX_REACTIONS_PER_MESSAGE,
   parseMentions,
+  systemEventContent,
   type ChangeAck,
   type DeleteMessagePayload,
   type EditMessagePayload,
@@ -14,6 +15,7 @@ import {
   type ReactPayload,
   type SendMessageAck,
   type SendMessagePayload,
+  type SystemMessageEvent,
   type ThreadPage,
 } from '@chat/contracts';
 import { randomUUID } from 'node:crypto';
@@ -141,11 +143,15 @@ export class MessageService {
     return { parent, ...page };
   }
 
-  /** Appends a system message (joined, invited, left); the live feed delivers it as `system`. */
-  async announce(roomId: string, actorId: string, content: string): Promise<Message> {
+  /**
+   * Appends a system message recording `event`, by its actor, with the event's English line as
+   * its content; the live feed delivers it as `system`.
+   */
+  async announce(roomId: string, event: SystemMessageEvent): Promise<Message> {
     const { message } = await this.log.appendMessage({
-      ...this.draft(actorId, roomId, 'system', undefined),
-      content,
+      ...this.draft(event.actorId, roomId, 'system', undefined),
+      content: systemEventContent(event),
+      event,
     });
     return message;
   }

@@ -1,3 +1,4 @@
+import type { Message, SystemEvent } from '@chat/contracts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { embeddedFixture, type EmbeddedFixture } from '../testing/embedded-fixture.js';
 import { RoomService } from './room.service.js';
@@ -137,5 +138,53 @@ describe(RoomService.name, () => {
       { roomId: room.roomId, userId: 'bob', seq: 2 },
       { roomId: room.roomId, userId: 'bob', seq: 3 },
     ]);
+  });
+
+  it('announces invites, leaves, removals, names and topics as events with English lines', async () => {
+    await f.signIn('dave');
+    const room = await sut.create('alice', { name: 'Team', participants: ['bob'] });
+    const { roomId } = room;
+    await sut.invite('alice', roomId, ['carol', 'dave', 'bob']);
+    await sut.update('alice', { roomId, name: 'Launch', topic: '금요일 출시' });
+    await sut.update('alice', { roomId, name: '', topic: '' });
+    await sut.removeMember('alice', roomId, 'dave');
+    await sut.leave('bob', roomId);
+
+    const expected = [
+      {
+        event: { type: 'invited', actorId: 'alice', targetIds: ['carol', 'dave'] },
+        content: 'alice invited carol, dave',
+      },
+      {
+        event: { type: 'renamed', actorId: 'alice', name: 'Launch' },
+        content: 'alice renamed the room to “Launch”',
+      },
+      {
+        event: { type: 'topic', actorId: 'alice', topic: '금요일 출시' },
+        content: 'alice set the topic to “금요일 출시”',
+      },
+      {
+        event: { type: 'renamed', actorId: 'alice', name: '' },
+        content: 'alice removed the room name',
+      },
+      { event: { type: 'topic', actorId: 'alice', topic: '' }, content: 'alice cleared the topic' },
+      {
+        event: { type: 'removed', actorId: 'alice', targetIds: ['dave'] },
+        content: 'alice removed dave',
+      },
+      { event: { type: 'left', actorId: 'bob' }, content: 'bob left' },
+    ];
+    const asSent = (m: Message) => ({ event: m.event, content: m.content });
+    // Live, as the members receive it, with the actor as the sender.
+    const live = f.notifier.of('system').map((d) => (d.payload as SystemEvent).message);
+    expect(live.map(asSent)).toEqual(expected);
+    expect(live.map((m) => m.userId)).toEqual([...Array<string>(6).fill('alice'), 'bob']);
+    // In history, and as the room list's preview of the newest one.
+    const { messages } = await f.messageService.page('alice', { roomId });
+    expect(messages.filter((m) => m.kind === 'system').map(asSent)).toEqual(expected);
+    expect((await sut.get('alice', roomId)).lastMessage).toMatchObject({
+      kind: 'system',
+      event: { type: 'left', actorId: 'bob' },
+    });
   });
 });

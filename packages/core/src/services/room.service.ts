@@ -115,7 +115,11 @@ export class RoomService {
     const added = await this.rooms.addMembers(roomId, invitees);
     if (added.length > 0) {
       await this.notifier.subscribe(added, roomId);
-      await this.messages.announce(roomId, callerId, `${callerId} invited ${added.join(', ')}`);
+      await this.messages.announce(roomId, {
+        type: 'invited',
+        actorId: callerId,
+        targetIds: added,
+      });
     }
     const record = await requireMember(this.rooms, roomId, callerId);
     const [room] = await this.views.forUser(callerId, [record]);
@@ -146,7 +150,7 @@ export class RoomService {
       after.ownerId = heir;
     }
     await this.notifier.unsubscribe([userId], roomId);
-    await this.messages.announce(roomId, userId, `${userId} left`);
+    await this.messages.announce(roomId, { type: 'left', actorId: userId });
     const room = await this.views.fresh(after);
     this.notifier.toRoom(roomId, 'room_updated', room);
     this.notifier.toUser(userId, 'room_updated', room);
@@ -174,8 +178,19 @@ export class RoomService {
     if (Object.keys(changes).length === 0) return this.get(callerId, roomId);
     const after = await this.rooms.update(roomId, changes);
     if (!after) throw new ChatError('NOT_FOUND', `room ${roomId} does not exist`);
-    for (const line of changeLines(callerId, changes)) {
-      await this.messages.announce(roomId, callerId, line);
+    if (changes.name !== undefined) {
+      await this.messages.announce(roomId, {
+        type: 'renamed',
+        actorId: callerId,
+        name: changes.name,
+      });
+    }
+    if (changes.topic !== undefined) {
+      await this.messages.announce(roomId, {
+        type: 'topic',
+        actorId: callerId,
+        topic: changes.topic,
+      });
     }
     this.notifier.toRoom(roomId, 'room_updated', await this.views.fresh(after));
     return this.get(callerId, roomId);
@@ -198,7 +213,11 @@ export class RoomService {
     const after = await this.rooms.removeMember(roomId, userId);
     if (!after) throw new ChatError('NOT_FOUND', `${userId} is not a member of room ${roomId}`);
     await this.notifier.unsubscribe([userId], roomId);
-    await this.messages.announce(roomId, callerId, `${callerId} removed ${userId}`);
+    await this.messages.announce(roomId, {
+      type: 'removed',
+      actorId: callerId,
+      targetIds: [userId],
+    });
     const room = await this.views.fresh(after);
     this.notifier.toRoom(roomId, 'room_updated', room);
     this.notifier.toUser(userId, 'room_updated', room);
@@ -238,24 +257,6 @@ export class RoomService {
     return ids.map((id) => names.get(id) ?? id);
   }
 }
-
-/** The system lines of a room's changes, as `invited` and `left` lines read. */
-const changeLines = (actorId: string, changes: { name?: string; topic?: string }): string[] => [
-  ...(changes.name === undefined
-    ? []
-    : [
-        changes.name === ''
-          ? `${actorId} removed the room name`
-          : `${actorId} renamed the room to “${changes.name}”`,
-      ]),
-  ...(changes.topic === undefined
-    ? []
-    : [
-        changes.topic === ''
-          ? `${actorId} cleared the topic`
-          : `${actorId} set the topic to “${changes.topic}”`,
-      ]),
-];
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
