@@ -8,7 +8,7 @@ import {
   waitForText,
   type Client,
 } from './support/browser';
-import { createRoom, openRoom, send, signIn, waitForMessage } from './support/chat-page';
+import { createRoom, openRoom, searchFor, send, signIn, waitForMessage } from './support/chat-page';
 import { startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
 
@@ -137,6 +137,22 @@ describe('avatars and the profile card between two people', () => {
     await card.waitFor({ state: 'detached' });
     await page.keyboard.press('Escape');
     await page.locator('[data-test="member"]').first().waitFor({ state: 'detached' });
+  });
+
+  it('opens the card from a search hit without opening the hit', async () => {
+    const { page } = bob;
+    await page.locator('[data-test="search-room"]').click();
+    await searchFor(page, 'chapter', 'chapter three');
+    await page.locator('[data-test="search-hit"] [data-test="profile-name-link"]').first().click();
+    const card = page.locator('[data-test="profile-card"]');
+    await card.waitFor();
+    expect(await card.locator('[data-test="profile-card-name"]').innerText()).toBe('alice');
+    // The hit did not open: the search is still there under the card.
+    expect(await page.locator('[data-test="search-hit"]').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await card.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test="search-input"]').waitFor({ state: 'detached' });
   });
 
   it('opens the direct conversation from the card of the name that was clicked', async () => {
