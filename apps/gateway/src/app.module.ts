@@ -1,5 +1,6 @@
 import {
   AttachmentService,
+  AvatarService,
   HistoryReader,
   LiveDelivery,
   MessageService,
@@ -18,6 +19,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AttachmentLinks } from './attachments/attachment-links.js';
 import { AttachmentSweeper } from './attachments/attachment-sweeper.js';
+import { AvatarLinks } from './attachments/avatar-links.js';
 import { Authenticator } from './auth/authenticator.js';
 import { TokenService } from './auth/token.service.js';
 import { ChatGateway } from './chat/chat.gateway.js';
@@ -26,6 +28,7 @@ import { SocketGuard } from './chat/socket-guard.js';
 import { SocketNotifier } from './chat/socket-notifier.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { AttachmentsController } from './http/attachments.controller.js';
+import { AvatarsController } from './http/avatars.controller.js';
 import { ChatController } from './http/chat.controller.js';
 import { HealthController } from './http/health.controller.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
@@ -89,10 +92,16 @@ function serviceProviders(config: AppConfig, logger: Logger): Provider[] {
     factory(UserService, (i) => new UserService(i.users)),
     factory(SessionService, (i) => new SessionService(i.sessions)),
     {
+      provide: AvatarService,
+      useFactory: (i: Infrastructure, a: AttachmentService) =>
+        new AvatarService(i.users, i.attachmentRecords, i.attachmentStore, a),
+      inject: [INFRASTRUCTURE, AttachmentService],
+    },
+    {
       provide: ProfileService,
-      useFactory: (i: Infrastructure, n: SocketNotifier, u: UserService) =>
-        new ProfileService(u, i.rooms, n),
-      inject: [INFRASTRUCTURE, SocketNotifier, UserService],
+      useFactory: (i: Infrastructure, n: SocketNotifier, a: AvatarService, l: AvatarLinks) =>
+        new ProfileService(i.users, i.rooms, n, a, (id) => l.present(id)),
+      inject: [INFRASTRUCTURE, SocketNotifier, AvatarService, AvatarLinks],
     },
     {
       provide: Authenticator,
@@ -101,7 +110,12 @@ function serviceProviders(config: AppConfig, logger: Logger): Provider[] {
     },
     factory(LiveDelivery, (i, n) => new LiveDelivery(i.log, n)),
     factory(TypingService, (i, n) => new TypingService(i.rooms, i.presence, n)),
-    factory(PresenceService, (i, n) => new PresenceService(i.presence, i.rooms, i.users, n)),
+    {
+      provide: PresenceService,
+      useFactory: (i: Infrastructure, n: SocketNotifier, l: AvatarLinks) =>
+        new PresenceService(i.presence, i.rooms, i.users, n, (id) => l.present(id)),
+      inject: [INFRASTRUCTURE, SocketNotifier, AvatarLinks],
+    },
     factory(SearchService, (i) => new SearchService(i.rooms, i.search)),
     {
       provide: MessageService,
@@ -150,6 +164,9 @@ export class AppModule {
     metrics: Metrics,
   ): DynamicModule {
     const tokens = new TokenService(config.auth, config.dataDir);
+    const linkKey = config.attachments.linkSecret
+      ? new TextEncoder().encode(config.attachments.linkSecret)
+      : tokens.deriveKey(ATTACHMENT_LINK_KEY_PURPOSE);
     return {
       module: AppModule,
       controllers: [
@@ -158,6 +175,7 @@ export class AppModule {
         ProfileController,
         ChatController,
         AttachmentsController,
+        AvatarsController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -168,13 +186,11 @@ export class AppModule {
         { provide: TokenService, useValue: tokens },
         {
           provide: AttachmentLinks,
-          useValue: new AttachmentLinks(
-            config.attachments.linkSecret
-              ? new TextEncoder().encode(config.attachments.linkSecret)
-              : tokens.deriveKey(ATTACHMENT_LINK_KEY_PURPOSE),
-            config.attachments.linkTtlMs,
-            systemClock,
-          ),
+          useValue: new AttachmentLinks(linkKey, config.attachments.linkTtlMs, systemClock),
+        },
+        {
+          provide: AvatarLinks,
+          useValue: new AvatarLinks(linkKey, config.attachments.linkTtlMs, systemClock),
         },
         {
           provide: RateLimits,

@@ -107,6 +107,11 @@ async function chatScans(page: Page, where: string): Promise<string[]> {
   await page.locator('[data-test="attachment-thumbnail"]').first().waitFor();
   await scan('chat with a room open');
 
+  await page.locator('[data-test="message-group"] [data-test="profile-name-link"]').first().click();
+  await page.locator('[data-test="profile-card"]').waitFor();
+  await scan('profile card');
+  await dismiss(page, '[data-test="profile-card"]');
+
   await page.locator('[data-test="room-actions"]').click();
   await page.locator('[data-test="invite"]').waitFor();
   await scan('room actions menu');

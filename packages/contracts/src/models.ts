@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MessageAttachmentSchema } from './attachments.js';
+import { UserAvatarSchema } from './profile.js';
 import { SystemMessageEventSchema } from './system-events.js';
 
 /**
@@ -140,12 +141,14 @@ export type Room = z.infer<typeof RoomSchema>;
 
 /**
  * A person: `id` is stable, `name` is the name they signed in with, `displayName` what they
- * chose to be shown as (clients show `displayName ?? name`).
+ * chose to be shown as (clients show `displayName ?? name`), `avatar` their picture (shown
+ * only to the person and those who share a room with them; initials otherwise).
  */
 export const UserSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   displayName: z.string().min(1).optional(),
+  avatar: UserAvatarSchema.optional(),
   online: z.boolean(),
   lastSeenAt: z.string().optional(),
 });

@@ -41,8 +41,39 @@ export const DisplayNameSchema = z
 export const SetProfileSchema = z.object({ displayName: DisplayNameSchema });
 export type SetProfilePayload = z.input<typeof SetProfileSchema>;
 
-/** Sent to everyone who shares a room with the user (and the user) when a profile changes. */
+/** Largest avatar upload, in bytes; more is `PAYLOAD_TOO_LARGE` and nothing is kept. */
+export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
+/** The side, in pixels, of the square WebP the server keeps of an avatar. */
+export const AVATAR_SIZE = 256;
+
+/**
+ * A person's picture as clients load it: `url` is a signed link on the gateway (no bearer
+ * header needed, so `<img>` loads it) handed only to the person and those who share a room
+ * with them; it stops working at `expiresAt`, after which `get_users` gives a fresh one. Every
+ * viewer gets the same link within a link period, so browsers cache it. `id` changes with
+ * every new picture.
+ */
+export const UserAvatarSchema = z.object({
+  id: z.string().min(1),
+  url: z.string().min(1),
+  expiresAt: z.string(),
+});
+export type UserAvatar = z.infer<typeof UserAvatarSchema>;
+
+/** The query of an avatar link: `GET /chat/avatars/:avatarId?exp&sig`. */
+export const AvatarLinkSchema = z.object({
+  avatarId: z.string().trim().min(1).max(64),
+  exp: z.coerce.number().int().positive(),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'sig is not a signature'),
+});
+export type AvatarLink = z.infer<typeof AvatarLinkSchema>;
+
+/**
+ * Sent to everyone who shares a room with the user (and the user) when a profile changes: the
+ * profile as it now is. No `displayName` means none was chosen, no `avatar` means no picture.
+ */
 export interface UserUpdatedEvent {
   userId: string;
-  displayName: string;
+  displayName?: string;
+  avatar?: UserAvatar;
 }

@@ -21,11 +21,31 @@ export function upload(
   },
 ): Promise<UploadResponse> {
   const url = `${baseUrl}/chat/rooms/${encodeURIComponent(options.roomId)}/attachments?name=${encodeURIComponent(options.name)}`;
+  return sendBytes('POST', url, options);
+}
+
+/** `PUT /chat/profile/avatar` with the image's bytes as the body, like `upload`. */
+export function uploadAvatar(
+  baseUrl: string,
+  options: { bytes: Uint8Array; token?: string; headers?: OutgoingHttpHeaders },
+): Promise<UploadResponse> {
+  return sendBytes('PUT', `${baseUrl}/chat/profile/avatar`, options);
+}
+
+/**
+ * Sends `bytes` as an `application/octet-stream` body. The answer is read even when the server
+ * answers before the whole body is sent (a refusal does not wait for it).
+ */
+function sendBytes(
+  method: 'POST' | 'PUT',
+  url: string,
+  options: { bytes: Uint8Array; token?: string; headers?: OutgoingHttpHeaders },
+): Promise<UploadResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
-        method: 'POST',
+        method,
         headers: {
           'content-type': 'application/octet-stream',
           'content-length': String(options.bytes.length),

@@ -138,7 +138,7 @@ export class ChatGateway
       }
       await this.limits.consume('event', user.id);
       const [stored, rooms] = await Promise.all([
-        this.users.find(user.id),
+        this.profiles.find(user.id),
         this.rooms.list(user.id),
       ]);
       const limits = { attachmentMaxBytes: this.config.attachments.maxBytes };

@@ -135,7 +135,11 @@ export function bindServerEvents(t: ChatTransport): void {
     useUsersStore().applyUserUpdated(event);
     const auth = useAuthStore();
     if (auth.user && event.userId === auth.user.id) {
-      auth.setUser({ ...auth.user, displayName: event.displayName });
+      const { displayName: _old, ...user } = auth.user;
+      auth.setUser({
+        ...user,
+        ...(event.displayName !== undefined && { displayName: event.displayName }),
+      });
     }
   });
   t.on('read', (event) => useReadsStore().apply(event));

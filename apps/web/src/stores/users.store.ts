@@ -1,44 +1,70 @@
 import type { PresenceEvent, User, UserUpdatedEvent } from '@chat/contracts';
 import { defineStore } from 'pinia';
 import { reactive } from 'vue';
+import { linkUrl } from '../services/upload';
 import { useConnectionStore } from './connection.store';
 
 const DIRECTORY_PAGE = 100;
 
-/** What the app knows about people: display names and presence, by user id. */
+const unknownUser = (id: string): User => ({ id, name: id, online: false });
+
+/** What the app knows about people: display names, avatars and presence, by user id. */
 export const useUsersStore = defineStore('users', () => {
   const byId = reactive<Record<string, User>>({});
+  /** Avatar links already found broken once: asked for again at most once each. */
+  const reloaded = new Set<string>();
 
+  /** The server's answer is the whole picture: an avatar it leaves out is gone or not ours. */
   function upsert(users: readonly User[]): void {
-    for (const u of users) byId[u.id] = { ...byId[u.id], ...u };
+    for (const u of users) {
+      const { avatar: _gone, ...known } = byId[u.id] ?? unknownUser(u.id);
+      byId[u.id] = { ...known, ...u };
+    }
   }
 
   function applyPresence(event: PresenceEvent): void {
-    const known = byId[event.userId];
+    const { lastSeenAt: _old, ...known } = byId[event.userId] ?? unknownUser(event.userId);
     byId[event.userId] = {
-      id: event.userId,
-      name: known?.name ?? event.userId,
-      ...(known?.displayName !== undefined && { displayName: known.displayName }),
+      ...known,
       online: event.online,
       ...(event.lastSeenAt ? { lastSeenAt: event.lastSeenAt } : {}),
     };
   }
 
-  /** A display name changed: the person's own choice, shown wherever they appear. */
+  /** A profile changed: the event is the profile as it now is (no avatar: initials again). */
   function applyUserUpdated(event: UserUpdatedEvent): void {
-    const known = byId[event.userId];
+    const {
+      displayName: _name,
+      avatar: _avatar,
+      ...known
+    } = byId[event.userId] ?? unknownUser(event.userId);
     byId[event.userId] = {
-      id: event.userId,
-      name: known?.name ?? event.userId,
-      online: known?.online ?? false,
-      ...(known?.lastSeenAt ? { lastSeenAt: known.lastSeenAt } : {}),
-      displayName: event.displayName,
+      ...known,
+      ...(event.displayName !== undefined && { displayName: event.displayName }),
+      ...(event.avatar !== undefined && { avatar: event.avatar }),
     };
   }
 
   /** How a person is shown everywhere: the display name they chose, else their name. */
   const nameOf = (id: string): string => byId[id]?.displayName ?? byId[id]?.name ?? id;
   const isOnline = (id: string): boolean => byId[id]?.online ?? false;
+  /** Where the person's picture loads from; undefined shows their initials. */
+  const avatarOf = (id: string): string | undefined => {
+    const avatar = byId[id]?.avatar;
+    return avatar && linkUrl(avatar.url);
+  };
+
+  /**
+   * A picture did not load: its signed link has most likely expired, so the person is read
+   * again for a fresh one (once per link, so a picture that is really gone is not asked for
+   * in a loop).
+   */
+  async function avatarFailed(id: string): Promise<void> {
+    const url = byId[id]?.avatar?.url;
+    if (url === undefined || reloaded.has(url)) return;
+    reloaded.add(url);
+    await refresh([id]);
+  }
 
   /** The directory filtered by a type-ahead query, online people first (server order). */
   async function find(query: string): Promise<User[]> {
@@ -93,6 +119,8 @@ export const useUsersStore = defineStore('users', () => {
     applyUserUpdated,
     nameOf,
     isOnline,
+    avatarOf,
+    avatarFailed,
     find,
     ensureKnown,
     refresh,

@@ -54,10 +54,12 @@ const NAME_ITEM = '#name#';
 
 const toRecord = (item: Item): UserRecord => {
   const displayName = optStr(item, 'displayName');
+  const avatarId = optStr(item, 'avatarId');
   return {
     id: str(item, 'id'),
     name: str(item, 'name'),
     ...(displayName !== undefined && { displayName }),
+    ...(avatarId !== undefined && { avatarId }),
     createdAt: str(item, 'createdAt'),
   };
 };
@@ -184,6 +186,39 @@ export class DynamoUserStore extends UserStore {
         }),
       );
       return item && toRecord(item);
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** One conditional update that returns the item as it was: the replaced id comes with it. */
+  async setAvatar(
+    id: string,
+    avatarId: string | null,
+  ): Promise<{ user: UserRecord; previous?: string } | undefined> {
+    if (id.startsWith('#')) return undefined;
+    try {
+      const { Attributes: old } = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { id: S(id) },
+          ConditionExpression: 'attribute_exists(id)',
+          ...(avatarId === null
+            ? { UpdateExpression: 'REMOVE avatarId' }
+            : {
+                UpdateExpression: 'SET avatarId = :avatarId',
+                ExpressionAttributeValues: { ':avatarId': S(avatarId) },
+              }),
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      if (!old) return undefined;
+      const { avatarId: previous, ...rest } = toRecord(old);
+      return {
+        user: { ...rest, ...(avatarId !== null && { avatarId }) },
+        ...(previous !== undefined && { previous }),
+      };
     } catch (error) {
       if (isConditionFailed(error)) return undefined;
       throw error;

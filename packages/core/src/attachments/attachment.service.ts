@@ -196,8 +196,11 @@ export class AttachmentService {
     return { orphans, blobs };
   }
 
-  /** Deletes the records, then the blobs they alone named; counts the blobs. */
-  private async remove(records: readonly AttachmentRecord[]): Promise<number> {
+  /**
+   * Deletes the records, then the blobs they alone named (once older than the grace; the sweep
+   * takes the rest); counts the blobs.
+   */
+  async remove(records: readonly AttachmentRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     await this.records.delete(records.map((r) => r.id));
     return this.release(
@@ -256,7 +259,7 @@ export class AttachmentService {
 }
 
 /** Reads chunks until `bytes` are in hand (or the body ends); the last chunk may overshoot. */
-async function readHead(
+export async function readHead(
   chunks: AsyncIterator<Uint8Array>,
   bytes: number,
 ): Promise<{ bytes: Uint8Array; done: boolean }> {

@@ -60,3 +60,33 @@ export async function describeImage(source: Readable): Promise<ImageFacts> {
     );
   }
 }
+
+/**
+ * A square WebP of `size` pixels cut from the middle of an image (after its EXIF orientation),
+ * reading `source` once as a stream: what is kept of an avatar. Bytes that do not decode as an
+ * image are `BAD_REQUEST`; an error of `source` itself (a size limit) is thrown as it is.
+ */
+export async function squareImage(source: Readable, size: number): Promise<Buffer> {
+  const sharp = await (sharpLoaded ??= loadSharp());
+  const image = sharp({ limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false });
+  let sourceError: unknown;
+  source.on('error', (error) => {
+    sourceError = error;
+    image.destroy(error);
+  });
+  source.pipe(image);
+  try {
+    return await image
+      .rotate()
+      .resize(size, size, { fit: 'cover', position: 'attention' })
+      .webp({ quality: 80 })
+      .toBuffer();
+  } catch (error) {
+    source.destroy();
+    if (sourceError instanceof ChatError) throw sourceError;
+    throw new ChatError(
+      'BAD_REQUEST',
+      `the image cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

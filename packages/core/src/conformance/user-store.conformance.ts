@@ -249,6 +249,32 @@ export function describeUserStoreConformance(
       expect(await sut.setDisplayName(uniqueId('nobody'), 'Ghost')).toBeUndefined();
     });
 
+    it('swaps avatar ids atomically, handing each replaced id to exactly one caller', async () => {
+      const user = person();
+      await claim(user, at(0), at(HOUR));
+      const first = await sut.setAvatar(user.id, 'avatar-1');
+      expect(first?.user).toMatchObject({ id: user.id, name: user.name, avatarId: 'avatar-1' });
+      expect(first?.previous).toBeUndefined();
+      const swaps = await Promise.all(
+        ['avatar-2', 'avatar-3', 'avatar-4'].map((id) => sut.setAvatar(user.id, id)),
+      );
+      const replaced = swaps.map((swap) => swap?.previous).sort();
+      const [stored] = await sut.get([user.id]);
+      // Each id was current once and replaced once, except the one that is current now.
+      expect([...replaced, stored?.avatarId].sort()).toEqual(
+        ['avatar-1', 'avatar-2', 'avatar-3', 'avatar-4'].sort(),
+      );
+      // Touching the user or renewing the claim keeps the avatar.
+      await sut.touch(user, at(1000));
+      expect((await sut.get([user.id]))[0]?.avatarId).toBe(stored?.avatarId);
+      const removed = await sut.setAvatar(user.id, null);
+      expect(removed?.previous).toBe(stored?.avatarId);
+      expect(removed?.user.avatarId).toBeUndefined();
+      expect((await sut.get([user.id]))[0]?.avatarId).toBeUndefined();
+      expect((await sut.setAvatar(user.id, null))?.previous).toBeUndefined();
+      expect(await sut.setAvatar(uniqueId('nobody'), 'avatar-5')).toBeUndefined();
+    });
+
     it('lists users by a Hangul name prefix', async () => {
       const id = `김${uniqueId('철수')}`;
       await claim({ id, name: id }, at(0), at(HOUR));

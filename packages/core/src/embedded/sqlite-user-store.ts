@@ -18,6 +18,7 @@ interface UserRow {
   id: string;
   name: string;
   display_name: string | null;
+  avatar_id: string | null;
   created_at: string;
 }
 
@@ -53,10 +54,10 @@ const migrateClaims = (db: SqliteDatabase): void => {
   })();
 };
 
-/** Columns added after the first release: accounts' password hashes, chosen display names. */
+/** Columns added after the first release: password hashes, display names, avatars. */
 const addColumns = (db: SqliteDatabase): void => {
   addMissingColumns(db, 'guest_names', ['password_hash TEXT']);
-  addMissingColumns(db, 'users', ['display_name TEXT']);
+  addMissingColumns(db, 'users', ['display_name TEXT', 'avatar_id TEXT']);
 };
 
 /** Lower-cases for prefix matching in any script (SQLite's own LIKE folds ASCII only). */
@@ -152,6 +153,33 @@ export class SqliteUserStore extends UserStore {
     });
   }
 
+  /** One transaction: read the avatar id being replaced, then write the new one. */
+  setAvatar(
+    id: string,
+    avatarId: string | null,
+  ): Promise<{ user: UserRecord; previous?: string } | undefined> {
+    return settle(() =>
+      this.db
+        .transaction(() => {
+          const before = this.statements
+            .prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?')
+            .get(id);
+          if (!before) return undefined;
+          const row = this.statements
+            .prepare<[string | null, string], UserRow>(
+              'UPDATE users SET avatar_id = ? WHERE id = ? RETURNING *',
+            )
+            .get(avatarId, id);
+          if (!row) return undefined;
+          return {
+            user: toRecord(row),
+            ...(before.avatar_id !== null && { previous: before.avatar_id }),
+          };
+        })
+        .immediate(),
+    );
+  }
+
   /** Records the user, or refreshes the sign-in name of an existing one. */
   touch(user: { id: string; name: string }, now: string): Promise<void> {
     return settle(() => this.upsert(user, now));
@@ -203,6 +231,7 @@ function toRecord(row: UserRow): UserRecord {
     id: row.id,
     name: row.name,
     ...(row.display_name !== null && { displayName: row.display_name }),
+    ...(row.avatar_id !== null && { avatarId: row.avatar_id }),
     createdAt: row.created_at,
   };
 }

@@ -4,6 +4,8 @@ export interface UserRecord {
   name: string;
   /** What they chose to be shown as, once they have chosen. */
   displayName?: string;
+  /** The id of their picture (an attachment record of no room), once they have one. */
+  avatarId?: string;
   createdAt: string;
 }
 
@@ -63,6 +65,15 @@ export abstract class UserStore {
   abstract releaseName(key: string, holderId: string, now: string): Promise<void>;
   /** Sets what the user is shown as; the updated record, or undefined for an unknown id. */
   abstract setDisplayName(id: string, displayName: string): Promise<UserRecord | undefined>;
+  /**
+   * Sets (or with null removes) the user's avatar id in one atomic swap: the updated record and
+   * the id it replaced, so of concurrent changes each replaced id goes to exactly one caller.
+   * Undefined for an unknown id.
+   */
+  abstract setAvatar(
+    id: string,
+    avatarId: string | null,
+  ): Promise<{ user: UserRecord; previous?: string } | undefined>;
   abstract touch(user: { id: string; name: string }, now: string): Promise<void>;
   abstract get(ids: readonly string[]): Promise<UserRecord[]>;
   /** Users whose id or name starts with `query` (case-insensitive), ordered by id. */

@@ -9,7 +9,14 @@ describe(PresenceService.name, () => {
 
   beforeEach(async () => {
     f = await embeddedFixture();
-    sut = new PresenceService(f.presence, f.rooms, f.users, f.notifier, () => new Date(seenAt));
+    sut = new PresenceService(
+      f.presence,
+      f.rooms,
+      f.users,
+      f.notifier,
+      (id) => ({ id, url: `/avatars/${id}`, expiresAt: seenAt }),
+      () => new Date(seenAt),
+    );
     await f.signIn('alice', 'bob', 'carol', 'dave', 'erin');
     // alice shares a room with bob and erin; carol and dave are strangers to her.
     await f.roomService.create('alice', { participants: ['bob'] });
@@ -42,5 +49,24 @@ describe(PresenceService.name, () => {
       { id: 'dave', name: 'dave', online: false },
       { id: 'erin', name: 'erin', online: false },
     ]);
+  });
+
+  it('shows avatars only to the person and those who share a room with them', async () => {
+    await f.users.setAvatar('bob', 'bob-avatar');
+    await f.users.setAvatar('carol', 'carol-avatar');
+    const seen = (users: { id: string; avatar?: { id: string } }[]) =>
+      Object.fromEntries(users.map((u) => [u.id, u.avatar?.id]));
+    expect(seen(await sut.directory('alice', '', 50))).toEqual({
+      alice: undefined,
+      bob: 'bob-avatar',
+      carol: undefined,
+      dave: undefined,
+      erin: undefined,
+    });
+    expect((await sut.directory('carol', '', 50, ['carol']))[0]?.avatar).toEqual({
+      id: 'carol-avatar',
+      url: '/avatars/carol-avatar',
+      expiresAt: seenAt,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { User } from '@chat/contracts';
 import type { Notifier, PresenceStore, RoomRecord, RoomStore, UserStore } from '../ports/index.js';
 import { systemClock, type Clock } from './clock.js';
+import { toProfile, type AvatarLinker } from './profile.service.js';
 
 /** Online state: announced to, and listed in the directory for, those who share a room. */
 export class PresenceService {
@@ -9,6 +10,7 @@ export class PresenceService {
     private readonly rooms: RoomStore,
     private readonly users: UserStore,
     private readonly notifier: Notifier,
+    private readonly avatarLink: AvatarLinker,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -34,6 +36,7 @@ export class PresenceService {
    * Users whose id or name starts with `query` (or the users `ids`); online first, then by id. Presence is only the
    * business of people who share a room: online state and `lastSeenAt` are shown for the caller
    * and their roommates, everyone else is listed offline without `lastSeenAt` (and sorted so).
+   * Avatars too are shown to the caller and their roommates only.
    * One read of the caller's rooms and one batch read of the visible users' states.
    */
   async directory(
@@ -53,9 +56,7 @@ export class PresenceService {
     const users = records.map((r): User => {
       const state = states.get(r.id);
       return {
-        id: r.id,
-        name: r.name,
-        ...(r.displayName !== undefined && { displayName: r.displayName }),
+        ...toProfile(r, peers.has(r.id) ? this.avatarLink : undefined),
         online: state?.online ?? false,
         ...(state?.lastSeenAt === undefined ? {} : { lastSeenAt: state.lastSeenAt }),
       };
