@@ -20,15 +20,12 @@ import type { BenchOptions } from './options.js';
 import { measureConnections, type ConnectionsResult } from './scenarios/connections.js';
 import { measureHistory, type HistoryResult } from './scenarios/history.js';
 import { measureUploads, UPLOAD_OPTIONS, type UploadsResult } from './scenarios/uploads.js';
-import {
-  measureBacklog,
-  measureIndexAdapters,
-  measureLag,
-  measureRawWrites,
-  waitSinkDrained,
-  type PersistenceContext,
-  type PersistenceResult,
-} from './scenarios/persistence.js';
+import { measureBacklog } from './scenarios/persistence/backlog.js';
+import type { PersistenceContext, PersistenceResult } from './scenarios/persistence/context.js';
+import { measureIndexAdapters } from './scenarios/persistence/index-adapters.js';
+import { measureLag } from './scenarios/persistence/lag.js';
+import { measureRawWrites } from './scenarios/persistence/raw-writes.js';
+import { waitSinkDrained } from './scenarios/persistence/sink-metrics.js';
 import {
   profileArgs,
   profileStep,

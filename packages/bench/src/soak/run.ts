@@ -21,7 +21,7 @@ import {
   type HeapTotals,
 } from '../report/heap-snapshot.js';
 import { machine, type Machine } from '../run.js';
-import { waitSinkDrained } from '../scenarios/persistence.js';
+import { waitSinkDrained } from '../scenarios/persistence/sink-metrics.js';
 import { nextStepNumber } from '../scenarios/ramp.js';
 import { pool, sleep } from '../stats.js';
 import { inspectorUrl, InspectorSession } from './inspector.js';
