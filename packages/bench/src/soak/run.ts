@@ -20,7 +20,7 @@ import {
   type HeapGrowth,
   type HeapTotals,
 } from '../report/heap-snapshot.js';
-import { machine, type Machine } from '../run.js';
+import { machine, type Machine } from '../infra/machine.js';
 import { waitSinkDrained } from '../scenarios/persistence/sink-metrics.js';
 import { nextStepNumber } from '../scenarios/ramp.js';
 import { pool, sleep } from '../stats.js';
