@@ -1,11 +1,10 @@
 /** The soak's numbers: each process at warm-up end and at the end, and the base load's totals. */
+import { median, sampleCovariance, sampleVariance } from 'simple-statistics';
 import type { ProcessSeries, ProcSample, SoakResults, SoakStep } from './results.js';
 
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+/** The median (the mean of the middle two for an even count), undefined for no values. */
+function medianOf(values: readonly number[]): number | undefined {
+  return values.length === 0 ? undefined : median(values);
 }
 
 export type Field = (s: ProcSample) => number | undefined;
@@ -29,7 +28,7 @@ function windowMedian(samples: readonly ProcSample[], field: Field, from: number
     .filter((s) => s.t >= from && s.t <= to)
     .map(field)
     .filter((v): v is number => v !== undefined);
-  if (values.length > 0) return median(values);
+  if (values.length > 0) return medianOf(values);
   const before = samples.filter((s) => s.t <= to && field(s) !== undefined).at(-1);
   return before && field(before);
 }
@@ -41,11 +40,14 @@ function slope(samples: readonly ProcSample[], field: Field, from: number): numb
     .map((s) => [s.t, field(s)] as const)
     .filter((p): p is readonly [number, number] => p[1] !== undefined);
   if (pts.length < 3) return undefined;
-  const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
-  const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
-  const sxx = pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
-  const sxy = pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0);
-  return sxx > 0 ? sxy / sxx : undefined;
+  const xs = pts.map((p) => p[0]);
+  const sxx = sampleVariance(xs);
+  return sxx > 0
+    ? sampleCovariance(
+        xs,
+        pts.map((p) => p[1]),
+      ) / sxx
+    : undefined;
 }
 
 export interface ProcessSummary {
@@ -132,8 +134,8 @@ function summarizeBase(steps: readonly SoakStep[]): SoakSummary['base'] {
     }
   }
   const p99s = steps.map((s) => s.p99);
-  const p99Median = median(p99s);
-  const p50Median = median(steps.map((s) => s.p50));
+  const p99Median = medianOf(p99s);
+  const p50Median = medianOf(steps.map((s) => s.p50));
   return {
     steps: steps.length,
     sent: sum((s) => s.sent),
