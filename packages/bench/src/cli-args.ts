@@ -1,36 +1,27 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /**
- * A small reader of command-line flags for `pnpm bench` and `pnpm soak`: each call takes what
- * it reads out of the list, so `rest` is whatever nobody asked for (an error for the caller).
+ * The flags of `pnpm bench` and `pnpm soak`, read by `node:util` `parseArgs` (strict: an
+ * unknown flag, a missing value or a positional argument fails, with the usage). A lone `--`
+ * (pnpm passes one through) is dropped; `--help` / `-h` prints the usage and exits.
  */
-export function argvReader(argv: readonly string[], usage: string) {
-  const args = [...argv];
-  const flag = (name: string): boolean => {
-    const i = args.indexOf(name);
-    if (i < 0) return false;
-    args.splice(i, 1);
-    return true;
-  };
-  const value = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-    args.splice(i, 2);
-    return v;
-  };
-  /** Prints the usage and exits on `--help` / `-h`. */
-  const helpRequested = (): void => {
-    if (flag('--help') || flag('-h')) {
-      process.stdout.write(usage);
-      process.exit(0);
-    }
-  };
-  /** Fails on anything left over (a lone `--` from pnpm is fine). */
-  const assertConsumed = (): void => {
-    const rest = args.filter((a) => a !== '--');
-    if (rest.length > 0) throw new Error(`unknown arguments: ${rest.join(' ')}\n${usage}`);
-  };
-  return { flag, value, helpRequested, assertConsumed };
+export function readFlags<const T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+  usage: string,
+) {
+  const args = argv.filter((a) => a !== '--');
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${usage}`, {
+      cause: error,
+    });
+  }
 }
 
 /** `[<label>   12 s] line` on stdout: progress of a long run, seconds since it started. */

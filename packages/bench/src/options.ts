@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { REPO_ROOT } from './infra/servers.js';
-import { argvReader } from './cli-args.js';
+import { readFlags } from './cli-args.js';
 
 export const SCENARIOS = [
   'fanout',
@@ -113,18 +113,27 @@ export const USAGE = `pnpm bench [-- options]
 `;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const { flag, value, helpRequested, assertConsumed } = argvReader(argv, USAGE);
-  helpRequested();
-  const quick = flag('--quick');
+  const flags = readFlags(
+    argv,
+    {
+      quick: { type: 'boolean' },
+      check: { type: 'boolean' },
+      'keep-data': { type: 'boolean' },
+      only: { type: 'string' },
+      rates: { type: 'string' },
+      'step-ms': { type: 'string' },
+      out: { type: 'string' },
+      'report-only': { type: 'string' },
+    },
+    USAGE,
+  );
+  const quick = flags.quick ?? false;
   const base = quick ? QUICK : FULL;
-  const check = flag('--check');
-  const keepData = flag('--keep-data');
-  const only = value('--only');
-  const rates = value('--rates');
-  const stepMs = value('--step-ms');
-  const out = value('--out');
-  const reportOnly = value('--report-only');
-  assertConsumed();
+  const check = flags.check ?? false;
+  const keepData = flags['keep-data'] ?? false;
+  const { only, rates, out } = flags;
+  const stepMs = flags['step-ms'];
+  const reportOnly = flags['report-only'];
   const scenarios = new Set<Scenario>();
   for (const name of only ? only.split(',') : SCENARIOS) {
     if (!(SCENARIOS as readonly string[]).includes(name))

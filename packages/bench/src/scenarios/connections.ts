@@ -148,6 +148,117 @@ async function settledMemory(
   return { rss, heap, heapTotal, external };
 }
 
+/** The replica measured, the generator holding its sockets, and how memory is sampled. */
+interface Measured {
+  pid: number;
+  url: string;
+  generator: LoadGenerator;
+  concurrency: number;
+  runTag: string;
+  settle: { pauseMs: number; samples: number };
+  /** RSS and heap used after a forced full GC (undefined without an inspector). */
+  afterGc: () => Promise<{ rss: number; heap: number } | undefined>;
+}
+
+type Settled = Awaited<ReturnType<typeof settledMemory>>;
+
+/** RSS and heap used after a forced full GC over the inspector, RSS the lowest of a few samples. */
+function afterGcOf(inspector: InspectorSession | undefined, pid: number): Measured['afterGc'] {
+  return async () => {
+    if (!inspector) return undefined;
+    const { memory } = await inspector.afterGc();
+    let rss = memory.rss;
+    for (let i = 0; i < 4; i++) {
+      await sleep(500);
+      rss = Math.min(rss, rssBytes(pid) ?? rss);
+    }
+    return { rss, heap: memory.heapUsed };
+  };
+}
+
+/** Connects up to `level` idle sockets and measures the replica's memory there. */
+async function measureLevel(
+  m: Measured,
+  level: number,
+  open: number,
+  base: { idle: Settled; idleGc: { rss: number; heap: number } | undefined },
+  previous: { mem: Settled; level: number },
+): Promise<{ point: MemoryPoint; mem: Settled }> {
+  const setup = await m.generator.call('connectIdle', {
+    target: m.url,
+    count: level - open,
+    runTag: m.runTag,
+    concurrency: m.concurrency,
+  });
+  await sleep(m.settle.pauseMs);
+  const mem = await settledMemory(m.pid, m.url, m.settle.samples);
+  const { idle, idleGc } = base;
+  const point: MemoryPoint = {
+    connections: level,
+    rssBytes: mem.rss,
+    heapUsedBytes: mem.heap,
+    heapTotalBytes: mem.heapTotal,
+    externalBytes: mem.external,
+    rssPerConnection: (mem.rss - idle.rss) / level,
+    heapPerConnection: (mem.heap - idle.heap) / level,
+    rssPerConnectionMarginal: (mem.rss - previous.mem.rss) / (level - previous.level),
+    heapPerConnectionMarginal: (mem.heap - previous.mem.heap) / (level - previous.level),
+    setup,
+  };
+  const gc = await m.afterGc();
+  if (gc && idleGc) {
+    point.settled = {
+      rssBytes: gc.rss,
+      heapUsedBytes: gc.heap,
+      rssPerConnection: (gc.rss - idleGc.rss) / level,
+      heapPerConnection: (gc.heap - idleGc.heap) / level,
+    };
+  }
+  return { point, mem };
+}
+
+/** The progress line of one level. */
+function levelLine(point: MemoryPoint, mem: Settled): string {
+  const { setup } = point;
+  return (
+    `connections: ${point.connections} open (${setup.failed} failed): rss ${(mem.rss / 1e6).toFixed(1)} MB, ` +
+    `${(point.rssPerConnection / 1024).toFixed(1)} KB/conn, heap ${(point.heapPerConnection / 1024).toFixed(1)} KB/conn, ` +
+    `${setup.connectsPerSec.toFixed(0)} connects/s` +
+    (point.settled
+      ? `; after a full GC: ${(point.settled.rssPerConnection / 1024).toFixed(1)} KB/conn rss, ` +
+        `${(point.settled.heapPerConnection / 1024).toFixed(1)} KB/conn heap`
+      : '')
+  );
+}
+
+/**
+ * What a connection holds: heap snapshots (they force a full GC and inflate RSS, so they come
+ * after every memory sample). Every socket closes and the gateway settles (no disconnect work
+ * in flight), a snapshot; then `count` new users connect, a snapshot.
+ */
+async function heapPerConnection(
+  m: Measured,
+  count: number,
+  dir: string,
+): Promise<ConnectionsResult['heap']> {
+  await m.generator.call('closeAll', {});
+  await waitQuiet({ gateway: m.pid }, 30_000);
+  await sleep(m.settle.pauseMs);
+  const without = await snapshotTotals(m.pid, dir);
+  await m.generator.call('connectIdle', {
+    target: m.url,
+    count,
+    runTag: m.runTag,
+    concurrency: m.concurrency,
+  });
+  await waitQuiet({ gateway: m.pid }, 30_000);
+  await sleep(m.settle.pauseMs);
+  const withSockets = await snapshotTotals(m.pid, dir);
+  if (!withSockets || !without || count <= 0) return undefined;
+  const growth = heapGrowth(without, withSockets, count);
+  return { connections: count, totalPerConnection: growth.totalPerUnit, kinds: growth.kinds };
+}
+
 /**
  * Memory per idle authenticated connection: a fresh gateway replica on the cluster's Redis and
  * DynamoDB; new guest users each open one socket and stay idle; RSS (from /proc) and V8 heap
@@ -174,93 +285,43 @@ export async function measureConnections(
   const inspector = inspectorAt ? await InspectorSession.connect(inspectorAt) : undefined;
   try {
     const pid = replica.proc.pid ?? 0;
-    /** RSS and heap used after a forced full GC, RSS the lowest of a few samples. */
-    const afterGc = async () => {
-      if (!inspector) return undefined;
-      const { memory } = await inspector.afterGc();
-      let rss = memory.rss;
-      for (let i = 0; i < 4; i++) {
-        await sleep(500);
-        rss = Math.min(rss, rssBytes(pid) ?? rss);
-      }
-      return { rss, heap: memory.heapUsed };
+    const url = replica.url;
+    const m: Measured = {
+      pid,
+      url,
+      generator,
+      concurrency,
+      runTag,
+      settle,
+      afterGc: afterGcOf(inspector, pid),
     };
     // Warm the code paths (auth, join, presence) with a few connections, then measure at 0.
     await generator.call('connectIdle', {
-      target: replica.url,
+      target: url,
       count: 20,
       runTag: `${runTag}w`,
       concurrency,
     });
     await generator.call('closeAll', {});
     await sleep(settle.pauseMs);
-    const idle = await settledMemory(pid, replica.url, settle.samples);
-    const idleGc = await afterGc();
+    const idle = await settledMemory(pid, url, settle.samples);
+    const idleGc = await m.afterGc();
     log(`connections: idle gateway rss ${(idle.rss / 1e6).toFixed(1)} MB`);
     const points: MemoryPoint[] = [];
-    let open = 0;
-    let previous = idle;
+    let previous = { mem: idle, level: 0 };
     for (const level of levels) {
-      const setup = await generator.call('connectIdle', {
-        target: replica.url,
-        count: level - open,
-        runTag,
-        concurrency,
-      });
-      open = level;
-      await sleep(settle.pauseMs);
-      const mem = await settledMemory(pid, replica.url, settle.samples);
-      const prevLevel = points.at(-1)?.connections ?? 0;
-      const point: MemoryPoint = {
-        connections: level,
-        rssBytes: mem.rss,
-        heapUsedBytes: mem.heap,
-        heapTotalBytes: mem.heapTotal,
-        externalBytes: mem.external,
-        rssPerConnection: (mem.rss - idle.rss) / level,
-        heapPerConnection: (mem.heap - idle.heap) / level,
-        rssPerConnectionMarginal: (mem.rss - previous.rss) / (level - prevLevel),
-        heapPerConnectionMarginal: (mem.heap - previous.heap) / (level - prevLevel),
-        setup,
-      };
-      const gc = await afterGc();
-      if (gc && idleGc) {
-        point.settled = {
-          rssBytes: gc.rss,
-          heapUsedBytes: gc.heap,
-          rssPerConnection: (gc.rss - idleGc.rss) / level,
-          heapPerConnection: (gc.heap - idleGc.heap) / level,
-        };
-      }
-      previous = mem;
-      points.push(point);
-      log(
-        `connections: ${level} open (${setup.failed} failed): rss ${(mem.rss / 1e6).toFixed(1)} MB, ` +
-          `${(point.rssPerConnection / 1024).toFixed(1)} KB/conn, heap ${(point.heapPerConnection / 1024).toFixed(1)} KB/conn, ` +
-          `${setup.connectsPerSec.toFixed(0)} connects/s` +
-          (point.settled
-            ? `; after a full GC: ${(point.settled.rssPerConnection / 1024).toFixed(1)} KB/conn rss, ` +
-              `${(point.settled.heapPerConnection / 1024).toFixed(1)} KB/conn heap`
-            : ''),
+      const { point, mem } = await measureLevel(
+        m,
+        level,
+        previous.level,
+        { idle, idleGc },
+        previous,
       );
+      previous = { mem, level };
+      points.push(point);
+      log(levelLine(point, mem));
     }
-    // What a connection holds: heap snapshots (they force a full GC and inflate RSS, so they come
-    // after every memory sample). Every socket closes and the gateway settles (no disconnect work
-    // in flight), a snapshot; then the first level's count of new users connect, a snapshot.
-    let heap: ConnectionsResult['heap'];
-    const first = levels[0] ?? 0;
-    await generator.call('closeAll', {});
-    await waitQuiet({ gateway: pid }, 30_000);
-    await sleep(settle.pauseMs);
-    const without = await snapshotTotals(pid, snapshots);
-    await generator.call('connectIdle', { target: replica.url, count: first, runTag, concurrency });
-    await waitQuiet({ gateway: pid }, 30_000);
-    await sleep(settle.pauseMs);
-    const withSockets = await snapshotTotals(pid, snapshots);
-    if (withSockets && without && first > 0) {
-      const growth = heapGrowth(without, withSockets, first);
-      heap = { connections: first, totalPerConnection: growth.totalPerUnit, kinds: growth.kinds };
-    }
+    const heap = await heapPerConnection(m, levels[0] ?? 0, snapshots);
     await generator.call('closeAll', {});
     await replica.proc.stop();
     const relay = await relayMemory(generator, levels.at(-1) ?? 0, concurrency, runTag, settle);

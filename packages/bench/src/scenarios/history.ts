@@ -136,6 +136,84 @@ async function seed(
   return seeded;
 }
 
+/** One kind of request: its name and payload as reported, and how to send the `i`th one. */
+interface QueryCase {
+  name: string;
+  request: string;
+  /** Sends request `i`; resolves to the number of results. */
+  run: (i: number) => Promise<number>;
+}
+
+/** Pages of the seeded rooms, searches in one room and across all the user's rooms. */
+function queryCases(
+  socket: ProbeSocket,
+  rooms: readonly string[],
+  otherRooms: number,
+  perRoom: number,
+): QueryCase[] {
+  const room = (i: number) => rooms[i % rooms.length] ?? '';
+  const word = (i: number) => VOCABULARY[i % VOCABULARY.length] ?? 'hello';
+  const deepBefore = Math.min(101, Math.max(2, perRoom - 1));
+  return [
+    {
+      name: 'get_messages, newest page',
+      request: '{ roomId, limit: 50 }',
+      run: async (i) =>
+        (await ask(socket, 'get_messages', { roomId: room(i), limit: 50 })).messages.length,
+    },
+    {
+      name: 'get_messages, deep page',
+      request: `{ roomId, before: ${deepBefore}, limit: 50 }`,
+      run: async (i) =>
+        (await ask(socket, 'get_messages', { roomId: room(i), before: deepBefore, limit: 50 }))
+          .messages.length,
+    },
+    {
+      name: 'search, one room',
+      request: '{ query: <word>, roomId, limit: 20 }',
+      run: async (i) =>
+        (await ask(socket, 'search', { query: word(i), roomId: room(i), limit: 20 })).hits.length,
+    },
+    {
+      name: `search, all ${rooms.length + otherRooms} rooms of the user`,
+      request: '{ query: <word>, limit: 20 }',
+      run: async (i) => (await ask(socket, 'search', { query: word(i), limit: 20 })).hits.length,
+    },
+    {
+      name: 'search, two terms, all rooms',
+      request: '{ query: "<word> <word>", limit: 20 }',
+      run: async (i) =>
+        (await ask(socket, 'search', { query: `${word(i)} ${word(i * 5 + 1)}`, limit: 20 })).hits
+          .length,
+    },
+  ];
+}
+
+/** `samples` requests of one kind, one at a time, after a few unmeasured ones. */
+async function timeQuery(c: QueryCase, samples: number): Promise<QueryLatency> {
+  // A few unmeasured requests first (connection pools, JIT).
+  for (let i = 0; i < 5; i++) await c.run(i).catch(() => 0);
+  const times: number[] = [];
+  let results = 0;
+  let errors = 0;
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    try {
+      results += await c.run(i);
+      times.push(performance.now() - t);
+    } catch {
+      errors++;
+    }
+  }
+  return {
+    name: c.name,
+    request: c.request,
+    latency: distribution(times),
+    meanResults: results / Math.max(1, times.length),
+    errors,
+  };
+}
+
 /**
  * History and search latency with `targetMessages` stored: a member of every room (the probe
  * user) creates as many fresh rooms as the ramp has, `targetMessages` are seeded into them
@@ -165,71 +243,13 @@ export async function measureHistory(
       `history: seeded ${seeded} messages into ${rooms.length} rooms in ${(seedMs / 1000).toFixed(1)} s`,
     );
     const others = await storedCount(ctx.dynamo, ctx.roomIds);
-    const room = (i: number) => rooms[i % rooms.length] ?? '';
-    const word = (i: number) => VOCABULARY[i % VOCABULARY.length] ?? 'hello';
-    const deepBefore = Math.min(101, Math.max(2, perRoom - 1));
-    const cases: {
-      name: string;
-      request: string;
-      run: (i: number) => Promise<number>;
-    }[] = [
-      {
-        name: 'get_messages, newest page',
-        request: '{ roomId, limit: 50 }',
-        run: async (i) =>
-          (await ask(socket, 'get_messages', { roomId: room(i), limit: 50 })).messages.length,
-      },
-      {
-        name: 'get_messages, deep page',
-        request: `{ roomId, before: ${deepBefore}, limit: 50 }`,
-        run: async (i) =>
-          (await ask(socket, 'get_messages', { roomId: room(i), before: deepBefore, limit: 50 }))
-            .messages.length,
-      },
-      {
-        name: 'search, one room',
-        request: '{ query: <word>, roomId, limit: 20 }',
-        run: async (i) =>
-          (await ask(socket, 'search', { query: word(i), roomId: room(i), limit: 20 })).hits.length,
-      },
-      {
-        name: `search, all ${rooms.length + ctx.roomIds.length} rooms of the user`,
-        request: '{ query: <word>, limit: 20 }',
-        run: async (i) => (await ask(socket, 'search', { query: word(i), limit: 20 })).hits.length,
-      },
-      {
-        name: 'search, two terms, all rooms',
-        request: '{ query: "<word> <word>", limit: 20 }',
-        run: async (i) =>
-          (await ask(socket, 'search', { query: `${word(i)} ${word(i * 5 + 1)}`, limit: 20 })).hits
-            .length,
-      },
-    ];
     const queries: QueryLatency[] = [];
-    for (const c of cases) {
-      // A few unmeasured requests first (connection pools, JIT).
-      for (let i = 0; i < 5; i++) await c.run(i).catch(() => 0);
-      const times: number[] = [];
-      let results = 0;
-      let errors = 0;
-      for (let i = 0; i < samples; i++) {
-        const t = performance.now();
-        try {
-          results += await c.run(i);
-          times.push(performance.now() - t);
-        } catch {
-          errors++;
-        }
-      }
-      const latency = distribution(times);
-      queries.push({
-        name: c.name,
-        request: c.request,
-        latency,
-        meanResults: results / Math.max(1, times.length),
-        errors,
-      });
-      ctx.log(`history: ${c.name}: p50 ${latency.p50.toFixed(1)} p99 ${latency.p99.toFixed(1)} ms`);
+    for (const c of queryCases(socket, rooms, ctx.roomIds.length, perRoom)) {
+      const q = await timeQuery(c, samples);
+      queries.push(q);
+      ctx.log(
+        `history: ${c.name}: p50 ${q.latency.p50.toFixed(1)} p99 ${q.latency.p99.toFixed(1)} ms`,
+      );
     }
     return {
       storedMessages: seeded,

@@ -5,7 +5,13 @@ import type { LoadGenerator } from '../generator/handle.js';
 import { CpuMeter } from '../infra/proc.js';
 import { summarizeProfiles, type ProfileSummary } from '../report/cpu-profile.js';
 import { epochNow } from '../stats.js';
-import { isSustained, nextStepNumber, type RampStep } from './ramp.js';
+import {
+  bestSustained,
+  isSustained,
+  nextStepNumber,
+  type RampResult,
+  type RampStep,
+} from './ramp.js';
 
 export interface ProfileResult {
   rate: number;
@@ -21,6 +27,12 @@ export interface ProfiledServer {
   proc: ManagedProcess;
   /** Epoch ms just before the process was spawned (the profile's clock starts with it). */
   startedAt: number;
+}
+
+/** The rate to profile at: the first step a ramp did not sustain, else its last one. */
+export function profileRate(ramp: RampResult | undefined, rates: readonly number[]): number {
+  const knee = ramp?.steps.find((s) => !s.sustained)?.rate;
+  return knee ?? (ramp ? bestSustained(ramp)?.rate : undefined) ?? rates.at(-1) ?? 1000;
 }
 
 /** Node 20 refuses --cpu-prof in NODE_OPTIONS: it goes on the command line. */

@@ -8,8 +8,12 @@ import path from 'node:path';
 import { progressLog } from '../cli-args.js';
 import { writeFormatted } from '../report/write-formatted.js';
 import { parseSoakOptions } from './options.js';
-import { renderSoakMarkdown, soakChart, soakProblems, summarize } from './report.js';
-import { runSoak, type SoakResults } from './run.js';
+import { soakChart } from './chart.js';
+import { renderSoakMarkdown } from './markdown.js';
+import { soakProblems } from './problems.js';
+import type { SoakResults } from './results.js';
+import { runSoak } from './run.js';
+import { summarize } from './summary.js';
 
 async function main(): Promise<void> {
   const options = parseSoakOptions(process.argv.slice(2));

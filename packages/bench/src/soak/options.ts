@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PACKAGE_DIR, REPO_ROOT } from '../infra/servers.js';
-import { argvReader } from '../cli-args.js';
+import { readFlags } from '../cli-args.js';
 
 export interface SoakOptions {
   mode: 'full' | 'quick';
@@ -102,31 +102,47 @@ export const USAGE = `pnpm soak [-- options]
   --report-only FILE   re-render the section and plot from a raw results file
 `;
 
+/** A number > 0 from a flag's value, or undefined without the flag. */
+function positive(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`bad --${name} ${v}`);
+  return n;
+}
+
 export function parseSoakOptions(argv: readonly string[]): SoakOptions {
-  const { flag, value, helpRequested, assertConsumed } = argvReader(argv, USAGE);
-  const positive = (name: string) => {
-    const v = value(name);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`bad ${name} ${v}`);
-    return n;
-  };
-  helpRequested();
-  const quick = flag('--quick');
+  const flags = readFlags(
+    argv,
+    {
+      quick: { type: 'boolean' },
+      check: { type: 'boolean' },
+      'keep-data': { type: 'boolean' },
+      snapshots: { type: 'boolean' },
+      minutes: { type: 'string' },
+      'warmup-minutes': { type: 'string' },
+      rate: { type: 'string' },
+      churn: { type: 'string' },
+      signins: { type: 'string' },
+      'sample-s': { type: 'string' },
+      out: { type: 'string' },
+      plot: { type: 'string' },
+      'report-only': { type: 'string' },
+    },
+    USAGE,
+  );
+  const quick = flags.quick ?? false;
   const base = quick ? QUICK : FULL;
-  const check = flag('--check');
-  const keepData = flag('--keep-data');
-  const snapshots = flag('--snapshots');
-  const minutes = positive('--minutes');
-  const warmup = value('--warmup-minutes');
-  const rate = positive('--rate');
-  const churn = positive('--churn');
-  const signins = value('--signins');
-  const sampleS = positive('--sample-s');
-  const out = value('--out');
-  const plot = value('--plot');
-  const reportOnly = value('--report-only');
-  assertConsumed();
+  const check = flags.check ?? false;
+  const keepData = flags['keep-data'] ?? false;
+  const snapshots = flags.snapshots ?? false;
+  const minutes = positive('minutes', flags.minutes);
+  const warmup = flags['warmup-minutes'];
+  const rate = positive('rate', flags.rate);
+  const churn = positive('churn', flags.churn);
+  const signins = flags.signins;
+  const sampleS = positive('sample-s', flags['sample-s']);
+  const { out, plot } = flags;
+  const reportOnly = flags['report-only'];
   const durationMs = minutes === undefined ? base.durationMs : minutes * MINUTE;
   const warmupMs = warmup === undefined ? base.warmupMs : Number(warmup) * MINUTE;
   if (!(warmupMs >= 0) || warmupMs >= durationMs)

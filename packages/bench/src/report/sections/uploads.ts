@@ -1,4 +1,5 @@
-import type { UploadRound, UploadsResult } from '../scenarios/uploads.js';
+import type { BenchResults } from '../../run.js';
+import type { UploadRound, UploadsResult } from '../../scenarios/uploads.js';
 
 const MIB = 1024 * 1024;
 
@@ -23,8 +24,8 @@ const row = (who: string, r: UploadRound) => [
   String(r.failures),
 ];
 
-/** The uploads section: throughput and memory, ours against the bare baseline, per size. */
-export function renderUploads(result: UploadsResult | undefined): string {
+/** Throughput and memory, ours against the bare baseline, per size. */
+function renderUploads(result: UploadsResult | undefined): string {
   if (!result) return '_Not run._';
   const head = [
     'server',
@@ -59,4 +60,9 @@ export function renderUploads(result: UploadsResult | undefined): string {
     '',
     verdict,
   ].join('\n');
+}
+
+/** Section 7: concurrent uploads, ours against a bare HTTP server. */
+export function uploadsSection(results: BenchResults): string[] {
+  return ['## 7. Uploads: throughput and memory', '', renderUploads(results.uploads), ''];
 }
