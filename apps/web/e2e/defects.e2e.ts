@@ -287,4 +287,36 @@ describe('defects of the walk-through (issue 13)', () => {
       }
     }
   });
+
+  it('defect 3: toasts start right below the header, measured, with a topic and on a phone', async () => {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      const client = await open({ viewport });
+      const { page } = client;
+      await signIn(page, `tall${viewport.width}`);
+      await createRoom(page, 'Tall header', []);
+      // A topic adds a line to the header.
+      await page.locator('[data-test="room-actions"]').click();
+      await page.locator('[data-test="room-settings"]').click();
+      await page
+        .locator('[data-test="settings-topic"]')
+        .fill('A topic that makes the header taller');
+      await page.locator('[data-test="settings-submit"]').click();
+      await page.locator('[data-test="settings-submit"]').waitFor({ state: 'detached' });
+      await page.locator('[data-test="room-topic"]').waitFor();
+      // Muting the room says so in a toast.
+      await page.locator('[data-test="room-actions"]').click();
+      await page.locator('[data-test="mute"]').click();
+      await page.locator('.q-notification').first().waitFor();
+
+      const header = await box(page.locator('.chat-header'));
+      const list = await box(page.locator('.q-notifications__list--top.items-center'));
+      // Whole pixels, either way (a measured height may be fractional).
+      const gap = Math.abs(Math.round(list.y - (header.y + header.height)));
+      expect({ viewport, gap }).toEqual({ viewport, gap: 0 });
+      await client.context.close();
+    }
+  });
 });

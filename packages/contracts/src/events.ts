@@ -16,6 +16,7 @@ import {
 import { isEmoji } from './changes.js';
 import type { Message, Room, SearchHit, User } from './models.js';
 import { SetProfileSchema, type UserUpdatedEvent } from './profile.js';
+import { MuteRoomSchema, type RoomMutedEvent } from './mute.js';
 import { parseQueryTerms } from './search-terms.js';
 
 const id = z.string().trim().min(1).max(64);
@@ -170,6 +171,7 @@ export const CLIENT_EVENT_SCHEMAS = {
   get_thread: GetThreadSchema,
   open_direct: OpenDirectSchema,
   set_profile: SetProfileSchema,
+  mute_room: MuteRoomSchema,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
@@ -232,6 +234,7 @@ export interface ClientAckData {
   get_thread: ThreadPage;
   open_direct: { room: Room };
   set_profile: { user: User };
+  mute_room: RoomMutedEvent;
 }
 
 /** Input type of each client event's payload (before the schema's trimming and defaults). */
@@ -306,6 +309,8 @@ export interface ServerToClientEvents {
   presence: (event: PresenceEvent) => void;
   read: (event: ReadEvent) => void;
   user_updated: (event: UserUpdatedEvent) => void;
+  /** The caller muted or unmuted a room: to that user's sockets only. */
+  room_muted: (event: RoomMutedEvent) => void;
   exception: (event: ExceptionEvent) => void;
   resync: (event: ResyncEvent) => void;
 }

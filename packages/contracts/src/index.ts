@@ -5,6 +5,7 @@ export * from './events.js';
 export * from './envelope.js';
 export * from './session.js';
 export * from './profile.js';
+export * from './mute.js';
 export * from './search-terms.js';
 export * from './changes.js';
 export * from './attachments.js';

@@ -136,6 +136,8 @@ export const RoomSchema = z.object({
   /** A direct-message room of exactly two people; nobody else can be invited into it. */
   direct: z.boolean().optional(),
   lastMessage: MessagePreviewSchema.optional(),
+  /** The viewer muted the room (`mute_room`); only in their own view, absent when not muted. */
+  muted: z.boolean().optional(),
 });
 export type Room = z.infer<typeof RoomSchema>;
 

@@ -221,6 +221,13 @@ export class ChatGateway
     });
   }
 
+  @SubscribeMessage('mute_room')
+  muteRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
+    return this.handle(s, 'mute_room', p, ack, (user, { roomId, muted }) =>
+      this.limited('event', user.id, () => this.rooms.mute(user.id, roomId, muted)),
+    );
+  }
+
   @SubscribeMessage('delete_room')
   deleteRoom(@ConnectedSocket() s: ChatSocket, @MessageBody() p: unknown, @AckParam() ack?: AckFn) {
     return this.handle(s, 'delete_room', p, ack, async (user, { roomId }) => {

@@ -12,8 +12,8 @@ import type { RateLimitConfig } from '../config/config.js';
 /**
  * What a point is taken for: `message` (send_message), `room` (create_room), `search` (socket
  * and REST), `typing`, and `event` — the shared budget of every other client event and REST
- * read (reads, membership changes, read pointers, register) — all per user; `session` (every
- * sign-in and sign-up) and `signin-ip` (failed password sign-ins), per client IP;
+ * read (reads, membership changes, read pointers, mutes, register) — all per user; `session`
+ * (every sign-in and sign-up) and `signin-ip` (failed password sign-ins), per client IP;
  * `signin-account` (failed password sign-ins), per account name; and `upload` counts bytes,
  * per user.
  */

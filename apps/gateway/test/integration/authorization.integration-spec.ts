@@ -61,6 +61,8 @@ const MATRIX: Record<Row, Record<Role, Outcome>> = {
   get_messages: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   search: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   mark_read: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
+  // A member mutes the room for themselves only; a forged id mutes it for the forger.
+  mute_room: { owner: 'ok', member: 'ok', nonMember: F, forger: 'ok', outsiderForger: F },
   // The target is Alice's message: only she may edit it; she owns the room, so she alone may
   // delete it too (Bob, forging her id, is still Bob).
   edit_message: { owner: 'ok', member: F, nonMember: F, forger: F, outsiderForger: F },
@@ -97,6 +99,7 @@ const PAYLOAD: Record<ClientEventName, (roomId: string) => Record<string, unknow
   get_messages: (roomId) => ({ roomId }),
   search: (roomId) => ({ roomId, query: 'matrix' }),
   mark_read: (roomId) => ({ roomId, seq: 1 }),
+  mute_room: (roomId) => ({ roomId, muted: true }),
   edit_message: (roomId) => ({ roomId, seq: TARGET_SEQ, content: 'matrix edit' }),
   delete_message: (roomId) => ({ roomId, seq: TARGET_SEQ }),
   react: (roomId) => ({ roomId, seq: TARGET_SEQ, emoji: '👍', on: true }),
@@ -155,6 +158,7 @@ describe('authorisation matrix: every room event × every caller', () => {
           'message_changed',
           'room_updated',
           'room_deleted',
+          'room_muted',
         ].includes(r.event) && JSON.stringify(r.payload).includes(roomId),
     ).length;
 
@@ -275,6 +279,12 @@ describe('authorisation matrix: every room event × every caller', () => {
           'read',
           (e) => e.roomId === roomId && e.userId === actor && e.seq === 1,
         );
+        return;
+      case 'mute_room':
+        expect(data).toEqual({ roomId, muted: true });
+        await clients[actor].waitFor('room_muted', (e) => e.roomId === roomId && e.muted);
+        expect((await view(actor, roomId))?.muted).toBe(true);
+        expect((await view(other, roomId))?.muted).toBeUndefined();
         return;
       case 'edit_message':
       case 'delete_message':

@@ -460,6 +460,7 @@ function expectedOutcomes(
     case 'typing':
     case 'get_messages':
     case 'mark_read':
+    case 'mute_room':
     case 'set_profile':
       return ['ok'];
     case 'send_message':
@@ -650,6 +651,13 @@ describe('fuzzing every client event (fast-check)', () => {
       case 'mark_read':
         expect(data).toEqual({});
         return;
+      case 'mute_room': {
+        const ack = z.object({ roomId: z.string(), muted: z.boolean() }).parse(data);
+        expect(ack).toEqual({ roomId: rooms.member, muted: input['muted'] });
+        const listed = (await alice.ok('register', {})).rooms.find((r) => r.roomId === ack.roomId);
+        expect(listed?.muted ?? false).toBe(ack.muted);
+        return;
+      }
       case 'edit_message':
       case 'delete_message':
       case 'react': {

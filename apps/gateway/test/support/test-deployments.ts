@@ -12,6 +12,8 @@ export interface TestDeployment {
   mode: 'embedded' | 'scaled';
   /** Base URL of each replica; embedded mode has one process, listed twice. */
   replicas: [string, string];
+  /** Stops every gateway and starts it again on the same stores (new URLs in `replicas`). */
+  restart(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -19,8 +21,22 @@ export type DeploymentFactory = (env: Record<string, string>) => Promise<TestDep
 
 /** Embedded mode: one gateway on SQLite, in this process. */
 export const embeddedDeployment: DeploymentFactory = async (env) => {
-  const app = await startTestApp(env);
-  return { mode: 'embedded', replicas: [app.url, app.url], destroy: () => app.destroy() };
+  const dir = mkdtempSync(path.join(tmpdir(), 'chat-gateway-'));
+  let app = await startTestApp(env, dir);
+  const deployment: TestDeployment = {
+    mode: 'embedded',
+    replicas: [app.url, app.url],
+    async restart() {
+      await app.close();
+      app = await startTestApp(env, dir);
+      deployment.replicas = [app.url, app.url];
+    },
+    async destroy() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return deployment;
 };
 
 /**
@@ -30,7 +46,8 @@ export const embeddedDeployment: DeploymentFactory = async (env) => {
 export const scaledDeployment: DeploymentFactory = async (env) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'chat-scaled-'));
   const processes: ManagedProcess[] = [];
-  const apps: RunningApp[] = [];
+  let apps: RunningApp[] = [];
+  const configs: ReturnType<typeof loadConfig>[] = [];
   const destroy = async () => {
     for (const app of apps) await app.close();
     for (const child of processes) await child.stop();
@@ -53,16 +70,30 @@ export const scaledDeployment: DeploymentFactory = async (env) => {
       ...env,
     };
     for (const replica of ['a', 'b']) {
-      const dataDir = path.join(dir, replica);
-      apps.push(await startApp(loadConfig({ ...shared, DATA_DIR: dataDir })));
+      configs.push(loadConfig({ ...shared, DATA_DIR: path.join(dir, replica) }));
     }
+    for (const config of configs) apps.push(await startApp(config));
   } catch (error) {
     await destroy();
     throw error;
   }
-  const [a, b] = apps.map((app) => app.url);
-  if (!a || !b) throw new Error('two replicas were started');
-  return { mode: 'scaled', replicas: [a, b], destroy };
+  const urls = (): [string, string] => {
+    const [a, b] = apps.map((app) => app.url);
+    if (!a || !b) throw new Error('two replicas were started');
+    return [a, b];
+  };
+  const deployment: TestDeployment = {
+    mode: 'scaled',
+    replicas: urls(),
+    async restart() {
+      for (const app of apps) await app.close();
+      apps = [];
+      for (const config of configs) apps.push(await startApp(config));
+      deployment.replicas = urls();
+    },
+    destroy,
+  };
+  return deployment;
 };
 
 /** Both modes, for `describe.each`. */

@@ -6,9 +6,9 @@ import { useFormat } from './use-format';
 
 /**
  * Shows the stores' notices as Quasar notifications (plain text: never HTML), placed below the
- * header (`main.ts`, `app.scss`) where they cover none of its buttons. A burst of
- * messages, in one room or several, is one notification showing the newest, with a badge
- * counting them; so is a burst of invitations.
+ * header (`main.ts`, `app.scss`, its height measured by `ChatShell`) where they cover none of
+ * its buttons. A burst of messages, in one room or several, is one notification showing the
+ * newest, with a badge counting them; so is a burst of invitations.
  */
 export function useNotices(): void {
   const $q = useQuasar();

@@ -97,6 +97,13 @@ const en = {
     removeBody: 'They stop getting this room’s messages. Anyone in the room can invite them back.',
     removedMember: '{name} was removed',
   },
+  mute: {
+    mute: 'Mute room',
+    unmute: 'Unmute room',
+    muted: 'Muted',
+    mutedNotice: '“{name}” is muted: only mentions of you will notify',
+    unmutedNotice: '“{name}” is unmuted',
+  },
   settings: {
     title: 'Settings of “{name}”',
     name: 'Room name',

@@ -99,6 +99,13 @@ const ko: MessageSchema = {
     removeBody: '이 대화방의 메시지를 더 이상 받지 않아요. 멤버 누구나 다시 초대할 수 있어요.',
     removedMember: '{name} 님을 내보냈어요',
   },
+  mute: {
+    mute: '대화방 알림 끄기',
+    unmute: '대화방 알림 켜기',
+    muted: '알림 꺼짐',
+    mutedNotice: '“{name}” 알림을 껐어요. 나를 멘션한 메시지만 알려 드려요',
+    unmutedNotice: '“{name}” 알림을 켰어요',
+  },
   settings: {
     title: '“{name}” 설정',
     name: '대화방 이름',

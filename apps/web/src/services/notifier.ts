@@ -42,13 +42,16 @@ export const setDesktopNotifier = (notifier: (notice: DesktopNotice) => void): v
 
 export const notifyDesktop = (notice: DesktopNotice): void => desktop(notice);
 
-/** Why a new message deserves a desktop notification, or null if it does not. */
+/**
+ * Why a new message deserves a desktop notification, or null if it does not. A muted room
+ * raises one only for a mention.
+ */
 export const desktopReason = (
   message: Pick<Message, 'kind' | 'userId' | 'mentions' | 'mentionsRoom'>,
-  room: Pick<Room, 'direct'>,
+  room: Pick<Room, 'direct' | 'muted'>,
   me: string | null,
 ): DesktopNotice['reason'] | null => {
   if (message.kind !== 'user' || message.userId === me) return null;
   if (mentionsMe(message, me)) return 'mention';
-  return room.direct === true ? 'direct' : null;
+  return room.direct === true && room.muted !== true ? 'direct' : null;
 };

@@ -34,6 +34,7 @@ export function isRetryableRead<E extends ClientEventName>(
     case 'delete_room':
     case 'update_room':
     case 'remove_member':
+    case 'mute_room':
     case 'typing':
     case 'search':
     case 'edit_message':

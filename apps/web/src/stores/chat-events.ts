@@ -1,4 +1,5 @@
 import type { Message, Room } from '@chat/contracts';
+import { mentionsMe } from '../services/mentions';
 import { previewText } from '../services/message-preview';
 import { desktopReason, notify, notifyDesktop } from '../services/notifier';
 import { roomTitle } from '../services/room-title';
@@ -22,7 +23,10 @@ const titleOf = (room: Room | undefined): string =>
 
 const roomName = (roomId: string): string => titleOf(useRoomsStore().byId[roomId]);
 
-/** A user message from someone else: read at once if its room is in view, else unread. */
+/**
+ * A user message from someone else: read at once if its room is in view, else unread, with a
+ * notice unless the room is muted (a mention of the viewer gets one all the same).
+ */
 function countOrRead(message: Message): void {
   const rooms = useRoomsStore();
   if (useMessagesStore().isViewingLatest(message.roomId)) {
@@ -31,6 +35,7 @@ function countOrRead(message: Message): void {
   }
   rooms.addUnread(message);
   if (rooms.openRoomId === message.roomId) return;
+  if (rooms.byId[message.roomId]?.muted && !mentionsMe(message, useAuthStore().userId)) return;
   notify({
     kind: 'message',
     roomId: message.roomId,
@@ -143,5 +148,6 @@ export function bindServerEvents(t: ChatTransport): void {
     }
   });
   t.on('read', (event) => useReadsStore().apply(event));
+  t.on('room_muted', ({ roomId, muted }) => useRoomsStore().applyMuted(roomId, muted));
   t.on('exception', ({ code, message }) => notify({ kind: 'error', code, message }));
 }

@@ -22,6 +22,8 @@ export interface RoomEntry extends Room {
   unreadMentions: number;
   /** ISO time of the newest activity (last message, else creation): the list's sort key. */
   activityAt: string;
+  /** The viewer muted it: no unread badge or notice, except for mentions of them. */
+  muted: boolean;
 }
 
 const PREVIEW_CONCURRENCY = 4;
@@ -41,11 +43,17 @@ export const useRoomsStore = defineStore('rooms', () => {
   const directRooms = computed(() => sorted.value.filter((r) => r.direct === true));
   const groupRooms = computed(() => sorted.value.filter((r) => r.direct !== true));
   const openRoom = computed(() => (openRoomId.value ? byId[openRoomId.value] : undefined));
-  const totalUnread = computed(() => sorted.value.reduce((n, r) => n + r.unread, 0));
+  /** What the tab title counts: a muted room's mentions only. */
+  const totalUnread = computed(() =>
+    sorted.value.reduce((n, r) => n + (r.muted ? r.unreadMentions : r.unread), 0),
+  );
   // Stores holding something per room register how to forget it: the list needs not know them.
   const forgetters: ((roomId: string) => void)[] = [];
 
-  /** Adds or refreshes a room; `keepUnread` keeps the local count (broadcast rooms lack ours). */
+  /**
+   * Adds or refreshes a room; `keepUnread` keeps the local count and mute (broadcast rooms
+   * carry neither of ours).
+   */
   function upsert(room: Room, keepUnread = false): void {
     const known = byId[room.roomId];
     const lastMessage = newer(known?.lastMessage, room.lastMessage);
@@ -61,6 +69,7 @@ export const useRoomsStore = defineStore('rooms', () => {
       ...(lastMessage ? { lastMessage } : {}),
       activityAt:
         lastMessage && lastMessage.createdAt > activityAt ? lastMessage.createdAt : activityAt,
+      muted: keepUnread && known ? known.muted : room.muted === true,
     };
   }
 
@@ -126,6 +135,18 @@ export const useRoomsStore = defineStore('rooms', () => {
     if (!room) return;
     room.unread = 0;
     room.unreadMentions = 0;
+  }
+
+  /** Mutes or unmutes a room for this user, on every device of theirs (the server keeps it). */
+  async function setMuted(roomId: string, muted: boolean): Promise<void> {
+    const ack = await useConnectionStore().request('mute_room', { roomId, muted });
+    applyMuted(ack.roomId, ack.muted);
+  }
+
+  /** A mute set here or on another device of this user (`room_muted`). */
+  function applyMuted(roomId: string, muted: boolean): void {
+    const room = byId[roomId];
+    if (room) room.muted = muted;
   }
 
   function isMember(room: Room): boolean {
@@ -221,6 +242,8 @@ export const useRoomsStore = defineStore('rooms', () => {
     noteMessage,
     addUnread,
     clearUnread,
+    setMuted,
+    applyMuted,
     isMember,
     loadPreviews,
     create,

@@ -116,6 +116,12 @@ export class FakeChatServer {
     t.handle('join_room', ({ roomId }) => ({ room: this.room(roomId), ...this.page(roomId, {}) }));
     t.handle('get_messages', ({ roomId, ...q }) => this.page(roomId, q));
     t.handle('mark_read', () => ({}));
+    t.handle('mute_room', ({ roomId, muted }) => {
+      const room = this.room(roomId);
+      if (muted) room.muted = true;
+      else delete room.muted;
+      return { roomId, muted };
+    });
     t.handle('typing', () => ({}));
     t.handle('send_message', (payload) => this.send(payload));
     t.handle('get_thread', ({ roomId, seq, after, limit }) =>

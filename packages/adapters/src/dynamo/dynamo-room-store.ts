@@ -50,8 +50,9 @@ export interface DynamoRoomStoreOptions {
  * because GSIs are only eventually consistent and a socket must see a room it was just added
  * to. Read pointers (pk user, sk room, so a big room's readers write to as many keys) move
  * forward only, by a conditional update; a leaver is recorded under `roomId#left` so deleting
- * the room removes their pointer too. All reads are strongly consistent. The caller owns
- * `client`.
+ * the room removes their pointer too. A member's mute is on their `user-rooms` entry, so it
+ * goes when the entry does (leave, removal, delete). All reads are strongly consistent. The
+ * caller owns `client`.
  */
 export class DynamoRoomStore extends RoomStore {
   private readonly tables: TableNames;
@@ -400,6 +401,46 @@ export class DynamoRoomStore extends RoomStore {
     );
     const found = new Map(items.map((item) => [str(item, 'roomId'), num(item, 'seq')]));
     return new Map(roomIds.map((id) => [id, found.get(id) ?? 0]));
+  }
+
+  /**
+   * Kept on the member's `user-rooms` entry (pk user, sk room): their per-room state on their
+   * own key, read with their room list, and deleted with the entry when they leave (a re-join
+   * puts a fresh entry). The member item is checked first, since an entry is written before a
+   * join completes; the update's condition keeps a leave that ran meanwhile from being undone.
+   */
+  async setMuted(roomId: string, userId: string, muted: boolean): Promise<boolean> {
+    if (!(await this.memberItem(roomId, userId))) return false;
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.userRooms,
+          Key: { userId: S(userId), roomId: S(roomId) },
+          UpdateExpression: muted ? 'SET muted = :on' : 'REMOVE muted',
+          ConditionExpression: 'attribute_exists(roomId)',
+          ...(muted && { ExpressionAttributeValues: { ':on': { BOOL: true } } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One `BatchGetItem` of the user's `user-rooms` entries, all on the user's key. */
+  async mutedRooms(userId: string, roomIds: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(roomIds)];
+    const keys = unique.map((roomId) => ({ userId: S(userId), roomId: S(roomId) }));
+    const items = await batchGetAll(
+      sendBatchGet(this.client),
+      this.tables.userRooms,
+      keys,
+      this.options.retry,
+    );
+    return new Set(
+      items.filter((item) => item.muted?.BOOL === true).map((item) => str(item, 'roomId')),
+    );
   }
 
   async ping(): Promise<void> {

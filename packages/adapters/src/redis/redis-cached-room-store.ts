@@ -35,7 +35,8 @@ return 1
  * visible to every replica as soon as it resolves: each one writes the store first, then bumps
  * the room's generation and drops the cached record; a reader fills the cache only if the
  * generation it saw before reading the store is still current, so a slow reader can never put
- * back a record older than a completed mutation. Read pointers and `roomsOf` pass through.
+ * back a record older than a completed mutation. Read pointers, mutes and `roomsOf` pass
+ * through.
  */
 export class RedisCachedRoomStore extends RoomStore {
   private readonly prefix: string;
@@ -124,6 +125,14 @@ export class RedisCachedRoomStore extends RoomStore {
 
   readPointers(userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
     return this.inner.readPointers(userId, roomIds);
+  }
+
+  setMuted(roomId: string, userId: string, muted: boolean): Promise<boolean> {
+    return this.inner.setMuted(roomId, userId, muted);
+  }
+
+  mutedRooms(userId: string, roomIds: readonly string[]): Promise<Set<string>> {
+    return this.inner.mutedRooms(userId, roomIds);
   }
 
   async ping(): Promise<void> {

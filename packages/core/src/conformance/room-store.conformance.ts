@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomRecord, RoomStore } from '../ports/room-store.port.js';
 import { uniqueId, type ConformanceFactory } from './harness.js';
 
-/** The RoomStore guarantees: rooms, join-ordered membership, forward-only read pointers. */
+/**
+ * The RoomStore guarantees: rooms, join-ordered membership, forward-only read pointers, and
+ * per-member mutes that go with the membership.
+ */
 export function describeRoomStoreConformance(
   name: string,
   factory: ConformanceFactory<RoomStore>,
@@ -161,6 +164,57 @@ export function describeRoomStoreConformance(
       // A room created again under the same id (a direct room's id is fixed) starts unread.
       await sut.create({ ...room, members: [a, b] });
       expect((await sut.readPointers(b, [room.roomId])).get(room.roomId)).toBe(0);
+    });
+
+    it('mutes and unmutes a room for one member only, leaving the room as it was', async () => {
+      const [a, b] = [user(), user()];
+      const room = await newRoom([a, b]);
+      const other = await newRoom([a]);
+      expect(await sut.mutedRooms(a, [room.roomId, other.roomId])).toEqual(new Set());
+      expect(await sut.setMuted(room.roomId, a, true)).toBe(true);
+      expect(await sut.setMuted(room.roomId, a, true)).toBe(true);
+      expect(await sut.mutedRooms(a, [room.roomId, other.roomId])).toEqual(new Set([room.roomId]));
+      expect(await sut.mutedRooms(b, [room.roomId])).toEqual(new Set());
+      expect(await sut.get(room.roomId)).toEqual(room);
+      expect(await sut.markRead(room.roomId, a, 2)).toBe(true);
+      expect(await sut.mutedRooms(a, [room.roomId])).toEqual(new Set([room.roomId]));
+      expect(await sut.setMuted(room.roomId, a, false)).toBe(true);
+      expect(await sut.mutedRooms(a, [room.roomId, other.roomId])).toEqual(new Set());
+    });
+
+    it('mutes nothing for someone who is not a member, or in a room that does not exist', async () => {
+      const [a, outsider] = [user(), user()];
+      const room = await newRoom([a]);
+      expect(await sut.setMuted(room.roomId, outsider, true)).toBe(false);
+      expect(await sut.mutedRooms(outsider, [room.roomId])).toEqual(new Set());
+      expect(await sut.setMuted(uniqueId('room'), a, true)).toBe(false);
+      expect(await sut.roomsOf(outsider)).toEqual([]);
+    });
+
+    it('clears a mute when its member leaves or is removed, so a re-joiner starts unmuted', async () => {
+      const [a, b, c] = [user(), user(), user()];
+      const room = await newRoom([a, b, c]);
+      await sut.setMuted(room.roomId, a, true);
+      await sut.setMuted(room.roomId, b, true);
+      await sut.removeMember(room.roomId, a);
+      expect(await sut.mutedRooms(a, [room.roomId])).toEqual(new Set());
+      expect(await sut.mutedRooms(b, [room.roomId])).toEqual(new Set([room.roomId]));
+      expect(await sut.addMembers(room.roomId, [a])).toEqual([a]);
+      expect(await sut.mutedRooms(a, [room.roomId])).toEqual(new Set());
+      // Joining again while a member changes nothing.
+      await sut.setMuted(room.roomId, a, true);
+      expect(await sut.addMembers(room.roomId, [a])).toEqual([]);
+      expect(await sut.mutedRooms(a, [room.roomId])).toEqual(new Set([room.roomId]));
+    });
+
+    it('forgets mutes with the room: one created again under its id starts unmuted', async () => {
+      const [a, b] = [user(), user()];
+      const room = await newRoom([a, b]);
+      await sut.setMuted(room.roomId, a, true);
+      await sut.deleteRoom(room.roomId);
+      expect(await sut.mutedRooms(a, [room.roomId])).toEqual(new Set());
+      await sut.create({ ...room, members: [a, b] });
+      expect(await sut.mutedRooms(a, [room.roomId])).toEqual(new Set());
     });
 
     it('answers ping', async () => {

@@ -55,6 +55,8 @@ export class SqliteRoomStore extends RoomStore {
     db.exec(SCHEMA);
     // Rooms stored before topics existed get an empty one.
     addMissingColumns(db, 'rooms', ["topic TEXT NOT NULL DEFAULT ''"]);
+    // Kept on the membership row, so leaving (deleting the row) clears it.
+    addMissingColumns(db, 'room_members', ['muted INTEGER NOT NULL DEFAULT 0']);
   }
 
   /** Stores a new room with `members` in the given order; CONFLICT if the id is taken. */
@@ -192,6 +194,27 @@ export class SqliteRoomStore extends RoomStore {
         .all(userId, jsonList(roomIds));
       const found = new Map(rows.map((r) => [r.room_id, r.seq]));
       return new Map(roomIds.map((id) => [id, found.get(id) ?? 0]));
+    });
+  }
+
+  setMuted(roomId: string, userId: string, muted: boolean): Promise<boolean> {
+    return settle(
+      () =>
+        this.statements
+          .prepare('UPDATE room_members SET muted = ? WHERE room_id = ? AND user_id = ?')
+          .run(muted ? 1 : 0, roomId, userId).changes > 0,
+    );
+  }
+
+  mutedRooms(userId: string, roomIds: readonly string[]): Promise<Set<string>> {
+    return settle(() => {
+      const rows = this.statements
+        .prepare<[string, string], { room_id: string }>(
+          `SELECT room_id FROM room_members
+           WHERE user_id = ? AND muted = 1 AND room_id IN (SELECT value FROM json_each(?))`,
+        )
+        .all(userId, jsonList(roomIds));
+      return new Set(rows.map((r) => r.room_id));
     });
   }
 

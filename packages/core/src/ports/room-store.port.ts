@@ -24,6 +24,8 @@ export interface RoomChanges {
  * - `addMembers` is idempotent and returns only the users that were not members before.
  * - `markRead` only moves a pointer forward and returns whether it moved.
  * - `update` sets only the fields it is given and leaves membership alone.
+ * - Muting is per member and kept with the membership: leaving (or being removed) clears it,
+ *   so someone who re-joins starts unmuted.
  * - After `deleteRoom` the room, its memberships and pointers are gone.
  */
 export abstract class RoomStore {
@@ -41,6 +43,10 @@ export abstract class RoomStore {
   abstract markRead(roomId: string, userId: string, seq: number): Promise<boolean>;
   /** The user's read pointer per room (0 when never read). */
   abstract readPointers(userId: string, roomIds: readonly string[]): Promise<Map<string, number>>;
+  /** Sets whether a member muted the room; false (and nothing set) when they are not a member. */
+  abstract setMuted(roomId: string, userId: string, muted: boolean): Promise<boolean>;
+  /** Which of `roomIds` the user muted. */
+  abstract mutedRooms(userId: string, roomIds: readonly string[]): Promise<Set<string>>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

@@ -17,9 +17,10 @@ export const UNREAD_CAP = SENT_MARKS_KEPT - 1;
 
 /**
  * Builds the `Room` shape one member sees: last seq from the log, unread from their pointer,
- * the preview of the newest message from the log. Unread counts come from the log's sent marks
- * (seq and sender of the newest user messages), counted where they are kept, so a room costs
- * the same to count whatever its messages hold; previews are kept with the append likewise.
+ * `muted` when they muted it, the preview of the newest message from the log. Unread counts
+ * come from the log's sent marks (seq and sender of the newest user messages), counted where
+ * they are kept, so a room costs the same to count whatever its messages hold; previews are
+ * kept with the append likewise.
  *
  * Only a room the log keeps no preview of (idle for long, or written before previews were
  * kept) has it read from history (the log's window merged with the store, changes folded).
@@ -40,9 +41,10 @@ export class RoomViews {
 
   async forUser(userId: string, records: readonly RoomRecord[]): Promise<Room[]> {
     const ids = records.map((r) => r.roomId);
-    const [lastSeqs, pointers] = await Promise.all([
+    const [lastSeqs, pointers, muted] = await Promise.all([
       this.log.lastSeqs(ids),
       this.rooms.readPointers(userId, ids),
+      this.rooms.mutedRooms(userId, ids),
     ]);
     const previews = await this.previews(lastSeqs);
     const behind = new Map<string, number>();
@@ -54,7 +56,7 @@ export class RoomViews {
       behind.size > 0
         ? await this.log.unreadCounts(userId, behind, UNREAD_CAP)
         : new Map<string, UnreadCount>();
-    return records.map((record) => {
+    const view = (record: RoomRecord): Room => {
       const lastSeq = lastSeqs.get(record.roomId) ?? 0;
       const pointer = behind.get(record.roomId);
       const preview = previews.get(record.roomId);
@@ -65,7 +67,11 @@ export class RoomViews {
         mentions: 0,
       };
       return toRoom(record, lastSeq, count.messages, count.mentions, preview);
-    });
+    };
+    // Muting is the viewer's own: only their view says so.
+    return records.map((record) =>
+      muted.has(record.roomId) ? { ...view(record), muted: true } : view(record),
+    );
   }
 
   /** The log's previews; history's for the rooms with messages the log keeps none of. */

@@ -187,4 +187,36 @@ describe(RoomService.name, () => {
       event: { type: 'left', actorId: 'bob' },
     });
   });
+
+  it('mutes a room for the caller alone, tells their sockets, and forgets it when they leave', async () => {
+    const room = await sut.create('alice', { participants: ['bob'] });
+
+    expect(await sut.mute('bob', room.roomId, true)).toEqual({ roomId: room.roomId, muted: true });
+
+    expect(f.notifier.of('room_muted')).toEqual([
+      { to: 'user:bob', event: 'room_muted', payload: { roomId: room.roomId, muted: true } },
+    ]);
+    expect(await sut.get('bob', room.roomId)).toMatchObject({ muted: true });
+    expect((await sut.list('bob'))[0]).toMatchObject({ muted: true });
+    expect((await sut.get('alice', room.roomId)).muted).toBeUndefined();
+    // What bob's invite sends everyone else is not his view.
+    await sut.invite('bob', room.roomId, ['carol']);
+    const sent = [...f.notifier.of('room_invite'), ...f.notifier.of('room_updated')];
+    expect(sent.filter((d) => JSON.stringify(d.payload).includes('"muted"'))).toEqual([]);
+
+    await sut.leave('bob', room.roomId);
+    await sut.invite('alice', room.roomId, ['bob']);
+    expect((await sut.get('bob', room.roomId)).muted).toBeUndefined();
+  });
+
+  it('refuses to mute a room for someone who is not in it', async () => {
+    const room = await sut.create('alice', { participants: [] });
+    await expect(sut.mute('carol', room.roomId, true)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(sut.mute('carol', 'no-such-room', true)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(f.notifier.of('room_muted')).toEqual([]);
+  });
 });

@@ -6,11 +6,12 @@ import {
   roomDeletedEnvelope,
   type CreateRoomPayload,
   type Room,
+  type RoomMutedEvent,
   type UpdateRoomPayload,
 } from '@chat/contracts';
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventLog, Notifier, RoomRecord, RoomStore, UserStore } from '../ports/index.js';
-import { requireMember } from './access.js';
+import { assertMember, requireMember } from './access.js';
 import { systemClock, type Clock } from './clock.js';
 import type { MessageService } from './message.service.js';
 import type { RoomViews } from './room-view.js';
@@ -44,6 +45,20 @@ export class RoomService {
     const [room] = await this.views.forUser(userId, [record]);
     if (!room) throw new ChatError('INTERNAL', `room ${roomId} has no view`);
     return room;
+  }
+
+  /**
+   * Sets whether the caller muted the room, for them alone; every socket of theirs gets
+   * `room_muted`, so their other devices follow at once.
+   */
+  async mute(userId: string, roomId: string, muted: boolean): Promise<RoomMutedEvent> {
+    await assertMember(this.rooms, roomId, userId);
+    if (!(await this.rooms.setMuted(roomId, userId, muted))) {
+      throw new ChatError('FORBIDDEN', `you are not a member of room ${roomId}`);
+    }
+    const event = { roomId, muted };
+    this.notifier.toUser(userId, 'room_muted', event);
+    return event;
   }
 
   async create(ownerId: string, payload: CreateRoomPayload): Promise<Room> {
@@ -95,11 +110,7 @@ export class RoomService {
     const room = await this.get(callerId, roomId);
     if (created) this.notifier.toUser(callerId, 'room_created', room);
     if (added.includes(otherId)) {
-      this.notifier.toUser(otherId, 'room_invite', {
-        roomId,
-        room: { ...room, unread: 0 },
-        by: callerId,
-      });
+      this.notifier.toUser(otherId, 'room_invite', { roomId, room: shared(room), by: callerId });
     }
     return room;
   }
@@ -125,12 +136,11 @@ export class RoomService {
     const [room] = await this.views.forUser(callerId, [record]);
     if (!room) throw new ChatError('INTERNAL', `room ${roomId} has no view`);
     if (added.length > 0) {
-      // What everyone else is sent carries no one's unread count.
-      const shared = { ...room, unread: 0 };
+      const others = shared(room);
       for (const userId of added) {
-        this.notifier.toUser(userId, 'room_invite', { roomId, room: shared, by: callerId });
+        this.notifier.toUser(userId, 'room_invite', { roomId, room: others, by: callerId });
       }
-      this.notifier.toRoom(roomId, 'room_updated', shared);
+      this.notifier.toRoom(roomId, 'room_updated', others);
     }
     return room;
   }
@@ -259,6 +269,9 @@ export class RoomService {
 }
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+/** The caller's view of a room as everyone else is sent it: no one's unread count or mute. */
+const shared = ({ muted: _muted, ...room }: Room): Room => ({ ...room, unread: 0 });
 
 /** The pair's room id: the same whoever asks, and unlike any generated room id. */
 const directRoomId = (a: string, b: string): string => {
