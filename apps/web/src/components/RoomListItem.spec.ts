@@ -17,6 +17,7 @@ const entry = (lastMessage: MessagePreview): RoomEntry => ({
   unread: 0,
   unreadMentions: 0,
   activityAt: lastMessage.createdAt,
+  muted: false,
   lastMessage,
 });
 
