@@ -209,6 +209,17 @@ describe(RoomService.name, () => {
     expect((await sut.get('bob', room.roomId)).muted).toBeUndefined();
   });
 
+  it("sends others a room without the caller's unread mentions", async () => {
+    const room = await sut.create('alice', { participants: ['bob'] });
+    await f.messageService.send('alice', { roomId: room.roomId, content: 'hi @bob' });
+    expect((await sut.get('bob', room.roomId)).unreadMentions).toBe(1);
+
+    await sut.invite('bob', room.roomId, ['carol']);
+    const toCarol = f.notifier.of('room_invite').filter((d) => d.to === 'user:carol');
+    expect(toCarol).toHaveLength(1);
+    expect(JSON.stringify(toCarol[0]?.payload)).not.toContain('unreadMentions');
+  });
+
   it('refuses to mute a room for someone who is not in it', async () => {
     const room = await sut.create('alice', { participants: [] });
     await expect(sut.mute('carol', room.roomId, true)).rejects.toMatchObject({

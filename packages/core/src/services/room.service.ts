@@ -270,8 +270,11 @@ export class RoomService {
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
-/** The caller's view of a room as everyone else is sent it: no one's unread count or mute. */
-const shared = ({ muted: _muted, ...room }: Room): Room => ({ ...room, unread: 0 });
+/** The caller's view of a room as everyone else is sent it: no one's unread counts or mute. */
+const shared = ({ muted: _muted, unreadMentions: _mentions, ...room }: Room): Room => ({
+  ...room,
+  unread: 0,
+});
 
 /** The pair's room id: the same whoever asks, and unlike any generated room id. */
 const directRoomId = (a: string, b: string): string => {
