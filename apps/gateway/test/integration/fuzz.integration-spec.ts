@@ -252,6 +252,7 @@ function plausible(field: string): fc.Arbitrary<unknown> {
       return integerish;
     case 'isTyping':
     case 'on':
+    case 'muted':
       return fc.boolean();
     case 'emoji':
       return fc.oneof(fc.constantFrom('👍', '❤️', '👨‍👩‍👧', 'a', '👍👍', ''), unicodeString);
