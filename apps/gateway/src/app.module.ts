@@ -20,6 +20,7 @@ import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/comm
 import { AttachmentLinks } from './attachments/attachment-links.js';
 import { AttachmentSweeper } from './attachments/attachment-sweeper.js';
 import { AvatarLinks } from './attachments/avatar-links.js';
+import { LinkSigner } from './attachments/link-signer.js';
 import { Authenticator } from './auth/authenticator.js';
 import { TokenService } from './auth/token.service.js';
 import { ChatGateway } from './chat/chat.gateway.js';
@@ -167,6 +168,7 @@ export class AppModule {
     const linkKey = config.attachments.linkSecret
       ? new TextEncoder().encode(config.attachments.linkSecret)
       : tokens.deriveKey(ATTACHMENT_LINK_KEY_PURPOSE);
+    const linkSigner = new LinkSigner(linkKey, systemClock);
     return {
       module: AppModule,
       controllers: [
@@ -186,11 +188,11 @@ export class AppModule {
         { provide: TokenService, useValue: tokens },
         {
           provide: AttachmentLinks,
-          useValue: new AttachmentLinks(linkKey, config.attachments.linkTtlMs, systemClock),
+          useValue: new AttachmentLinks(linkSigner, config.attachments.linkTtlMs),
         },
         {
           provide: AvatarLinks,
-          useValue: new AvatarLinks(linkKey, config.attachments.linkTtlMs, systemClock),
+          useValue: new AvatarLinks(linkSigner, config.attachments.linkTtlMs),
         },
         {
           provide: RateLimits,

@@ -1,11 +1,11 @@
-import {
-  ChatError,
-  type Attachment,
-  type AttachmentVariant,
-  type SignedLink,
-} from '@chat/contracts';
-import type { AttachmentRecord, Clock } from '@chat/core';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Attachment, AttachmentVariant, SignedLink } from '@chat/contracts';
+import type { AttachmentRecord } from '@chat/core';
+import type { LinkSigner } from './link-signer.js';
+
+const REFUSALS = {
+  invalid: 'the download link is not valid',
+  expired: 'the download link has expired; ask for a new one',
+};
 
 /**
  * Signed download links: `/chat/attachments/<id>/<variant>?exp=<unix s>&sig=<HMAC>`, where
@@ -15,14 +15,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export class AttachmentLinks {
   constructor(
-    private readonly key: Uint8Array,
+    private readonly signer: LinkSigner,
     private readonly ttlMs: number,
-    private readonly clock: Clock,
   ) {}
 
   /** The attachment as a client sees it, with links valid for the configured time. */
   present(record: AttachmentRecord, inline: boolean): Attachment {
-    const exp = Math.floor((this.clock().getTime() + this.ttlMs) / 1000);
+    const exp = this.signer.secondsFromNow(this.ttlMs);
     return {
       id: record.id,
       roomId: record.roomId,
@@ -44,27 +43,18 @@ export class AttachmentLinks {
 
   /** Throws `FORBIDDEN` unless the link was signed here and has not expired. */
   verify(link: SignedLink): void {
-    const expected = this.signature(link.attachmentId, link.variant, link.exp);
-    const given = Buffer.from(link.sig, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new ChatError('FORBIDDEN', 'the download link is not valid');
-    }
-    if (link.exp * 1000 <= this.clock().getTime()) {
-      throw new ChatError('FORBIDDEN', 'the download link has expired; ask for a new one');
-    }
+    this.signer.verify(subject(link.attachmentId, link.variant), link.exp, link.sig, REFUSALS);
   }
 
   /** Seconds the response may be cached: until the link expires. */
   remainingSeconds(link: SignedLink): number {
-    return Math.max(0, link.exp - Math.floor(this.clock().getTime() / 1000));
+    return this.signer.remainingSeconds(link.exp);
   }
 
   private link(id: string, variant: AttachmentVariant, exp: number): string {
-    const sig = this.signature(id, variant, exp).toString('base64url');
+    const sig = this.signer.sign(subject(id, variant), exp);
     return `/chat/attachments/${encodeURIComponent(id)}/${variant}?exp=${exp}&sig=${sig}`;
   }
-
-  private signature(id: string, variant: AttachmentVariant, exp: number): Buffer {
-    return createHmac('sha256', this.key).update(`${id}\n${variant}\n${exp}`).digest();
-  }
 }
+
+const subject = (id: string, variant: AttachmentVariant) => `${id}\n${variant}`;

@@ -1,6 +1,10 @@
-import { ChatError, type AvatarLink, type UserAvatar } from '@chat/contracts';
-import type { Clock } from '@chat/core';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AvatarLink, UserAvatar } from '@chat/contracts';
+import type { LinkSigner } from './link-signer.js';
+
+const REFUSALS = {
+  invalid: 'the avatar link is not valid',
+  expired: 'the avatar link has expired; ask for the user again',
+};
 
 /**
  * Signed avatar links: `/chat/avatars/<id>?exp=<unix s>&sig=<HMAC>`, where `sig` is base64url
@@ -13,17 +17,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export class AvatarLinks {
   constructor(
-    private readonly key: Uint8Array,
+    private readonly signer: LinkSigner,
     private readonly periodMs: number,
-    private readonly clock: Clock,
   ) {}
 
   /** The avatar as clients load it. */
   present(avatarId: string): UserAvatar {
     const periodS = Math.max(1, Math.floor(this.periodMs / 1000));
-    const nowS = Math.floor(this.clock().getTime() / 1000);
-    const exp = (Math.floor(nowS / periodS) + 2) * periodS;
-    const sig = this.signature(avatarId, exp).toString('base64url');
+    const exp = (Math.floor(this.signer.secondsFromNow() / periodS) + 2) * periodS;
+    const sig = this.signer.sign(subject(avatarId), exp);
     return {
       id: avatarId,
       url: `/chat/avatars/${encodeURIComponent(avatarId)}?exp=${exp}&sig=${sig}`,
@@ -33,22 +35,13 @@ export class AvatarLinks {
 
   /** Throws `FORBIDDEN` unless the link was signed here and has not expired. */
   verify(link: AvatarLink): void {
-    const expected = this.signature(link.avatarId, link.exp);
-    const given = Buffer.from(link.sig, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new ChatError('FORBIDDEN', 'the avatar link is not valid');
-    }
-    if (link.exp * 1000 <= this.clock().getTime()) {
-      throw new ChatError('FORBIDDEN', 'the avatar link has expired; ask for the user again');
-    }
+    this.signer.verify(subject(link.avatarId), link.exp, link.sig, REFUSALS);
   }
 
   /** Seconds the picture may be cached: until the link expires. */
   remainingSeconds(link: AvatarLink): number {
-    return Math.max(0, link.exp - Math.floor(this.clock().getTime() / 1000));
-  }
-
-  private signature(avatarId: string, exp: number): Buffer {
-    return createHmac('sha256', this.key).update(`${avatarId}\navatar\n${exp}`).digest();
+    return this.signer.remainingSeconds(link.exp);
   }
 }
+
+const subject = (avatarId: string) => `${avatarId}\navatar`;

@@ -19,17 +19,12 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { AttachmentLinks } from '../attachments/attachment-links.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { RateLimits } from '../chat/rate-limits.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AcceptsFileBody } from './browser-request.guard.js';
-
-type QueryParams = Record<string, string | string[] | undefined>;
-
-/** Policy of a downloaded file: it may never run as a page of this origin. */
-const DOWNLOAD_CSP = "default-src 'none'; sandbox";
+import { declaredLength, one, restCaller, sendFile, type QueryParams } from './rest.js';
 
 /**
  * Uploads (`POST /chat/rooms/:roomId/attachments`, the file's bytes as the body), an
@@ -57,7 +52,7 @@ export class AttachmentsController {
   ): Promise<{ attachment: Attachment }> {
     const userId = await this.caller(auth);
     const payload = UploadAttachmentSchema.parse({ roomId, name: one(q['name']) ?? '' });
-    const length = contentLength(req.headers['content-length']);
+    const length = declaredLength(req.headers['content-length'], 'file');
     if (length > this.config.attachments.maxBytes) {
       throw new ChatError(
         'PAYLOAD_TOO_LARGE',
@@ -96,48 +91,22 @@ export class AttachmentsController {
     const { record, body, size } = await this.attachments.open(link.attachmentId, link.variant);
     const thumbnail = link.variant === 'thumbnail';
     const inline = thumbnail || INLINE_IMAGE_TYPES.has(record.type);
-    res.status(200);
-    res.setHeader('Content-Type', thumbnail ? 'image/webp' : record.type);
-    res.setHeader('Content-Length', String(size));
-    res.setHeader('Content-Disposition', contentDisposition(inline, record.name));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', DOWNLOAD_CSP);
-    // The signature, not the page that asks, decides who may load it.
-    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.setHeader('Cache-Control', `private, max-age=${this.links.remainingSeconds(link)}`);
-    try {
-      await pipeline(body, res);
-    } catch (error) {
-      // Once the file is under way (the client left, or the store failed mid-file) there is no
-      // error to answer: the pipeline has ended the connection, which tells the client.
-      if (!res.headersSent) throw error;
-    }
+    await sendFile(res, {
+      type: thumbnail ? 'image/webp' : record.type,
+      size,
+      disposition: contentDisposition(inline, record.name),
+      cacheSeconds: this.links.remainingSeconds(link),
+      body,
+    });
   }
 
   private present(record: AttachmentRecord): Attachment {
     return this.links.present(record, INLINE_IMAGE_TYPES.has(record.type));
   }
 
-  /**
-   * The authenticated caller's id (a live session: a signed-out token is refused); each request
-   * takes a point of their event budget.
-   */
   private async caller(header: unknown): Promise<string> {
-    const { user } = await this.auth.fromHeader(header);
-    await this.limits.consume('event', user.id);
-    return user.id;
+    return (await restCaller(this.auth, this.limits, header)).id;
   }
-}
-
-const one = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
-
-/** The declared body length; an upload must declare it, so limits apply before any byte. */
-function contentLength(header: string | undefined): number {
-  if (header === undefined || !/^\d{1,15}$/.test(header)) {
-    throw new ChatError('BAD_REQUEST', 'send the file with a Content-Length');
-  }
-  return Number(header);
 }
 
 /** `inline` or `attachment`, with the name as ASCII and as UTF-8 (RFC 6266). */

@@ -13,16 +13,11 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { AvatarLinks } from '../attachments/avatar-links.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { RateLimits } from '../chat/rate-limits.js';
 import { AcceptsFileBody } from './browser-request.guard.js';
-
-type QueryParams = Record<string, string | string[] | undefined>;
-
-/** Policy of a served picture: it may never run as a page of this origin. */
-const DOWNLOAD_CSP = "default-src 'none'; sandbox";
+import { declaredLength, one, restCaller, sendFile, type QueryParams } from './rest.js';
 
 /**
  * The caller's avatar (`PUT /chat/profile/avatar`, the image's bytes as the body;
@@ -47,7 +42,7 @@ export class AvatarsController {
     @Req() req: Request,
   ): Promise<{ user: Profile }> {
     const userId = await this.caller(header);
-    const length = contentLength(req.headers['content-length']);
+    const length = declaredLength(req.headers['content-length'], 'image');
     if (length > AVATAR_MAX_BYTES) {
       throw new ChatError(
         'PAYLOAD_TOO_LARGE',
@@ -73,38 +68,16 @@ export class AvatarsController {
     const link = AvatarLinkSchema.parse({ avatarId, exp: one(q['exp']), sig: one(q['sig']) });
     this.links.verify(link);
     const { body, size } = await this.avatars.open(link.avatarId);
-    res.status(200);
-    res.setHeader('Content-Type', 'image/webp');
-    res.setHeader('Content-Length', String(size));
-    res.setHeader('Content-Disposition', 'inline; filename="avatar.webp"');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', DOWNLOAD_CSP);
-    // The signature, not the page that asks, decides who may load it.
-    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.setHeader('Cache-Control', `private, max-age=${this.links.remainingSeconds(link)}`);
-    try {
-      await pipeline(body, res);
-    } catch (error) {
-      // Once the picture is under way there is no error to answer: the connection has ended.
-      if (!res.headersSent) throw error;
-    }
+    await sendFile(res, {
+      type: 'image/webp',
+      size,
+      disposition: 'inline; filename="avatar.webp"',
+      cacheSeconds: this.links.remainingSeconds(link),
+      body,
+    });
   }
 
-  /** The authenticated caller's id; each request takes a point of their event budget. */
   private async caller(header: unknown): Promise<string> {
-    const { user } = await this.auth.fromHeader(header);
-    await this.limits.consume('event', user.id);
-    return user.id;
+    return (await restCaller(this.auth, this.limits, header)).id;
   }
-}
-
-const one = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
-
-/** The declared body length; an upload must declare it, so limits apply before any byte. */
-function contentLength(header: string | undefined): number {
-  if (header === undefined || !/^\d{1,15}$/.test(header)) {
-    throw new ChatError('BAD_REQUEST', 'send the image with a Content-Length');
-  }
-  return Number(header);
 }

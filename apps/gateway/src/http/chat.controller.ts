@@ -19,8 +19,7 @@ import {
 import { Controller, Get, Headers, Inject, Param, Query } from '@nestjs/common';
 import { Authenticator } from '../auth/authenticator.js';
 import { RateLimits } from '../chat/rate-limits.js';
-
-type QueryParams = Record<string, string | string[] | undefined>;
+import { one, restCaller, type QueryParams } from './rest.js';
 
 /** REST reads for clients that are not connected (history, search, directory). */
 @Controller('chat')
@@ -88,19 +87,11 @@ export class ChatController {
     return this.searchService.search(user.id, payload);
   }
 
-  /**
-   * The authenticated caller. Every REST read takes a point of the caller's shared event
-   * budget (search takes its own too): embedded mode has no Kong in front to limit them.
-   */
-  private async caller(header: unknown): Promise<Identity> {
-    const { user } = await this.auth.fromHeader(header);
-    await this.limits.consume('event', user.id);
-    return user;
+  /** The authenticated caller, charged an event (search takes its own budget too). */
+  private caller(header: unknown): Promise<Identity> {
+    return restCaller(this.auth, this.limits, header);
   }
 }
-
-const one = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
 
 /** A query-string integer; anything else is passed through for the schema to reject. */
 const int = (value: string | string[] | undefined): number | string | undefined => {

@@ -3,6 +3,7 @@ import { ProfileService } from '@chat/core';
 import { Body, Controller, Headers, Inject, Put } from '@nestjs/common';
 import { Authenticator } from '../auth/authenticator.js';
 import { RateLimits } from '../chat/rate-limits.js';
+import { restCaller } from './rest.js';
 
 /** The caller's own profile; the same change as the `set_profile` event. */
 @Controller('chat/profile')
@@ -19,8 +20,7 @@ export class ProfileController {
     @Headers('authorization') header: unknown,
     @Body() body: unknown,
   ): Promise<{ user: Omit<User, 'online'> }> {
-    const { user } = await this.auth.fromHeader(header);
-    await this.limits.consume('event', user.id);
+    const user = await restCaller(this.auth, this.limits, header);
     const { displayName } = SetProfileSchema.parse(body ?? {});
     return { user: await this.profiles.setDisplayName(user.id, displayName) };
   }
