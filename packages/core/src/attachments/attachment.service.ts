@@ -14,6 +14,7 @@ import { systemClock, type Clock } from '../services/clock.js';
 import { SNIFF_BYTES, sniffType } from './content-type.js';
 import { sanitizeFileName } from './file-name.js';
 import { describeImage } from './image.js';
+import { readHead, single, withinLimit } from './upload-body.js';
 
 export interface AttachmentLimits {
   /** Largest upload in bytes; more is `PAYLOAD_TOO_LARGE` and nothing is kept. */
@@ -68,7 +69,9 @@ export class AttachmentService {
     const chunks = body[Symbol.asyncIterator]();
     const head = await readHead(chunks, SNIFF_BYTES);
     const { type, inline } = await sniffType(head.bytes, name);
-    const blob = await this.store.put(this.limited(head, chunks));
+    const blob = await this.store.put(
+      withinLimit(head, chunks, this.limits.maxBytes, () => this.tooLarge()),
+    );
     const written = [blob.key];
     try {
       const image = inline ? await this.measure(blob.key) : undefined;
@@ -234,44 +237,12 @@ export class AttachmentService {
     return { width: facts.width, height: facts.height, thumbnailKey: thumbnail.key };
   }
 
-  /** The head, then the rest of the body; past `maxBytes` it throws `PAYLOAD_TOO_LARGE`. */
-  private async *limited(
-    head: { bytes: Uint8Array; done: boolean },
-    rest: AsyncIterator<Uint8Array>,
-  ): AsyncGenerator<Uint8Array> {
-    let total = head.bytes.length;
-    if (total > this.limits.maxBytes) throw this.tooLarge();
-    if (total > 0) yield head.bytes;
-    if (head.done) return;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) {
-      total += next.value.length;
-      if (total > this.limits.maxBytes) throw this.tooLarge();
-      yield next.value;
-    }
-  }
-
   private tooLarge(): ChatError {
     return new ChatError(
       'PAYLOAD_TOO_LARGE',
       `a file may be at most ${this.limits.maxBytes} bytes`,
     );
   }
-}
-
-/** Reads chunks until `bytes` are in hand (or the body ends); the last chunk may overshoot. */
-export async function readHead(
-  chunks: AsyncIterator<Uint8Array>,
-  bytes: number,
-): Promise<{ bytes: Uint8Array; done: boolean }> {
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  while (length < bytes) {
-    const next = await chunks.next();
-    if (next.done) return { bytes: Buffer.concat(parts), done: true };
-    parts.push(next.value);
-    length += next.value.length;
-  }
-  return { bytes: Buffer.concat(parts), done: false };
 }
 
 /** A message id (UUID form) that the same send always gets. */
@@ -293,9 +264,4 @@ function describe(record: AttachmentRecord | undefined): MessageAttachment {
     ...(record.height !== undefined && { height: record.height }),
     ...(record.thumbnailKey !== undefined && { thumbnail: true }),
   };
-}
-
-async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-  await Promise.resolve();
 }

@@ -5,9 +5,10 @@ import type { AttachmentRecord, AttachmentRecords } from '../ports/attachment-re
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { UserRecord, UserStore } from '../ports/user-store.port.js';
 import { systemClock, type Clock } from '../services/clock.js';
-import { readHead, type AttachmentService } from './attachment.service.js';
+import type { AttachmentService } from './attachment.service.js';
 import { SNIFF_BYTES, sniffType } from './content-type.js';
 import { squareImage } from './image.js';
+import { readHead, single, withinLimit } from './upload-body.js';
 
 /**
  * What an avatar's attachment record names in place of a room and a message: no room or
@@ -52,8 +53,11 @@ export class AvatarService {
     if (!inline) {
       throw new ChatError('BAD_REQUEST', 'an avatar must be a PNG, JPEG, GIF or WebP image');
     }
-    const square = await squareImage(Readable.from(this.limited(head, chunks)), AVATAR_SIZE);
-    const blob = await this.store.put(once(square));
+    const square = await squareImage(
+      Readable.from(withinLimit(head, chunks, this.maxBytes, () => this.tooLarge())),
+      AVATAR_SIZE,
+    );
+    const blob = await this.store.put(single(square));
     const owner = avatarOwner(userId);
     const record: AttachmentRecord = {
       id: randomUUID(),
@@ -101,28 +105,7 @@ export class AvatarService {
     if (record && isAvatar(record)) await this.attachments.remove([record]);
   }
 
-  /** The head, then the rest of the body; past the limit it throws `PAYLOAD_TOO_LARGE`. */
-  private async *limited(
-    head: { bytes: Uint8Array; done: boolean },
-    rest: AsyncIterator<Uint8Array>,
-  ): AsyncGenerator<Uint8Array> {
-    let total = head.bytes.length;
-    if (total > this.maxBytes) throw this.tooLarge();
-    if (total > 0) yield head.bytes;
-    if (head.done) return;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) {
-      total += next.value.length;
-      if (total > this.maxBytes) throw this.tooLarge();
-      yield next.value;
-    }
-  }
-
   private tooLarge(): ChatError {
     return new ChatError('PAYLOAD_TOO_LARGE', `an avatar may be at most ${this.maxBytes} bytes`);
   }
-}
-
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-  await Promise.resolve();
 }
