@@ -67,11 +67,16 @@ export const AttachmentRefSchema = z.object({ attachmentId: id });
 export const ATTACHMENT_VARIANTS = ['content', 'thumbnail'] as const;
 export type AttachmentVariant = (typeof ATTACHMENT_VARIANTS)[number];
 
-/** The query of a signed download link: expiry (Unix seconds) and the HMAC over it. */
+/** What every signed link's query carries: its expiry (Unix seconds) and the HMAC over it. */
+export const LINK_SIGNATURE_FIELDS = {
+  exp: z.coerce.number().int().positive(),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'sig is not a signature'),
+};
+
+/** A signed download link: the attachment, which of its bytes, and the signature. */
 export const SignedLinkSchema = z.object({
   attachmentId: id,
   variant: z.enum(ATTACHMENT_VARIANTS),
-  exp: z.coerce.number().int().positive(),
-  sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'sig is not a signature'),
+  ...LINK_SIGNATURE_FIELDS,
 });
 export type SignedLink = z.infer<typeof SignedLinkSchema>;

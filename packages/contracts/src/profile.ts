@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LINK_SIGNATURE_FIELDS } from './attachments.js';
 import { codePointLength } from './limits.js';
 
 /** Longest display name, in code points, after NFC normalisation and trimming. */
@@ -63,8 +64,7 @@ export type UserAvatar = z.infer<typeof UserAvatarSchema>;
 /** The query of an avatar link: `GET /chat/avatars/:avatarId?exp&sig`. */
 export const AvatarLinkSchema = z.object({
   avatarId: z.string().trim().min(1).max(64),
-  exp: z.coerce.number().int().positive(),
-  sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'sig is not a signature'),
+  ...LINK_SIGNATURE_FIELDS,
 });
 export type AvatarLink = z.infer<typeof AvatarLinkSchema>;
 
