@@ -30,8 +30,6 @@ export interface ScaledEnv extends RunContext {
   redisPid: number | undefined;
 }
 
-const SCALED = ['fanout', 'changes', 'persistence', 'history', 'connections', 'profile'] as const;
-
 async function redisPid(redisUrl: string): Promise<number | undefined> {
   const { port, password } = new URL(redisUrl);
   try {
@@ -93,18 +91,22 @@ async function start(ctx: RunContext): Promise<ScaledEnv> {
 }
 
 /** Two gateway replicas on one Redis with a sink: the scenarios of the scaled mode, in order. */
+const SCENARIOS = [
+  fanoutScenario,
+  changesScenario,
+  persistenceScenario,
+  historyScenario,
+  connectionsScenario,
+  profileScenario,
+];
+
 export const scaledStage = defineStage<ScaledEnv>({
   name: 'scaled cluster',
-  wanted: (options) => SCALED.some((s) => options.scenarios.has(s)),
+  // Each scenario here is named as `--only` names it.
+  wanted: (options) =>
+    SCENARIOS.some((s) => (options.scenarios as ReadonlySet<string>).has(s.name)),
   start,
-  scenarios: [
-    fanoutScenario,
-    changesScenario,
-    persistenceScenario,
-    historyScenario,
-    connectionsScenario,
-    profileScenario,
-  ],
+  scenarios: SCENARIOS,
   stop: async ({ cleanup }) => {
     await cleanup.run('chat generator');
     await cleanup.run('dynamo client');

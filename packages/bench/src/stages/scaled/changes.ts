@@ -16,15 +16,8 @@ export const changesScenario: Scenario<ScaledEnv> = {
     };
     env.results.changes = await measureChanges(
       ours,
-      {
-        rates: options.rates,
-        // Half-length steps: two pairs of ramps, and the run stays within its time budget.
-        stepMs: Math.max(2000, options.stepMs / 2),
-        drainMs: options.drainMs,
-        settleMs: options.settleMs,
-        members: options.members,
-        rooms: options.rooms,
-      },
+      // Half-length steps: two pairs of ramps, and the run stays within its time budget.
+      { ...env.ramp, stepMs: Math.max(2000, env.ramp.stepMs / 2), rooms: options.rooms },
       env.log,
     );
   },
