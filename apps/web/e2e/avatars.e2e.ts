@@ -1,16 +1,9 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DOCS_DIR,
-  launchBrowser,
-  openClient,
-  saveScreenshot,
-  waitForText,
-  type Client,
-} from './support/browser';
-import { createRoom, openRoom, searchFor, send, signIn, waitForMessage } from './support/chat-page';
-import { startGateway, type RunningGateway } from './support/gateway';
+import { DOCS_DIR, saveScreenshot, waitForText, type Client } from './support/browser';
+import { createRoom, openRoom, searchFor, send, waitForMessage } from './support/chat-page';
 import { pollUntil } from './support/poll';
+import { twoPeopleSignedIn, type TwoPeople } from './support/two-people';
 
 const ROOM = 'Book club';
 
@@ -46,30 +39,20 @@ const loaded = (image: Locator) =>
   );
 
 describe('avatars and the profile card between two people', () => {
-  let gateway: RunningGateway;
-  let browser: Browser;
+  let people: TwoPeople;
   let alice: Client;
   let bob: Client;
 
   beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchBrowser();
-    [alice, bob] = await Promise.all([
-      openClient(browser, gateway.url),
-      openClient(browser, gateway.url),
-    ]);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'bob');
+    people = await twoPeopleSignedIn(['alice', 'bob']);
+    ({ alice, bob } = people);
     await createRoom(alice.page, ROOM, ['bob']);
     await send(alice.page, 'Who has read chapter three?');
     await openRoom(bob.page, ROOM);
     await waitForMessage(bob.page, 'Who has read chapter three?');
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  afterAll(() => people?.stop());
 
   it('sets a picture in the account dialog, with a preview, that the other person sees live', async () => {
     const { page } = alice;

@@ -1,24 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DOCS_DIR,
-  launchBrowser,
-  openClient,
-  saveScreenshot,
-  waitForText,
-  type Client,
-} from './support/browser';
+import { DOCS_DIR, saveScreenshot, waitForText, type Client } from './support/browser';
 import {
   createRoom,
   openRoom,
   pickPeople,
   send,
-  signIn,
   typeDraft,
   waitForMessage,
 } from './support/chat-page';
-import { startGateway, type RunningGateway } from './support/gateway';
 import { pollUntil } from './support/poll';
+import { twoPeopleSignedIn, type TwoPeople } from './support/two-people';
 
 const ROOM = 'Design review';
 
@@ -30,28 +22,18 @@ const groupItem = (page: Page, title: string) =>
   page.locator('[data-test="room-list"] [data-test="room-item"]', { hasText: title });
 
 describe('direct messages and mentions between two people', () => {
-  let gateway: RunningGateway;
-  let browser: Browser;
+  let people: TwoPeople;
   let alice: Client;
   let bob: Client;
 
   beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchBrowser();
-    [alice, bob] = await Promise.all([
-      openClient(browser, gateway.url),
-      openClient(browser, gateway.url),
-    ]);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'Bob');
+    people = await twoPeopleSignedIn(['alice', 'Bob']);
+    ({ alice, bob } = people);
     await createRoom(alice.page, ROOM, ['Bob']);
     await waitForText(bob.page, '[data-test="room-name"]', ROOM);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  afterAll(() => people?.stop());
 
   it('opens a direct room from the member list, titled with the other person', async () => {
     await alice.page.locator('[data-test="members-button"]').click();

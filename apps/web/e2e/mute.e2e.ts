@@ -1,10 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe';
-import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
-import { createRoom, openRoom, send, signIn, waitUntilSent } from './support/chat-page';
-import { startGateway, type RunningGateway } from './support/gateway';
+import { waitForText, type Client } from './support/browser';
+import { createRoom, openRoom, send, waitUntilSent } from './support/chat-page';
 import { pollUntil } from './support/poll';
+import { twoPeopleSignedIn, type TwoPeople } from './support/two-people';
 
 const ROOM = 'Chatter';
 
@@ -20,28 +20,18 @@ async function chooseFromRoomMenu(page: Page, label: string): Promise<void> {
 }
 
 describe('muting a room, two people', () => {
-  let gateway: RunningGateway;
-  let browser: Browser;
+  let people: TwoPeople;
   let alice: Client;
   let bob: Client;
 
   beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchBrowser();
-    [alice, bob] = await Promise.all([
-      openClient(browser, gateway.url),
-      openClient(browser, gateway.url),
-    ]);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'bob');
+    people = await twoPeopleSignedIn(['alice', 'bob']);
+    ({ alice, bob } = people);
     await createRoom(alice.page, ROOM, ['bob']);
     await createRoom(bob.page, 'Elsewhere', []);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  afterAll(() => people?.stop());
 
   it('is muted from the room menu and shows a muted icon in the list', async () => {
     await openRoom(bob.page, ROOM);

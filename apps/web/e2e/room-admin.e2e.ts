@@ -1,30 +1,19 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openClient, waitForText, type Client } from './support/browser';
-import { createRoom, openRoom, signIn } from './support/chat-page';
-import { startGateway, type RunningGateway } from './support/gateway';
+import { waitForText, type Client } from './support/browser';
+import { createRoom, openRoom } from './support/chat-page';
+import { twoPeopleSignedIn, type TwoPeople } from './support/two-people';
 
 describe('room administration between two people', () => {
-  let gateway: RunningGateway;
-  let browser: Browser;
+  let people: TwoPeople;
   let alice: Client;
   let bob: Client;
 
   beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchBrowser();
-    [alice, bob] = await Promise.all([
-      openClient(browser, gateway.url),
-      openClient(browser, gateway.url),
-    ]);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'Bob');
+    people = await twoPeopleSignedIn(['alice', 'Bob']);
+    ({ alice, bob } = people);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  afterAll(() => people?.stop());
 
   it('lets the owner rename the room and set its topic, and the other sees both', async () => {
     await createRoom(alice.page, 'Plans', ['Bob']);
