@@ -1,11 +1,8 @@
 import type { ErrorCode, Room } from '@chat/contracts';
-import { ChatClient, NO_RATE_LIMITS } from '@chat/test-support';
-import { randomUUID } from 'node:crypto';
+import { type ChatClient, NO_RATE_LIMITS } from '@chat/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshName, SuiteClients } from '../support/clients.js';
 import { BOTH_MODES, type TestDeployment } from '../support/test-deployments.js';
-
-/** A name no other test (or earlier run against the same stores) has used. */
-const fresh = (prefix: string) => `${prefix}${randomUUID().slice(0, 8)}`;
 
 const UNKNOWN_ROOM = '00000000-0000-4000-8000-000000000000';
 
@@ -23,29 +20,25 @@ const mutedIn = async (client: ChatClient, roomId: string): Promise<boolean | un
 
 describe.each(BOTH_MODES)('muting a room, %s', (_mode, deploy) => {
   let d: TestDeployment;
-  const clients: ChatClient[] = [];
-  const connect = async (base: string, name: string, token?: string) => {
-    const client = await ChatClient.connect(base, name, token);
-    clients.push(client);
-    return client;
-  };
-  const closeAll = () => clients.splice(0).forEach((c) => c.close());
+  const clients = new SuiteClients();
+  const connect = (base: string, name: string, token?: string) =>
+    clients.connect(base, name, token);
 
   beforeAll(async () => {
     d = await deploy({ ...NO_RATE_LIMITS });
   }, 120_000);
   afterAll(async () => {
-    closeAll();
+    clients.closeAll();
     await d?.destroy();
   });
 
   it('keeps a mute per member on the server, tells their other sockets, and clears it on leave', async () => {
     const [one, two] = d.replicas;
-    const owner = await connect(one, fresh('own'));
-    const phone = await connect(one, fresh('mem'));
+    const owner = await connect(one, freshName('own'));
+    const phone = await connect(one, freshName('mem'));
     // The same person on a second device, on the other replica.
     const laptop = await connect(two, phone.userId, phone.token);
-    const outsider = await connect(two, fresh('out'));
+    const outsider = await connect(two, freshName('out'));
     const { room } = await owner.ok('create_room', { name: 'noisy', participants: [phone.userId] });
     const { roomId } = room;
 
@@ -72,7 +65,7 @@ describe.each(BOTH_MODES)('muting a room, %s', (_mode, deploy) => {
     expect(outsider.events('room_muted')).toEqual([]);
 
     // Kept by the stores: every gateway restarted, the person still has it muted.
-    closeAll();
+    clients.closeAll();
     await d.restart();
     const [again, other] = d.replicas;
     const back = await connect(other, phone.userId, phone.token);

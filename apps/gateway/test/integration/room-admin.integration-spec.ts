@@ -1,20 +1,14 @@
-import type { ErrorCode, Room } from '@chat/contracts';
+import type { ErrorCode } from '@chat/contracts';
 import { ChatClient, NO_RATE_LIMITS } from '@chat/test-support';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.js';
+import { freshName, roomIn, SuiteClients } from '../support/clients.js';
 import { BOTH_MODES, type TestDeployment } from '../support/test-deployments.js';
 
-/** A name no other test (or earlier run against the same stores) has used. */
-const fresh = (prefix: string) => `${prefix}${randomUUID().slice(0, 8)}`;
-
 const UNKNOWN_ROOM = '00000000-0000-4000-8000-000000000000';
-
-const roomIn = (rooms: readonly Room[], roomId: string): Room | undefined =>
-  rooms.find((r) => r.roomId === roomId);
 
 const codeOf = async (res: Promise<{ ok: boolean; error?: { code: ErrorCode } }>) => {
   const answer = await res;
@@ -23,19 +17,16 @@ const codeOf = async (res: Promise<{ ok: boolean; error?: { code: ErrorCode } }>
 
 describe.each(BOTH_MODES)('room administration, %s', (_mode, deploy) => {
   let d: TestDeployment;
-  const clients: ChatClient[] = [];
-  const connect = async (base: string, name: string, token?: string) => {
-    const client = await ChatClient.connect(base, name, token);
-    clients.push(client);
-    return client;
-  };
+  const clients = new SuiteClients();
+  const connect = (base: string, name: string, token?: string) =>
+    clients.connect(base, name, token);
 
   /** An owner on one replica, a member on the other, and someone outside the room. */
   async function threeOf() {
     const [one, two] = d.replicas;
-    const owner = await connect(one, fresh('own'));
-    const member = await connect(two, fresh('mem'));
-    const outsider = await connect(two, fresh('out'));
+    const owner = await connect(one, freshName('own'));
+    const member = await connect(two, freshName('mem'));
+    const outsider = await connect(two, freshName('out'));
     const { room } = await owner.ok('create_room', {
       name: 'before',
       participants: [member.userId],
@@ -47,7 +38,7 @@ describe.each(BOTH_MODES)('room administration, %s', (_mode, deploy) => {
     d = await deploy({ ...NO_RATE_LIMITS });
   }, 120_000);
   afterAll(async () => {
-    for (const client of clients) client.close();
+    clients.closeAll();
     await d?.destroy();
   });
 
@@ -138,7 +129,7 @@ describe.each(BOTH_MODES)('room administration, %s', (_mode, deploy) => {
   describe('remove_member', () => {
     it('takes a member out as if they had left, tells them, and keeps them out on reconnect', async () => {
       const { owner, member, roomId } = await threeOf();
-      const third = await connect(d.replicas[1], fresh('thr'));
+      const third = await connect(d.replicas[1], freshName('thr'));
       await owner.ok('invite', { roomId, userIds: [third.userId] });
 
       const { room } = await owner.ok('remove_member', { roomId, userId: member.userId });
@@ -210,7 +201,7 @@ describe('room administration across a restart (embedded)', () => {
 
   it('keeps the name and topic', async () => {
     let app = await startTestApp({ ...NO_RATE_LIMITS }, dir);
-    const owner = await ChatClient.connect(app.url, fresh('own'));
+    const owner = await ChatClient.connect(app.url, freshName('own'));
     const { room } = await owner.ok('create_room', { name: 'old', participants: [] });
     await owner.ok('update_room', { roomId: room.roomId, name: 'new', topic: 'kept' });
     owner.close();

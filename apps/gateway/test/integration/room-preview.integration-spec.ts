@@ -1,36 +1,26 @@
-import { PREVIEW_CODE_POINTS, type Room } from '@chat/contracts';
-import { ChatClient, NO_RATE_LIMITS } from '@chat/test-support';
-import { randomUUID } from 'node:crypto';
+import { PREVIEW_CODE_POINTS } from '@chat/contracts';
+import { NO_RATE_LIMITS } from '@chat/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshName, roomIn, SuiteClients } from '../support/clients.js';
 import { BOTH_MODES, type TestDeployment } from '../support/test-deployments.js';
-
-/** A name no other test (or earlier run against the same stores) has used. */
-const fresh = (prefix: string) => `${prefix}${randomUUID().slice(0, 8)}`;
-
-const roomIn = (rooms: readonly Room[], roomId: string): Room | undefined =>
-  rooms.find((r) => r.roomId === roomId);
 
 describe.each(BOTH_MODES)('Room.lastMessage, %s', (_mode, deploy) => {
   let d: TestDeployment;
-  const clients: ChatClient[] = [];
-  const connect = async (base: string, name: string) => {
-    const client = await ChatClient.connect(base, name);
-    clients.push(client);
-    return client;
-  };
+  const clients = new SuiteClients();
+  const connect = (base: string, name: string) => clients.connect(base, name);
 
   beforeAll(async () => {
     d = await deploy({ ...NO_RATE_LIMITS });
   }, 120_000);
   afterAll(async () => {
-    for (const client of clients) client.close();
+    clients.closeAll();
     await d?.destroy();
   });
 
   it('shows a newly invited member the newest message at once, on the other replica', async () => {
     const [one, two] = d.replicas;
-    const owner = await connect(one, fresh('own'));
-    const invitee = await connect(two, fresh('inv'));
+    const owner = await connect(one, freshName('own'));
+    const invitee = await connect(two, freshName('inv'));
     const { room } = await owner.ok('create_room', { name: 'busy', participants: [] });
     expect(room.lastMessage).toBeUndefined();
     let last = { seq: 0, createdAt: '' };
@@ -55,8 +45,8 @@ describe.each(BOTH_MODES)('Room.lastMessage, %s', (_mode, deploy) => {
 
   it('previews the current state of the newest message, past its changes', async () => {
     const [one, two] = d.replicas;
-    const owner = await connect(one, fresh('own'));
-    const member = await connect(two, fresh('mem'));
+    const owner = await connect(one, freshName('own'));
+    const member = await connect(two, freshName('mem'));
     const { room } = await owner.ok('create_room', { participants: [member.userId] });
     const roomId = room.roomId;
     const long = 'ㅎ'.repeat(PREVIEW_CODE_POINTS + 50);

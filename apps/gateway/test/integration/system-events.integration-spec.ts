@@ -1,11 +1,11 @@
-import type { Message, Room, SystemMessageEvent } from '@chat/contracts';
+import type { Message, SystemMessageEvent } from '@chat/contracts';
 import { ChatClient, NO_RATE_LIMITS } from '@chat/test-support';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.js';
+import { freshName, roomIn, SuiteClients } from '../support/clients.js';
 import { BOTH_MODES, type TestDeployment } from '../support/test-deployments.js';
 
 /**
@@ -13,37 +13,28 @@ import { BOTH_MODES, type TestDeployment } from '../support/test-deployments.js'
  * the targets by id, beside the English `content`, live, in history and in the room list.
  */
 
-/** A name no other test (or earlier run against the same stores) has used. */
-const fresh = (prefix: string) => `${prefix}${randomUUID().slice(0, 8)}`;
-
-const roomIn = (rooms: readonly Room[], roomId: string): Room | undefined =>
-  rooms.find((r) => r.roomId === roomId);
-
 const systemLines = (messages: readonly Message[]) =>
   messages.filter((m) => m.kind === 'system').map((m) => ({ event: m.event, content: m.content }));
 
 describe.each(BOTH_MODES)('system lines as events, %s', (_mode, deploy) => {
   let d: TestDeployment;
-  const clients: ChatClient[] = [];
-  const connect = async (base: string, name: string, token?: string) => {
-    const client = await ChatClient.connect(base, name, token);
-    clients.push(client);
-    return client;
-  };
+  const clients = new SuiteClients();
+  const connect = (base: string, name: string, token?: string) =>
+    clients.connect(base, name, token);
 
   beforeAll(async () => {
     d = await deploy({ ...NO_RATE_LIMITS });
   }, 120_000);
   afterAll(async () => {
-    for (const client of clients) client.close();
+    clients.closeAll();
     await d?.destroy();
   });
 
   it('sends invites, renames, topics, removals and leaves as events, live, in history and in the room list', async () => {
     const [one, two] = d.replicas;
-    const owner = await connect(one, fresh('own'));
-    const member = await connect(two, fresh('mem'));
-    const guest = await connect(two, fresh('gst'));
+    const owner = await connect(one, freshName('own'));
+    const member = await connect(two, freshName('mem'));
+    const guest = await connect(two, freshName('gst'));
     const { room } = await owner.ok('create_room', {
       name: 'plans',
       participants: [member.userId],
@@ -106,8 +97,8 @@ describe('system lines as events across a restart (embedded)', () => {
 
   it('serves the events from the store and the room list after the server restarts', async () => {
     let app = await startTestApp({ ...NO_RATE_LIMITS }, dir);
-    const owner = await ChatClient.connect(app.url, fresh('own'));
-    const member = await ChatClient.connect(app.url, fresh('mem'));
+    const owner = await ChatClient.connect(app.url, freshName('own'));
+    const member = await ChatClient.connect(app.url, freshName('mem'));
     const { room } = await owner.ok('create_room', { name: 'kept', participants: [] });
     const { roomId } = room;
     await owner.ok('invite', { roomId, userIds: [member.userId] });
