@@ -5,9 +5,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MAX_BYTES,
+  expectRefusedKeepingNothing,
   startEmbedded,
   startScaled,
   type AttachmentDeployment,
+  type RefusedUpload,
 } from '../support/attachment-deployments.js';
 
 const png = (width: number, height: number) =>
@@ -128,7 +130,7 @@ describe.each([
   it('answers every bad upload with its code and keeps nothing', async () => {
     const { roomId: malloryRoom } = (await mallory.ok('create_room', { participants: [] })).room;
     const html = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
-    const cases: [string, () => ReturnType<typeof upload>, number, string][] = [
+    const cases: RefusedUpload[] = [
       [
         'oversized body',
         () => uploadAs(alice, 'big.bin', randomBytes(MAX_BYTES + 1)),
@@ -168,17 +170,7 @@ describe.each([
         'BAD_REQUEST',
       ],
     ];
-    const before = (await deployment.blobs()).sort();
-    for (const [label, send, status, code] of cases) {
-      const res = await send();
-      expect({ label, status: res.status, code: res.body['code'] }).toEqual({
-        label,
-        status,
-        code,
-      });
-    }
-    expect((await deployment.blobs()).sort()).toEqual(before);
-    expect(deployment.staging()).toEqual([]);
+    await expectRefusedKeepingNothing(deployment, cases);
   });
 
   it('refuses forged, altered and expired download links', async () => {

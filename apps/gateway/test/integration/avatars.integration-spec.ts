@@ -1,12 +1,14 @@
 import { AVATAR_MAX_BYTES, AVATAR_SIZE, type User, type UserAvatar } from '@chat/contracts';
-import { ChatClient, uploadAvatar, type UploadResponse } from '@chat/test-support';
+import { ChatClient, uploadAvatar } from '@chat/test-support';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  expectRefusedKeepingNothing,
   startEmbedded,
   startScaled,
   type AttachmentDeployment,
+  type RefusedUpload,
 } from '../support/attachment-deployments.js';
 
 const png = (width: number, height: number, background: string) =>
@@ -159,7 +161,7 @@ describe.each([
       (await png(8, 8, '#000000')).subarray(0, 40),
       randomBytes(200),
     ]);
-    const cases: [string, () => Promise<UploadResponse>, number, string][] = [
+    const cases: RefusedUpload[] = [
       ['text', () => put(text, alice.token), 400, 'BAD_REQUEST'],
       ['SVG', () => put(svg, alice.token), 400, 'BAD_REQUEST'],
       ['HTML', () => put(html, alice.token), 400, 'BAD_REQUEST'],
@@ -181,17 +183,7 @@ describe.each([
         'BAD_REQUEST',
       ],
     ];
-    const before = (await deployment.blobs()).sort();
-    for (const [label, send, status, code] of cases) {
-      const res = await send();
-      expect({ label, status: res.status, code: res.body['code'] }).toEqual({
-        label,
-        status,
-        code,
-      });
-    }
-    expect((await deployment.blobs()).sort()).toEqual(before);
-    expect(deployment.staging()).toEqual([]);
+    await expectRefusedKeepingNothing(deployment, cases);
     expect((await aliceAs(bob))?.avatar?.id).toBe(kept.id);
   });
 });

@@ -1,10 +1,11 @@
 import { connectS3AttachmentStore } from '@chat/adapters';
 import { LOCAL_ATTACHMENT_BUCKET, freePort, startCluster } from '@chat/local-cluster';
-import { NO_RATE_LIMITS } from '@chat/test-support';
+import { NO_RATE_LIMITS, type UploadResponse } from '@chat/test-support';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { ATTACHMENT_LINK_KEY_PURPOSE } from '../../src/app.module.js';
 import { startTestApp } from './test-app.js';
 
@@ -22,6 +23,28 @@ export interface AttachmentDeployment {
 }
 
 export const MAX_BYTES = 1024 * 1024;
+
+/** A bad upload: what it is, how it is sent, and the status and code it must be answered with. */
+export type RefusedUpload = [
+  label: string,
+  send: () => Promise<UploadResponse>,
+  status: number,
+  code: string,
+];
+
+/** Sends each bad upload in turn: each is answered as its row says, and no byte is kept. */
+export async function expectRefusedKeepingNothing(
+  deployment: AttachmentDeployment,
+  cases: readonly RefusedUpload[],
+): Promise<void> {
+  const before = (await deployment.blobs()).sort();
+  for (const [label, send, status, code] of cases) {
+    const res = await send();
+    expect({ label, status: res.status, code: res.body['code'] }).toEqual({ label, status, code });
+  }
+  expect((await deployment.blobs()).sort()).toEqual(before);
+  expect(deployment.staging()).toEqual([]);
+}
 
 /** Both modes run with a small size limit, and blobs deleted as soon as no record names them. */
 const ENV = {
